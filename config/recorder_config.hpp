@@ -1,0 +1,62 @@
+// The recorder's configuration as loaded from TOML. Every key is documented in config/README.md
+// with its meaning, unit, range and default; the ranges are enforced by parse_config().
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "platform/error.hpp"
+#include "recorder/dtype.hpp"
+
+namespace h5rec::config {
+
+struct ChannelConfig {
+  std::string name;                      // dataset name inside its group; unique in the group
+  std::string sensor;                    // sensor kind, e.g. "counter", "sine"
+  std::map<std::string, double> params;  // sensor parameters (see the sensor's documentation)
+  DType dtype = DType::kFloat64;
+  std::vector<size_t> shape;             // per-sample shape; empty = scalar
+  std::string units;
+  std::string description;
+  std::string where;                     // "file:line" of the channel's table
+  size_t components() const;             // product of shape (1 for scalars)
+};
+
+struct GroupConfig {
+  std::string name;
+  double rate_hz = 0.0;  // samples per second, > 0
+  std::vector<ChannelConfig> channels;
+  std::string where;
+};
+
+struct RecorderConfig {
+  std::string device_id;
+  std::string output_dir = "recordings";
+  std::string output_dir_where;  // "file:line" of output_dir (or of the file), for messages
+  double checkpoint_interval_s = 1.0;
+  double status_interval_s = 1.0;
+  size_t chunk_bytes = 65536;
+  size_t ring_chunks = 8;
+  std::vector<GroupConfig> groups;
+  std::string source_name;  // path of the TOML file, for messages
+  std::string source_text;  // the TOML text, stored in every recording
+};
+
+// Parses and validates TOML text. Errors name the source, the line and the key.
+Result<RecorderConfig> parse_config(std::string_view text, const std::string& source_name);
+
+}  // namespace h5rec::config
+
+namespace h5rec::platform {
+class Storage;
+}
+
+namespace h5rec::config {
+
+// Reads the file through platform storage and parses it.
+Result<RecorderConfig> load_config(platform::Storage& storage, const std::string& path);
+
+}  // namespace h5rec::config

@@ -1,0 +1,15 @@
+// The one place that maps a config's sensor kind to a driver.
+#include "platform/sensor.hpp"
+#include "platform/sim/sim_sensors.hpp"
+
+namespace h5rec::platform {
+
+Result<std::unique_ptr<Sensor>> make_sensor(const SensorSpec& spec) {
+  auto sim = make_sim_sensor(spec);
+  if (!sim) return sim.error();
+  if (sim.value()) return sim;
+  return Error{spec.where + ": unknown sensor kind '" + spec.kind +
+               "' (known: counter, sine, noise, random_walk, step)"};
+}
+
+}  // namespace h5rec::platform

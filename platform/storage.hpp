@@ -1,0 +1,51 @@
+// Storage seam: every file operation of the recorder core goes through this interface, so the
+// posix implementation serves boards and the sim one can inject faults (issue: fault injection).
+// Paths are plain strings; errors name the operation, the path and the errno text.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "platform/error.hpp"
+
+namespace h5rec::platform {
+
+class File {
+ public:
+  virtual ~File() = default;
+  // Writes all of data at offset or fails; a short write is retried until complete or an error.
+  virtual Status pwrite(std::span<const std::byte> data, uint64_t offset) = 0;
+  // Reads up to out.size() bytes; returns the count read (less at end of file).
+  virtual Result<size_t> pread(std::span<std::byte> out, uint64_t offset) = 0;
+  virtual Status fsync() = 0;
+  virtual Status truncate(uint64_t size) = 0;
+  virtual Result<uint64_t> size() = 0;
+  virtual const std::string& path() const = 0;
+};
+
+enum class OpenMode { kRead, kReadWrite, kCreateTruncate };
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  virtual Result<std::unique_ptr<File>> open(const std::string& path, OpenMode mode) = 0;
+  virtual Status rename(const std::string& from, const std::string& to) = 0;
+  virtual Status unlink(const std::string& path) = 0;
+  // Creates the directory and its parents if missing.
+  virtual Status make_directories(const std::string& path) = 0;
+  // Makes a directory's entries (new files, renames) durable.
+  virtual Status sync_directory(const std::string& path) = 0;
+  // Bytes available to an unprivileged writer on the file system holding path.
+  virtual Result<uint64_t> free_bytes(const std::string& path) = 0;
+  virtual bool exists(const std::string& path) = 0;
+  // Names (not paths) of the entries of a directory, sorted.
+  virtual Result<std::vector<std::string>> list_directory(const std::string& path) = 0;
+  // Seconds since the file was last modified (realtime clock of the storage).
+  virtual Result<double> seconds_since_modified(const std::string& path) = 0;
+};
+
+}  // namespace h5rec::platform

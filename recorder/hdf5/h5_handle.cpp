@@ -1,0 +1,26 @@
+#include "recorder/hdf5/h5_handle.hpp"
+
+namespace h5rec::h5 {
+namespace {
+
+herr_t collect(unsigned depth, const H5E_error2_t* err, void* out) {
+  auto* text = static_cast<std::string*>(out);
+  // The innermost entries (depth 0, 1) carry the cause; outer ones repeat API names.
+  if (depth < 2 && err->desc != nullptr && err->desc[0] != '\0') {
+    if (!text->empty()) *text += ": ";
+    *text += err->desc;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+std::string last_error() {
+  std::string text;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect, &text);
+  return text.empty() ? "HDF5 error" : text;
+}
+
+}  // namespace h5rec::h5

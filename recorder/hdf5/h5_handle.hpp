@@ -1,0 +1,59 @@
+// RAII ownership of HDF5 identifiers and HDF5 error text. Only files under recorder/hdf5 and
+// tools/ include hdf5.h.
+#pragma once
+
+#include <hdf5.h>
+
+#include <string>
+#include <utility>
+
+namespace h5rec::h5 {
+
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  ~Handle() { reset(); }
+  Handle(Handle&& other) noexcept
+      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = std::exchange(other.id_, H5I_INVALID_HID);
+      closer_ = other.closer_;
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  // Closes now and reports whether HDF5 accepted the close.
+  bool close() {
+    if (!valid()) return true;
+    const bool ok = closer_(std::exchange(id_, H5I_INVALID_HID)) >= 0;
+    return ok;
+  }
+  void reset() { (void)close(); }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+inline Handle file(hid_t id) { return {id, H5Fclose}; }
+inline Handle group(hid_t id) { return {id, H5Gclose}; }
+inline Handle dataset(hid_t id) { return {id, H5Dclose}; }
+inline Handle dataspace(hid_t id) { return {id, H5Sclose}; }
+inline Handle datatype(hid_t id) { return {id, H5Tclose}; }
+inline Handle attribute(hid_t id) { return {id, H5Aclose}; }
+inline Handle plist(hid_t id) { return {id, H5Pclose}; }
+
+// Turns off HDF5's own printing of error stacks (we report errors ourselves). Idempotent.
+void silence_errors();
+// The innermost messages of HDF5's current error stack, e.g. "unable to open file: ...".
+std::string last_error();
+
+}  // namespace h5rec::h5

@@ -1,0 +1,12 @@
+// HDF5 file datatypes for h5rec's element types (little-endian; bool as h5py's int8 enum).
+#pragma once
+
+#include "recorder/dtype.hpp"
+#include "recorder/hdf5/h5_handle.hpp"
+
+namespace h5rec::h5 {
+
+// A new datatype handle (the caller owns it) describing `type` as stored on disk.
+Handle file_type(DType type);
+
+}  // namespace h5rec::h5

@@ -1,0 +1,174 @@
+#include "recorder/recorder.hpp"
+
+#include <algorithm>
+#include <latch>
+
+#include "platform/thread.hpp"
+#include "recorder/event_log.hpp"
+#include "recorder/utc_time.hpp"
+
+namespace h5rec {
+namespace {
+
+constexpr size_t kTimeBytes = sizeof(int64_t);
+
+uint64_t name_seed(const std::string& text) {  // FNV-1a: stable default seed per channel
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+GroupLayout group_layout(const config::GroupConfig& group, size_t chunk_bytes) {
+  GroupLayout layout{group.name, group.rate_hz, 1, {}};
+  layout.columns.push_back({"time", DType::kInt64, {}, "ns",
+                            "scheduled sample time, ns since the Unix epoch (UTC)", {}});
+  size_t widest = kTimeBytes;
+  for (const config::ChannelConfig& c : group.channels) {
+    layout.columns.push_back({c.name, c.dtype, c.shape, c.units, c.description, c.sensor});
+    widest = std::max(widest, dtype_size(c.dtype) * c.components());
+  }
+  layout.chunk_rows = std::max<size_t>(1, chunk_bytes / widest);
+  return layout;
+}
+
+Status check_writable(platform::Storage& storage, const std::string& dir, const std::string& where) {
+  const auto fail = [&](const Status& s) {
+    return Error{where + ": key 'output_dir': cannot write recordings to '" + dir +
+                 "': " + s.message()};
+  };
+  if (Status s = storage.make_directories(dir); !s) return fail(s);
+  const std::string probe = dir + "/.h5rec-write-test";
+  auto file = storage.open(probe, platform::OpenMode::kCreateTruncate);
+  if (!file) return fail(file.error());
+  file.value().reset();
+  if (Status s = storage.unlink(probe); !s) return fail(s);
+  return {};
+}
+
+}  // namespace
+
+Recorder::Recorder(const config::RecorderConfig& config, platform::Clock& clock,
+                   platform::Storage& storage)
+    : config_(config), clock_(clock), storage_(storage) {}
+
+Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig& config,
+                                                   platform::Clock& clock,
+                                                   platform::Storage& storage) {
+  std::unique_ptr<Recorder> r(new Recorder(config, clock, storage));
+  if (Status s = check_writable(storage, config.output_dir, config.output_dir_where); !s) {
+    return s.error();
+  }
+  std::vector<std::string> group_names;
+  for (const config::GroupConfig& group : config.groups) {
+    GroupLayout layout = group_layout(group, config.chunk_bytes);
+    std::vector<size_t> row_bytes{kTimeBytes};
+    std::vector<SampledChannel> channels;
+    for (const config::ChannelConfig& c : group.channels) {
+      platform::SensorSpec spec{c.sensor,      c.params,
+                                c.components(), group.rate_hz,
+                                name_seed(group.name + "/" + c.name), c.where};
+      auto sensor = platform::make_sensor(spec);
+      if (!sensor) return sensor.error();
+      channels.push_back({std::move(sensor.value()), c.dtype, c.components()});
+      row_bytes.push_back(dtype_size(c.dtype) * c.components());
+    }
+    r->rings_.push_back(std::make_unique<ChunkRing>(row_bytes, layout.chunk_rows, config.ring_chunks));
+    r->samplers_.push_back(
+        std::make_unique<Sampler>(group.rate_hz, std::move(channels), *r->rings_.back(), clock));
+    r->layouts_.push_back(std::move(layout));
+    group_names.push_back(group.name);
+  }
+  r->status_ = std::make_unique<StatusLog>(group_names, config.status_interval_s, config.ring_chunks);
+  return r;
+}
+
+std::vector<GroupLayout> Recorder::file_layout() const {
+  std::vector<GroupLayout> all = layouts_;
+  all.push_back(status_->layout());
+  return all;
+}
+
+std::string Recorder::next_file_path(int64_t utc_ns) {
+  const std::string stem = config_.output_dir + "/" + config_.device_id + "_" +
+                           format_utc_compact(utc_ns);
+  std::string path = stem + ".h5";
+  for (int n = 1; storage_.exists(path); ++n) path = stem + "_" + std::to_string(n) + ".h5";
+  return path;
+}
+
+Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
+                                       const std::atomic<bool>& interrupt) {
+  const RecordingStart start{clock_.monotonic_ns(), clock_.realtime_ns()};
+  FileAttributes attributes{config_.device_id, format_utc_iso8601(start.utc_ns),
+                            config_.source_text, 0, "", config_.checkpoint_interval_s};
+  const std::string path = next_file_path(start.utc_ns);
+  auto file = RecordingFile::create(path, attributes, file_layout());
+  if (!file) return file.error();
+  auto sync_file = storage_.open(path, platform::OpenMode::kReadWrite);
+  if (!sync_file) return sync_file.error();
+  if (Status s = storage_.sync_directory(config_.output_dir); !s) return s.error();
+  log_event(EventLevel::kInfo, "recording to " + path);
+
+  std::vector<ChunkRing*> rings;
+  std::vector<const SamplerCounters*> counters;
+  for (size_t g = 0; g < samplers_.size(); ++g) {
+    rings.push_back(rings_[g].get());
+    counters.push_back(&samplers_[g]->counters());
+  }
+  rings.push_back(&status_->ring());
+  WriterSettings settings{
+      static_cast<int64_t>(config_.checkpoint_interval_s * platform::kNsPerSecond),
+      static_cast<int64_t>(config_.status_interval_s * platform::kNsPerSecond), config_.output_dir};
+  Writer writer(file.value(), std::move(sync_file.value()), rings, *status_, counters, clock_,
+                storage_, settings);
+
+  std::atomic<bool> stop_sampling{false};
+  std::atomic<bool> finish_writing{false};
+  platform::Thread writer_thread;
+  std::vector<platform::Thread> sampler_threads;
+  {
+    // This thread stays attached (and awake) until every recorder thread has attached, so a
+    // virtual clock cannot run ahead of a thread that has not started yet.
+    platform::ClockAttachment attached(clock_);
+    std::latch all_attached(static_cast<std::ptrdiff_t>(samplers_.size() + 1));
+    const auto attached_body = [&](auto body) {
+      return [&, body] {
+        platform::ClockAttachment thread_attached(clock_);
+        all_attached.count_down();
+        body();
+      };
+    };
+    writer_thread = platform::Thread(
+        "h5rec-writer", attached_body([&] { writer.run(start, finish_writing); }));
+    for (size_t g = 0; g < samplers_.size(); ++g) {
+      Sampler* sampler = samplers_[g].get();
+      sampler_threads.emplace_back(
+          std::string(kSamplerThreadPrefix) + std::to_string(g),
+          attached_body([=, &start, &stop_sampling] {
+            sampler->run(start, duration_ns, stop_sampling);
+          }));
+    }
+    all_attached.wait();
+    const int64_t end = duration_ns ? start.monotonic_ns + *duration_ns : INT64_MAX;
+    constexpr int64_t kInterruptCheckNs = 100 * platform::kNsPerMs;
+    for (int64_t now = clock_.monotonic_ns(); now < end && !interrupt.load();
+         now = clock_.monotonic_ns()) {
+      clock_.sleep_until(std::min(end, now + kInterruptCheckNs));
+    }
+    stop_sampling = true;
+  }  // detached: joining is not sleeping, so a virtual clock must run on without this thread
+  for (platform::Thread& t : sampler_threads) t.join();
+  finish_writing.store(true, std::memory_order_release);
+  writer_thread.join();
+  if (Status s = file.value().close(); !s) return s.error();
+
+  RecordingSummary summary{path, {}, writer.stats()};
+  for (size_t g = 0; g < samplers_.size(); ++g) {
+    const SamplerCounters& c = samplers_[g]->counters();
+    summary.groups.push_back({layouts_[g].name, c.rows_due.load(), writer.stats().rows_written[g],
+                              c.dropped_rows.load(), c.ring_high_water.load()});
+  }
+  return summary;
+}
+
+}  // namespace h5rec

@@ -1,0 +1,68 @@
+// Wires one recording together: a sampler thread and ring per rate group, one writer thread,
+// one HDF5 file. All memory (rings, sensors, scratch) is taken in create(); run() only starts
+// threads and opens the file.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/recorder_config.hpp"
+#include "platform/clock.hpp"
+#include "platform/error.hpp"
+#include "platform/storage.hpp"
+#include "recorder/ring/chunk_ring.hpp"
+#include "recorder/sampler.hpp"
+#include "recorder/status_log.hpp"
+#include "recorder/writer.hpp"
+
+namespace h5rec {
+
+struct GroupSummary {
+  std::string name;
+  uint64_t rows_due = 0;      // rows the schedule called for
+  uint64_t rows_stored = 0;   // rows in the file
+  uint64_t rows_dropped = 0;  // rows_due - rows_stored
+  uint64_t ring_high_water = 0;
+};
+
+struct RecordingSummary {
+  std::string path;
+  std::vector<GroupSummary> groups;
+  WriterStats writer;
+};
+
+class Recorder {
+ public:
+  // Fails (naming the config file, line and key) on an unknown sensor kind or parameter, or an
+  // output directory that cannot be created or written.
+  static Result<std::unique_ptr<Recorder>> create(const config::RecorderConfig& config,
+                                                  platform::Clock& clock,
+                                                  platform::Storage& storage);
+
+  // Records until `duration_ns` has passed (if given) or `interrupt` becomes true, then makes a
+  // final checkpoint and closes the file. Call once.
+  Result<RecordingSummary> run(std::optional<int64_t> duration_ns,
+                               const std::atomic<bool>& interrupt);
+
+  // Test hook: lets a test count allocations made by sampler threads (named "h5rec-sample").
+  static constexpr const char* kSamplerThreadPrefix = "h5rec-sample";
+
+ private:
+  Recorder(const config::RecorderConfig& config, platform::Clock& clock,
+           platform::Storage& storage);
+  std::vector<GroupLayout> file_layout() const;
+  std::string next_file_path(int64_t utc_ns);
+
+  config::RecorderConfig config_;
+  platform::Clock& clock_;
+  platform::Storage& storage_;
+  std::vector<GroupLayout> layouts_;  // data groups
+  std::vector<std::unique_ptr<ChunkRing>> rings_;
+  std::vector<std::unique_ptr<Sampler>> samplers_;
+  std::unique_ptr<StatusLog> status_;
+};
+
+}  // namespace h5rec

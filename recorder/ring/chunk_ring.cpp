@@ -1,0 +1,18 @@
+#include "recorder/ring/chunk_ring.hpp"
+
+#include <cassert>
+
+namespace h5rec {
+
+ChunkRing::ChunkRing(std::span<const size_t> row_bytes, size_t chunk_rows, size_t capacity_chunks)
+    : chunk_rows_(chunk_rows), capacity_chunks_(capacity_chunks) {
+  assert(chunk_rows >= 1 && capacity_chunks >= 1);
+  columns_.reserve(row_bytes.size());
+  for (size_t bytes : row_bytes) {
+    assert(bytes >= 1);
+    // Value-initialised: chunk padding past the last row is written to disk as zeros.
+    columns_.push_back({bytes, std::make_unique<std::byte[]>(bytes * chunk_rows * capacity_chunks)});
+  }
+}
+
+}  // namespace h5rec

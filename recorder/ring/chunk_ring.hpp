@@ -1,0 +1,78 @@
+// Single-producer single-consumer ring of preallocated chunk buffers, one column of buffers per
+// dataset of a rate group (time and each channel). All columns advance together, so a group's
+// datasets always hold the same rows.
+//
+// Producer (the group's sampler thread): can_push() → row(column) for each column → commit_row().
+// It never blocks and never allocates; when the row's chunk has no free buffer, can_push() is
+// false and the caller drops (and counts) the row.
+// Consumer (the writer thread): committed_rows() → chunk(index, column) → release_chunks(n).
+// A chunk may be read while partially filled: rows below committed_rows() never change again.
+//
+// Only the two indices are shared; buffers are handed over by their release/acquire ordering.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace h5rec {
+
+class ChunkRing {
+ public:
+  // row_bytes[c] = bytes of one row of column c. chunk_rows and capacity_chunks must be >= 1
+  // (config load rejects anything else). All memory is allocated here.
+  ChunkRing(std::span<const size_t> row_bytes, size_t chunk_rows, size_t capacity_chunks);
+
+  size_t columns() const { return columns_.size(); }
+  size_t chunk_rows() const { return chunk_rows_; }
+  size_t capacity_chunks() const { return capacity_chunks_; }
+  size_t chunk_bytes(size_t column) const { return columns_[column].row_bytes * chunk_rows_; }
+
+  // --- producer thread ---
+  bool can_push() const {
+    const uint64_t chunk = produced_ / chunk_rows_;
+    return chunk < released_chunks_.load(std::memory_order_acquire) + capacity_chunks_;
+  }
+  std::byte* row(size_t column) {
+    const Column& c = columns_[column];
+    const uint64_t slot = (produced_ / chunk_rows_) % capacity_chunks_;
+    return c.data.get() + (slot * chunk_rows_ + produced_ % chunk_rows_) * c.row_bytes;
+  }
+  void commit_row() { committed_.store(++produced_, std::memory_order_release); }
+  // Rows held in the ring (committed and not yet released), as seen by the producer.
+  uint64_t rows_held() const {
+    return produced_ - released_chunks_.load(std::memory_order_acquire) * chunk_rows_;
+  }
+
+  // --- consumer thread ---
+  uint64_t committed_rows() const { return committed_.load(std::memory_order_acquire); }
+  uint64_t released_chunks() const { return released_chunks_.load(std::memory_order_relaxed); }
+  // The whole buffer of a chunk that is not yet released (rows past committed_rows() are stale).
+  std::span<const std::byte> chunk(uint64_t chunk_index, size_t column) const {
+    const Column& c = columns_[column];
+    const uint64_t slot = chunk_index % capacity_chunks_;
+    return {c.data.get() + slot * chunk_rows_ * c.row_bytes, chunk_rows_ * c.row_bytes};
+  }
+  // Frees every chunk with index < chunk_count for the producer to reuse.
+  void release_chunks(uint64_t chunk_count) {
+    released_chunks_.store(chunk_count, std::memory_order_release);
+  }
+
+ private:
+  struct Column {
+    size_t row_bytes;
+    std::unique_ptr<std::byte[]> data;
+  };
+
+  std::vector<Column> columns_;
+  const size_t chunk_rows_;
+  const size_t capacity_chunks_;
+  uint64_t produced_ = 0;  // producer-private copy of committed_
+  alignas(64) std::atomic<uint64_t> committed_{0};
+  alignas(64) std::atomic<uint64_t> released_chunks_{0};
+};
+
+}  // namespace h5rec

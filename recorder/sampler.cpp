@@ -1,0 +1,71 @@
+#include "recorder/sampler.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+namespace h5rec {
+
+Sampler::Sampler(double rate_hz, std::vector<SampledChannel> channels, ChunkRing& ring,
+                 platform::Clock& clock)
+    : schedule_(rate_hz), channels_(std::move(channels)), ring_(ring), clock_(clock) {
+  size_t widest = 1;
+  for (const auto& c : channels_) widest = std::max(widest, c.components);
+  values_.resize(widest);
+}
+
+void Sampler::run(const RecordingStart& start, std::optional<int64_t> duration_ns,
+                  const std::atomic<bool>& stop) {
+  const uint64_t end_index =
+      duration_ns ? schedule_.rows_before(*duration_ns) : std::numeric_limits<uint64_t>::max();
+  uint64_t index = 0;
+  while (index < end_index && !stop.load(std::memory_order_relaxed)) {
+    const int64_t due = start.monotonic_ns + schedule_.offset_ns(index);
+    int64_t now = clock_.monotonic_ns();
+    while (now < due && !stop.load(std::memory_order_relaxed)) {
+      clock_.sleep_until(std::min(due, now + kStopCheckNs));
+      now = clock_.monotonic_ns();
+    }
+    if (now < due) break;  // stopped while waiting
+    if (now - due > kMaxLatenessNs) {
+      const uint64_t resume =
+          std::min(end_index, schedule_.rows_before(now - start.monotonic_ns));
+      counters_.dropped_rows.fetch_add(resume - index, std::memory_order_relaxed);
+      counters_.rows_due.store(resume, std::memory_order_relaxed);
+      index = resume;
+      continue;
+    }
+    take_row(index, start);
+    ++index;
+    counters_.rows_due.store(index, std::memory_order_relaxed);
+  }
+}
+
+void Sampler::take_row(uint64_t index, const RecordingStart& start) {
+  if (!ring_.can_push()) {
+    counters_.dropped_rows.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  const int64_t offset = schedule_.offset_ns(index);
+  const int64_t time_ns = start.utc_ns + offset;
+  std::memcpy(ring_.row(0), &time_ns, sizeof time_ns);
+  const platform::SampleTick tick{index, static_cast<double>(offset) * 1e-9};
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    SampledChannel& channel = channels_[c];
+    const std::span<double> values(values_.data(), channel.components);
+    if (!channel.sensor->read(tick, values)) {
+      std::fill(values.begin(), values.end(), std::numeric_limits<double>::quiet_NaN());
+      counters_.sensor_errors.fetch_add(1, std::memory_order_relaxed);
+    }
+    std::byte* out = ring_.row(c + 1);
+    const size_t size = dtype_size(channel.dtype);
+    for (size_t k = 0; k < channel.components; ++k) store_as(channel.dtype, values[k], out + k * size);
+  }
+  ring_.commit_row();
+  const uint64_t held = ring_.rows_held();
+  if (held > counters_.ring_high_water.load(std::memory_order_relaxed)) {
+    counters_.ring_high_water.store(held, std::memory_order_relaxed);
+  }
+}
+
+}  // namespace h5rec

@@ -1,0 +1,70 @@
+// One sampler per rate group: on an absolute-time schedule it reads every channel's sensor and
+// pushes one row (time + channels) into the group's ChunkRing. It never waits on storage: when
+// the ring is full the row is dropped and counted. After construction it never allocates.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "platform/clock.hpp"
+#include "platform/sensor.hpp"
+#include "recorder/dtype.hpp"
+#include "recorder/ring/chunk_ring.hpp"
+#include "recorder/row_schedule.hpp"
+
+namespace h5rec {
+
+// Health counters of a group: written by its sampler, read by the writer (relaxed atomics).
+struct SamplerCounters {
+  std::atomic<uint64_t> rows_due{0};         // rows the schedule called for so far
+  std::atomic<uint64_t> dropped_rows{0};     // rows not stored: ring full or sampler overrun
+  std::atomic<uint64_t> ring_high_water{0};  // most rows ever held in the ring
+  std::atomic<uint64_t> sensor_errors{0};    // failed sensor reads (value stored as fill)
+};
+
+struct SampledChannel {
+  std::unique_ptr<platform::Sensor> sensor;
+  DType dtype = DType::kFloat64;
+  size_t components = 1;
+};
+
+// Where a recording sits in time: both clocks read at the same moment.
+struct RecordingStart {
+  int64_t monotonic_ns = 0;
+  int64_t utc_ns = 0;
+};
+
+class Sampler {
+ public:
+  // The ring's column 0 is time (int64), column c+1 is channels[c].
+  Sampler(double rate_hz, std::vector<SampledChannel> channels, ChunkRing& ring,
+          platform::Clock& clock);
+
+  // Thread body; the calling thread must be attached to the clock. Samples the rows due before
+  // `duration_ns` (forever if empty) or until `stop`.
+  void run(const RecordingStart& start, std::optional<int64_t> duration_ns,
+           const std::atomic<bool>& stop);
+
+  const SamplerCounters& counters() const { return counters_; }
+
+ private:
+  void take_row(uint64_t index, const RecordingStart& start);
+
+  // A sampler this far behind skips the rows it missed (counted as dropped) instead of reading
+  // sensors in a burst.
+  static constexpr int64_t kMaxLatenessNs = platform::kNsPerSecond;
+  // Longest single sleep, so a stop request is noticed promptly at slow rates.
+  static constexpr int64_t kStopCheckNs = 200 * platform::kNsPerMs;
+
+  RowSchedule schedule_;
+  std::vector<SampledChannel> channels_;
+  ChunkRing& ring_;
+  platform::Clock& clock_;
+  std::vector<double> values_;  // scratch for one channel's components
+  SamplerCounters counters_;
+};
+
+}  // namespace h5rec

@@ -1,0 +1,60 @@
+#include "recorder/status_log.hpp"
+
+#include <cstring>
+
+namespace h5rec {
+namespace {
+
+GroupLayout make_layout(const std::vector<std::string>& group_names, double interval_s,
+                        size_t chunk_rows) {
+  GroupLayout layout{kStatusGroup, 1.0 / interval_s, chunk_rows, {}};
+  auto add = [&](std::string name, DType type, std::string units, std::string description) {
+    layout.columns.push_back({std::move(name), type, {}, std::move(units), std::move(description), {}});
+  };
+  add("time", DType::kInt64, "ns", "time of the status row, ns since the Unix epoch (UTC)");
+  add("storage_free_bytes", DType::kUInt64, "B", "bytes free on the output file system");
+  add("checkpoint_duration_ns", DType::kInt64, "ns", "duration of the last completed checkpoint");
+  add("checkpoints", DType::kUInt64, "1", "checkpoints completed");
+  add("storage_errors", DType::kUInt64, "1", "failed storage operations so far");
+  for (const std::string& g : group_names) {
+    add(g + "_dropped_rows", DType::kUInt64, "1", "rows of group " + g + " not stored so far");
+    add(g + "_ring_high_water", DType::kUInt64, "1", "most rows group " + g + "'s ring has held");
+    add(g + "_sensor_errors", DType::kUInt64, "1", "failed sensor reads in group " + g + " so far");
+  }
+  return layout;
+}
+
+template <class T>
+void put(ChunkRing& ring, size_t column, T value) {
+  std::memcpy(ring.row(column), &value, sizeof value);
+}
+
+}  // namespace
+
+std::vector<size_t> StatusLog::column_bytes(const GroupLayout& layout) {
+  return std::vector<size_t>(layout.columns.size(), 8);
+}
+
+StatusLog::StatusLog(std::vector<std::string> group_names, double interval_s, size_t ring_chunks)
+    : layout_(make_layout(group_names, interval_s, kChunkRows)),
+      ring_(column_bytes(layout_), kChunkRows, ring_chunks) {}
+
+bool StatusLog::append(int64_t utc_ns, const WriterHealth& health,
+                       std::span<const SamplerCounters* const> groups) {
+  if (!ring_.can_push()) return false;
+  put(ring_, 0, utc_ns);
+  put(ring_, 1, health.storage_free_bytes);
+  put(ring_, 2, health.checkpoint_duration_ns);
+  put(ring_, 3, health.checkpoints);
+  put(ring_, 4, health.storage_errors);
+  size_t column = 5;
+  for (const SamplerCounters* c : groups) {
+    put(ring_, column++, c->dropped_rows.load(std::memory_order_relaxed));
+    put(ring_, column++, c->ring_high_water.load(std::memory_order_relaxed));
+    put(ring_, column++, c->sensor_errors.load(std::memory_order_relaxed));
+  }
+  ring_.commit_row();
+  return true;
+}
+
+}  // namespace h5rec

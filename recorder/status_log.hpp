@@ -1,0 +1,50 @@
+// The /_status group: one health row per status interval, written by the writer thread through
+// the same ring and chunk path as sensor data. Columns:
+//   time                     int64 ns UTC
+//   storage_free_bytes       uint64 bytes free on the output file system
+//   checkpoint_duration_ns   int64 duration of the last completed checkpoint
+//   checkpoints              uint64 checkpoints completed
+//   storage_errors           uint64 failed storage/HDF5 operations so far
+//   <group>_dropped_rows     uint64 rows of <group> not stored so far (cumulative)
+//   <group>_ring_high_water  uint64 most rows <group>'s ring has held
+//   <group>_sensor_errors    uint64 failed sensor reads in <group> so far
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "recorder/hdf5/recording_file.hpp"
+#include "recorder/ring/chunk_ring.hpp"
+#include "recorder/sampler.hpp"
+
+namespace h5rec {
+
+inline constexpr const char* kStatusGroup = "_status";
+
+struct WriterHealth {
+  uint64_t storage_free_bytes = 0;
+  int64_t checkpoint_duration_ns = 0;
+  uint64_t checkpoints = 0;
+  uint64_t storage_errors = 0;
+};
+
+class StatusLog {
+ public:
+  StatusLog(std::vector<std::string> group_names, double interval_s, size_t ring_chunks);
+
+  const GroupLayout& layout() const { return layout_; }
+  ChunkRing& ring() { return ring_; }
+  // Appends one row; returns false when the ring is full (storage failing for a long time).
+  bool append(int64_t utc_ns, const WriterHealth& health,
+              std::span<const SamplerCounters* const> groups);
+
+ private:
+  static constexpr size_t kChunkRows = 64;
+  static std::vector<size_t> column_bytes(const GroupLayout& layout);
+
+  GroupLayout layout_;
+  ChunkRing ring_;
+};
+
+}  // namespace h5rec

@@ -1,0 +1,84 @@
+#include "tools/info.hpp"
+
+#include <cstdio>
+
+#include "recorder/status_log.hpp"
+#include "recorder/utc_time.hpp"
+#include "tools/recording_reader.hpp"
+
+namespace h5rec::tools {
+namespace {
+
+std::string shape_text(const std::vector<uint64_t>& dims) {
+  std::string s = "(";
+  for (size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + (dims.size() == 1 ? ",)" : ")");
+}
+
+// The last value of /_status/<column>, or "?" if the file has none yet.
+std::string last_status(const RecordingReader& r, size_t status_group, const std::string& column) {
+  const uint64_t rows = r.rows(status_group);
+  const auto cols = r.columns(status_group);
+  for (size_t c = 0; c < cols.size(); ++c) {
+    if (cols[c].name != column || rows == 0) continue;
+    auto v = r.read_text(status_group, c, rows - 1, 1);
+    if (v) return v.value().front();
+  }
+  return "?";
+}
+
+}  // namespace
+
+int run_info(const std::string& path) {
+  auto opened = RecordingReader::open(path);
+  if (!opened) {
+    std::fprintf(stderr, "h5rec info: %s\n", opened.message().c_str());
+    return 2;
+  }
+  const RecordingReader& r = opened.value();
+  std::printf("file:     %s\n", path.c_str());
+  std::printf("format:   h5rec %s (written by h5rec %s)\n", r.root_attribute("h5rec_format").c_str(),
+              r.root_attribute("h5rec_version").c_str());
+  std::printf("device:   %s\n", r.root_attribute("device_id").c_str());
+  std::printf("started:  %s\n", r.root_attribute("start_time_utc").c_str());
+  std::printf("state:    %s\n", describe(r.state()));
+  size_t status_group = r.groups().size();
+  for (size_t g = 0; g < r.groups().size(); ++g) {
+    if (r.groups()[g] == kStatusGroup) status_group = g;
+  }
+  for (size_t g = 0; g < r.groups().size(); ++g) {
+    if (g == status_group) continue;
+    const std::string& name = r.groups()[g];
+    const uint64_t rows = r.rows(g);
+    std::printf("\ngroup %s: %g Hz, %llu rows", name.c_str(), r.rate_hz(g),
+                static_cast<unsigned long long>(rows));
+    if (rows > 0) {
+      auto first = r.read_int64(g, 0, 0, 1);
+      auto last = r.read_int64(g, 0, rows - 1, 1);
+      if (first && last) {
+        std::printf(", %s .. %s (%.3f s)", format_utc_iso8601(first.value()[0]).c_str(),
+                    format_utc_iso8601(last.value()[0]).c_str(),
+                    static_cast<double>(last.value()[0] - first.value()[0]) * 1e-9);
+      }
+    }
+    if (status_group < r.groups().size()) {
+      std::printf(", dropped %s rows", last_status(r, status_group, name + "_dropped_rows").c_str());
+    }
+    std::printf("\n");
+    const auto cols = r.columns(g);
+    for (size_t c = 1; c < cols.size(); ++c) {
+      std::printf("  %-24s %-8s %-16s %s\n", cols[c].name.c_str(), cols[c].type.c_str(),
+                  shape_text(cols[c].dims).c_str(), cols[c].units.c_str());
+    }
+  }
+  if (status_group < r.groups().size()) {
+    std::printf("\nstatus: %llu rows, checkpoints %s, storage errors %s, last checkpoint %s ns\n",
+                static_cast<unsigned long long>(r.rows(status_group)),
+                last_status(r, status_group, "checkpoints").c_str(),
+                last_status(r, status_group, "storage_errors").c_str(),
+                last_status(r, status_group, "checkpoint_duration_ns").c_str());
+  }
+  return 0;
+}
+
+}  // namespace h5rec::tools
