@@ -191,8 +191,8 @@ Status parse_group(const toml::table& table, const std::string& source, GroupCon
     ChannelConfig channel;
     if (Status s = parse_channel(*ct, source, group, channel); !s) return s;
     if (!names.insert(channel.name).second) {
-      return Error{channel.where + ": key 'name': duplicate channel name '" + channel.name +
-                   "' in group '" + group.name + "'"};
+      return Error{line_of(source, *ct->get("name")) + ": key 'name': duplicate channel name '" +
+                   channel.name + "' in group '" + group.name + "'"};
     }
     group.channels.push_back(std::move(channel));
   }
@@ -256,7 +256,8 @@ Result<RecorderConfig> parse_config(std::string_view text, const std::string& so
     GroupConfig group;
     if (Status s = parse_group(*gt, source_name, group); !s) return s.error();
     if (!names.insert(group.name).second) {
-      return Error{group.where + ": key 'name': duplicate group name '" + group.name + "'"};
+      return Error{line_of(source_name, *gt->get("name")) + ": key 'name': duplicate group name '" +
+                   group.name + "'"};
     }
     config.groups.push_back(std::move(group));
   }

@@ -1,0 +1,139 @@
+// ChunkRing against a std::deque oracle, single-threaded with random interleavings, and with a
+// real producer and consumer thread.
+#include "recorder/ring/chunk_ring.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstring>
+#include <deque>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace h5rec {
+namespace {
+
+struct Row {
+  uint64_t a;
+  uint16_t b[3];
+  bool operator==(const Row&) const = default;
+};
+
+Row make_row(uint64_t i) {
+  return {i * 7 + 1, {static_cast<uint16_t>(i), static_cast<uint16_t>(i >> 16), 0xBEEF}};
+}
+
+void push(ChunkRing& ring, const Row& row) {
+  std::memcpy(ring.row(0), &row.a, sizeof row.a);
+  std::memcpy(ring.row(1), row.b, sizeof row.b);
+  ring.commit_row();
+}
+
+Row read_row(const ChunkRing& ring, uint64_t index) {
+  const uint64_t chunk = index / ring.chunk_rows(), within = index % ring.chunk_rows();
+  Row row{};
+  std::memcpy(&row.a, ring.chunk(chunk, 0).data() + within * sizeof row.a, sizeof row.a);
+  std::memcpy(row.b, ring.chunk(chunk, 1).data() + within * sizeof row.b, sizeof row.b);
+  return row;
+}
+
+const std::vector<size_t> kColumns{sizeof(uint64_t), 3 * sizeof(uint16_t)};
+
+TEST(ChunkRing, MatchesDequeOracleUnderRandomInterleaving) {
+  uint64_t total_dropped = 0;
+  for (uint64_t seed : {1u, 2u, 3u, 42u, 1234u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    const size_t chunk_rows = 1 + rng() % 9, capacity = 1 + rng() % 5;
+    ChunkRing ring(kColumns, chunk_rows, capacity);
+    std::deque<Row> oracle;  // rows held by the ring, oldest first
+    uint64_t next = 0, released_rows = 0, dropped = 0;
+    for (int step = 0; step < 20000; ++step) {
+      // Phases where the consumer keeps up alternate with phases where it falls far behind.
+      const uint64_t consumer_odds = (step / 1000) % 2 == 0 ? 2 : 25;
+      if (rng() % consumer_odds != 0) {  // producer
+        const bool oracle_has_room =
+            (next / chunk_rows) < (released_rows / chunk_rows) + capacity;
+        ASSERT_EQ(ring.can_push(), oracle_has_room);
+        if (!ring.can_push()) {
+          ++dropped;
+          continue;
+        }
+        const Row row = make_row(next++);
+        push(ring, row);
+        oracle.push_back(row);
+        ASSERT_EQ(ring.rows_held(), oracle.size());
+      } else {  // consumer: check every held row, then release the full chunks
+        ASSERT_EQ(ring.committed_rows(), next);
+        for (size_t i = 0; i < oracle.size(); ++i) {
+          ASSERT_EQ(read_row(ring, released_rows + i), oracle[i]);
+        }
+        const uint64_t full_chunks = next / chunk_rows;
+        ring.release_chunks(full_chunks);
+        while (released_rows < full_chunks * chunk_rows) {
+          oracle.pop_front();
+          ++released_rows;
+        }
+      }
+    }
+    total_dropped += dropped;
+  }
+  EXPECT_GT(total_dropped, 0u) << "the random walks should have filled the ring";
+}
+
+TEST(ChunkRing, FullRingRefusesRowsUntilAChunkIsReleased) {
+  ChunkRing ring(kColumns, 4, 2);
+  for (uint64_t i = 0; i < 8; ++i) {
+    ASSERT_TRUE(ring.can_push());
+    push(ring, make_row(i));
+  }
+  EXPECT_FALSE(ring.can_push());
+  EXPECT_EQ(ring.rows_held(), 8u);
+  ring.release_chunks(1);
+  EXPECT_TRUE(ring.can_push());
+  push(ring, make_row(8));
+  EXPECT_EQ(read_row(ring, 8), make_row(8));
+  EXPECT_EQ(read_row(ring, 4), make_row(4));
+}
+
+TEST(ChunkRing, ProducerAndConsumerThreadsHandOverEveryRowIntact) {
+  constexpr uint64_t kRows = 200000;
+  ChunkRing ring(kColumns, 64, 4);
+  uint64_t dropped = 0;
+  std::atomic<bool> done{false};
+  std::thread producer([&] {
+    for (uint64_t i = 0; i < kRows; ++i) {
+      if (!ring.can_push()) {
+        ++dropped;
+        continue;
+      }
+      push(ring, make_row(i));
+    }
+    done.store(true, std::memory_order_release);
+  });
+  std::vector<Row> received;
+  for (;;) {
+    const bool finished = done.load(std::memory_order_acquire);
+    const uint64_t committed = ring.committed_rows();
+    while (received.size() < committed) received.push_back(read_row(ring, received.size()));
+    ring.release_chunks(received.size() / ring.chunk_rows());
+    if (finished && received.size() == ring.committed_rows()) break;
+    std::this_thread::yield();
+  }
+  producer.join();
+  ASSERT_EQ(received.size() + dropped, kRows);
+  // Each row's payload says which index it was: rows arrive in order and untorn.
+  uint64_t previous = 0;
+  for (size_t i = 0; i < received.size(); ++i) {
+    const uint64_t index = (received[i].a - 1) / 7;
+    ASSERT_EQ(received[i], make_row(index)) << "row " << i << " torn";
+    if (i > 0) {
+      ASSERT_GT(index, previous) << "rows out of order";
+    }
+    previous = index;
+  }
+}
+
+}  // namespace
+}  // namespace h5rec
