@@ -11,6 +11,9 @@
 namespace h5rec {
 namespace {
 
+constexpr size_t kMetadataCacheBytes = 256 << 10;
+constexpr int kFreeListBytes = 256 << 10;
+
 Error h5_error(const std::string& what, const std::string& where) {
   return Error{what + " '" + where + "': " + h5::last_error()};
 }
@@ -92,11 +95,26 @@ Result<RecordingFile> RecordingFile::create(const std::string& path,
                                             const FileAttributes& attributes,
                                             const std::vector<GroupLayout>& groups) {
   h5::silence_errors();
+  // HDF5 keeps freed blocks on free lists for reuse; cap them so they cannot grow with the file.
+  H5set_free_list_limits(kFreeListBytes, kFreeListBytes, kFreeListBytes, kFreeListBytes,
+                         kFreeListBytes, kFreeListBytes);
   h5::Handle fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS));
   // SWMR writing in HDF5 1.10 needs the latest file format.
   H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
   // Chunks of 4 KiB and more start on a 4 KiB page: fewer flash pages touched per write.
   H5Pset_alignment(fapl.get(), 4096, 4096);
+  // A fixed-size metadata cache: memory stays flat however long the recording grows.
+  H5AC_cache_config_t cache{};
+  cache.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  H5Pget_mdc_config(fapl.get(), &cache);
+  cache.set_initial_size = true;
+  cache.initial_size = kMetadataCacheBytes;
+  cache.min_size = kMetadataCacheBytes;
+  cache.max_size = kMetadataCacheBytes;
+  cache.incr_mode = H5C_incr__off;
+  cache.flash_incr_mode = H5C_flash_incr__off;
+  cache.decr_mode = H5C_decr__off;
+  H5Pset_mdc_config(fapl.get(), &cache);
 
   // Groups list their members in creation (config) order, not alphabetically.
   h5::Handle fcpl = h5::plist(H5Pcreate(H5P_FILE_CREATE));
@@ -169,6 +187,9 @@ Status RecordingFile::write_chunk(size_t group, size_t column, uint64_t chunk_in
 
 Status RecordingFile::flush() {
   if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) return h5_error("flush", path_);
+  // Index blocks evicted from the metadata cache go to HDF5's free lists, sized per block; as
+  // the index grows those sizes are never reused. Returning them keeps memory flat.
+  H5garbage_collect();
   return {};
 }
 
