@@ -4,6 +4,7 @@
 #include <latch>
 
 #include "platform/thread.hpp"
+#include "recorder/chunk_sizing.hpp"
 #include "recorder/event_log.hpp"
 #include "recorder/utc_time.hpp"
 
@@ -18,7 +19,7 @@ uint64_t name_seed(const std::string& text) {  // FNV-1a: stable default seed pe
   return h;
 }
 
-GroupLayout group_layout(const config::GroupConfig& group, size_t chunk_bytes) {
+GroupLayout group_layout(const config::GroupConfig& group, const config::RecorderConfig& config) {
   GroupLayout layout{group.name, group.rate_hz, 1, {}};
   layout.columns.push_back({"time", DType::kInt64, {}, "ns",
                             "scheduled sample time, ns since the Unix epoch (UTC)", {}});
@@ -27,7 +28,8 @@ GroupLayout group_layout(const config::GroupConfig& group, size_t chunk_bytes) {
     layout.columns.push_back({c.name, c.dtype, c.shape, c.units, c.description, c.sensor});
     widest = std::max(widest, dtype_size(c.dtype) * c.components());
   }
-  layout.chunk_rows = std::max<size_t>(1, chunk_bytes / widest);
+  layout.chunk_rows =
+      chunk_rows_for(group.rate_hz, config.checkpoint_interval_s, widest, config.chunk_bytes);
   return layout;
 }
 
@@ -60,7 +62,7 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
   }
   std::vector<std::string> group_names;
   for (const config::GroupConfig& group : config.groups) {
-    GroupLayout layout = group_layout(group, config.chunk_bytes);
+    GroupLayout layout = group_layout(group, config);
     std::vector<size_t> row_bytes{kTimeBytes};
     std::vector<SampledChannel> channels;
     for (const config::ChannelConfig& c : group.channels) {
@@ -78,7 +80,8 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
     r->layouts_.push_back(std::move(layout));
     group_names.push_back(group.name);
   }
-  r->status_ = std::make_unique<StatusLog>(group_names, config.status_interval_s, config.ring_chunks);
+  r->status_ = std::make_unique<StatusLog>(group_names, config.status_interval_s,
+                                           config.checkpoint_interval_s, config.ring_chunks);
   return r;
 }
 

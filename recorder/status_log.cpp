@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "recorder/chunk_sizing.hpp"
+
 namespace h5rec {
 namespace {
 
@@ -31,13 +33,13 @@ void put(ChunkRing& ring, size_t column, T value) {
 
 }  // namespace
 
-std::vector<size_t> StatusLog::column_bytes(const GroupLayout& layout) {
-  return std::vector<size_t>(layout.columns.size(), 8);
-}
-
-StatusLog::StatusLog(std::vector<std::string> group_names, double interval_s, size_t ring_chunks)
-    : layout_(make_layout(group_names, interval_s, kChunkRows)),
-      ring_(column_bytes(layout_), kChunkRows, ring_chunks) {}
+StatusLog::StatusLog(std::vector<std::string> group_names, double interval_s,
+                     double checkpoint_interval_s, size_t ring_chunks)
+    : layout_(make_layout(group_names, interval_s,
+                          chunk_rows_for(1.0 / interval_s, checkpoint_interval_s, kColumnBytes,
+                                         kMaxChunkBytes))),
+      ring_(std::vector<size_t>(layout_.columns.size(), kColumnBytes), layout_.chunk_rows,
+            ring_chunks) {}
 
 bool StatusLog::append(int64_t utc_ns, const WriterHealth& health,
                        std::span<const SamplerCounters* const> groups) {

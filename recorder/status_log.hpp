@@ -31,7 +31,8 @@ struct WriterHealth {
 
 class StatusLog {
  public:
-  StatusLog(std::vector<std::string> group_names, double interval_s, size_t ring_chunks);
+  StatusLog(std::vector<std::string> group_names, double interval_s,
+            double checkpoint_interval_s, size_t ring_chunks);
 
   const GroupLayout& layout() const { return layout_; }
   ChunkRing& ring() { return ring_; }
@@ -40,8 +41,8 @@ class StatusLog {
               std::span<const SamplerCounters* const> groups);
 
  private:
-  static constexpr size_t kChunkRows = 64;
-  static std::vector<size_t> column_bytes(const GroupLayout& layout);
+  static constexpr size_t kColumnBytes = 8;  // every status column is a 64-bit number
+  static constexpr size_t kMaxChunkBytes = 4096;
 
   GroupLayout layout_;
   ChunkRing ring_;

@@ -101,8 +101,8 @@ Result<RecordingFile> RecordingFile::create(const std::string& path,
   h5::Handle fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS));
   // SWMR writing in HDF5 1.10 needs the latest file format.
   H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
-  // Chunks of 4 KiB and more start on a 4 KiB page: fewer flash pages touched per write.
-  H5Pset_alignment(fapl.get(), 4096, 4096);
+  // No H5Pset_alignment: chunks are sized by time, not to pages, and every aligned allocation
+  // would leave a free-space fragment that HDF5 tracks in memory for the life of the file.
   // A fixed-size metadata cache: memory stays flat however long the recording grows.
   H5AC_cache_config_t cache{};
   cache.version = H5AC__CURR_CACHE_CONFIG_VERSION;

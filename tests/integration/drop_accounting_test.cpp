@@ -10,13 +10,13 @@
 namespace h5rec::testing {
 namespace {
 
-// fast: 1 kHz, 512-row chunks (4096 B / 8 B), ring of 4 chunks = 2.048 s of rows.
+// fast: 1 kHz, 125-row chunks (1/8 of a 1 s checkpoint interval), ring of 16 chunks = 2 s.
 std::string config_text(const std::string& dir) {
   return R"(device_id = "drop-test"
 output_dir = ")" + dir + R"("
 checkpoint_interval = 1.0
 chunk_bytes = 4096
-ring_chunks = 4
+ring_chunks = 16
 
 [[group]]
 name = "fast"
@@ -59,10 +59,10 @@ TEST_P(DropAccounting, EveryScheduledRowIsStoredOrCountedAsDropped) {
   const GroupSummary& fast = summary.groups[0];
   EXPECT_EQ(fast.rows_due, 12000u);
   EXPECT_EQ(fast.rows_stored + fast.rows_dropped, fast.rows_due);
-  EXPECT_LE(fast.ring_high_water, 4u * 512u);
+  EXPECT_LE(fast.ring_high_water, 16u * 125u);
   if (stall.expect_drops) {
-    // While stalled, the ring holds at most 2048 rows; everything else due in the stall drops.
-    EXPECT_GT(fast.rows_dropped, static_cast<uint64_t>(stall.stall_s * 1000) - 2048);
+    // While stalled, the ring holds at most 2000 rows; everything else due in the stall drops.
+    EXPECT_GT(fast.rows_dropped, static_cast<uint64_t>(stall.stall_s * 1000) - 2000);
     EXPECT_LE(fast.rows_dropped, static_cast<uint64_t>(stall.stall_s * 1000));
   } else {
     EXPECT_EQ(fast.rows_dropped, 0u);

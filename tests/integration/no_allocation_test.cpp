@@ -45,7 +45,7 @@ namespace {
 std::string config_text(const std::string& dir) {
   std::string text = R"(device_id = "alloc-test"
 output_dir = ")" + dir + R"("
-checkpoint_interval = 1.0
+checkpoint_interval = 5.0
 chunk_bytes = 16384
 ring_chunks = 4
 

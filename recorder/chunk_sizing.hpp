@@ -1,0 +1,21 @@
+// How many rows a group's chunks hold.
+//
+// A checkpoint rewrites each dataset's partial last chunk whole, so storage sees about
+// (1 + chunk fill time / checkpoint interval) bytes per payload byte. Chunks are therefore sized
+// to fill in an eighth of a checkpoint interval (at most 1.125 bytes written per payload byte),
+// capped at chunk_bytes per dataset, and at least kMinChunkRows rows so slow groups do not
+// produce an index entry per sample.
+#pragma once
+
+#include <cstddef>
+
+namespace h5rec {
+
+inline constexpr size_t kMinChunkRows = 16;
+inline constexpr double kChunksPerCheckpoint = 8.0;
+
+// widest_row_bytes: bytes of the group's widest dataset row (8 for time at least).
+size_t chunk_rows_for(double rate_hz, double checkpoint_interval_s, size_t widest_row_bytes,
+                      size_t chunk_bytes);
+
+}  // namespace h5rec
