@@ -14,8 +14,6 @@ namespace {
 
 constexpr size_t kMinChunkBytes = 512;
 constexpr size_t kMaxChunkBytes = 16u << 20;
-constexpr size_t kMinRingChunks = 2;
-constexpr size_t kMaxRingChunks = 4096;
 constexpr double kMaxRateHz = 100'000.0;
 constexpr size_t kMaxComponents = 4096;
 
@@ -240,9 +238,11 @@ Result<RecorderConfig> parse_config(std::string_view text, const std::string& so
   if (Status s = r.size_key("chunk_bytes", config.chunk_bytes, kMinChunkBytes, kMaxChunkBytes); !s) {
     return s.error();
   }
-  if (Status s = r.size_key("ring_chunks", config.ring_chunks, kMinRingChunks, kMaxRingChunks); !s) {
+  if (Status s = r.number_key("ring_seconds", config.ring_seconds, false, 0.0, 3600.0); !s) {
     return s.error();
   }
+  const toml::node* ring_seconds = root.get("ring_seconds");
+  config.ring_seconds_where = line_of(source_name, ring_seconds ? *ring_seconds : root);
   const toml::node* groups = r.find("group");
   if (groups == nullptr) return r.missing("group");
   const toml::array* list = groups->as_array();

@@ -39,7 +39,8 @@ struct RecorderConfig {
   double checkpoint_interval_s = 1.0;
   double status_interval_s = 1.0;
   size_t chunk_bytes = 65536;
-  size_t ring_chunks = 8;
+  double ring_seconds = 10.0;     // storage stall each group's ring absorbs without a drop
+  std::string ring_seconds_where;  // "file:line" of ring_seconds (or of the file)
   std::vector<GroupConfig> groups;
   std::string source_name;  // path of the TOML file, for messages
   std::string source_text;  // the TOML text, stored in every recording

@@ -13,4 +13,9 @@ size_t chunk_rows_for(double rate_hz, double checkpoint_interval_s, size_t wides
   return std::min(wanted, cap);
 }
 
+size_t ring_chunks_for(double rate_hz, double ring_seconds, size_t chunk_rows) {
+  const double chunks = std::ceil(rate_hz * ring_seconds / static_cast<double>(chunk_rows));
+  return std::max<size_t>(2, static_cast<size_t>(chunks) + 1);
+}
+
 }  // namespace h5rec

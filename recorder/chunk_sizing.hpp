@@ -18,4 +18,8 @@ inline constexpr double kChunksPerCheckpoint = 8.0;
 size_t chunk_rows_for(double rate_hz, double checkpoint_interval_s, size_t widest_row_bytes,
                       size_t chunk_bytes);
 
+// Chunk buffers a group's ring needs so the writer may stall for ring_seconds without a drop:
+// the chunks filled during the stall plus the partial one the writer cannot release (>= 2).
+size_t ring_chunks_for(double rate_hz, double ring_seconds, size_t chunk_rows);
+
 }  // namespace h5rec

@@ -12,6 +12,8 @@ namespace h5rec {
 namespace {
 
 constexpr size_t kTimeBytes = sizeof(int64_t);
+// Ring memory is taken at start-up; a config asking for more is a mistake, not a wish.
+constexpr size_t kMaxRingBytes = size_t{256} << 20;
 
 uint64_t name_seed(const std::string& text) {  // FNV-1a: stable default seed per channel
   uint64_t h = 0xcbf29ce484222325ULL;
@@ -61,6 +63,7 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
     return s.error();
   }
   std::vector<std::string> group_names;
+  size_t ring_bytes = 0;
   for (const config::GroupConfig& group : config.groups) {
     GroupLayout layout = group_layout(group, config);
     std::vector<size_t> row_bytes{kTimeBytes};
@@ -74,14 +77,24 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
       channels.push_back({std::move(sensor.value()), c.dtype, c.components()});
       row_bytes.push_back(dtype_size(c.dtype) * c.components());
     }
-    r->rings_.push_back(std::make_unique<ChunkRing>(row_bytes, layout.chunk_rows, config.ring_chunks));
+    const size_t ring_chunks = ring_chunks_for(group.rate_hz, config.ring_seconds, layout.chunk_rows);
+    size_t group_row_bytes = 0;
+    for (size_t b : row_bytes) group_row_bytes += b;
+    ring_bytes += ring_chunks * layout.chunk_rows * group_row_bytes;
+    if (ring_bytes > kMaxRingBytes) {
+      return Error{config.ring_seconds_where + ": key 'ring_seconds': rings of " +
+                   std::to_string(config.ring_seconds) + " s for every group need more than " +
+                   std::to_string(kMaxRingBytes >> 20) +
+                   " MiB of memory; lower ring_seconds, rates or channels"};
+    }
+    r->rings_.push_back(std::make_unique<ChunkRing>(row_bytes, layout.chunk_rows, ring_chunks));
     r->samplers_.push_back(
         std::make_unique<Sampler>(group.rate_hz, std::move(channels), *r->rings_.back(), clock));
     r->layouts_.push_back(std::move(layout));
     group_names.push_back(group.name);
   }
   r->status_ = std::make_unique<StatusLog>(group_names, config.status_interval_s,
-                                           config.checkpoint_interval_s, config.ring_chunks);
+                                           config.checkpoint_interval_s, config.ring_seconds);
   return r;
 }
 

@@ -34,12 +34,12 @@ void put(ChunkRing& ring, size_t column, T value) {
 }  // namespace
 
 StatusLog::StatusLog(std::vector<std::string> group_names, double interval_s,
-                     double checkpoint_interval_s, size_t ring_chunks)
+                     double checkpoint_interval_s, double ring_seconds)
     : layout_(make_layout(group_names, interval_s,
                           chunk_rows_for(1.0 / interval_s, checkpoint_interval_s, kColumnBytes,
                                          kMaxChunkBytes))),
       ring_(std::vector<size_t>(layout_.columns.size(), kColumnBytes), layout_.chunk_rows,
-            ring_chunks) {}
+            ring_chunks_for(1.0 / interval_s, ring_seconds, layout_.chunk_rows)) {}
 
 bool StatusLog::append(int64_t utc_ns, const WriterHealth& health,
                        std::span<const SamplerCounters* const> groups) {

@@ -32,7 +32,7 @@ struct WriterHealth {
 class StatusLog {
  public:
   StatusLog(std::vector<std::string> group_names, double interval_s,
-            double checkpoint_interval_s, size_t ring_chunks);
+            double checkpoint_interval_s, double ring_seconds);
 
   const GroupLayout& layout() const { return layout_; }
   ChunkRing& ring() { return ring_; }

@@ -51,6 +51,8 @@ Status Writer::write_group(size_t group, bool include_partial_chunk) {
   const uint64_t target = include_partial_chunk ? committed : committed / chunk_rows * chunk_rows;
   uint64_t& written = stats_.rows_written[group];
   if (target <= written) return {};
+  // HDF5 1.10 writes a chunk only inside the dataset's extent, so the extent grows first. SWMR
+  // readers see the new extent only after the next flush, by which time the chunks are written.
   if (Status s = file_.set_rows(group, target); !s) return s;
   // The chunk holding row `written` may have been written partially at the last checkpoint:
   // it is written again, whole.

@@ -15,7 +15,11 @@ herr_t collect(unsigned depth, const H5E_error2_t* err, void* out) {
 
 }  // namespace
 
-void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silence_errors() {
+  thread_local bool silenced = false;
+  if (!silenced) H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  silenced = true;
+}
 
 std::string last_error() {
   std::string text;

@@ -51,7 +51,8 @@ inline Handle datatype(hid_t id) { return {id, H5Tclose}; }
 inline Handle attribute(hid_t id) { return {id, H5Aclose}; }
 inline Handle plist(hid_t id) { return {id, H5Pclose}; }
 
-// Turns off HDF5's own printing of error stacks (we report errors ourselves). Idempotent.
+// Turns off HDF5's own printing of error stacks for the calling thread (we report errors
+// ourselves; thread-safe HDF5 builds keep one error stack per thread). Cheap when repeated.
 void silence_errors();
 // The innermost messages of HDF5's current error stack, e.g. "unable to open file: ...".
 std::string last_error();

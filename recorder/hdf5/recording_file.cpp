@@ -159,6 +159,7 @@ Result<RecordingFile> RecordingFile::create(const std::string& path,
 }
 
 Status RecordingFile::set_rows(size_t group, uint64_t rows) {
+  h5::silence_errors();
   Group& g = groups_[group];
   for (size_t i = 0; i < g.datasets.size(); ++i) {
     if (g.dims[i][0] == rows) continue;
@@ -174,6 +175,7 @@ Status RecordingFile::set_rows(size_t group, uint64_t rows) {
 
 Status RecordingFile::write_chunk(size_t group, size_t column, uint64_t chunk_index,
                                   std::span<const std::byte> bytes) {
+  h5::silence_errors();
   Group& g = groups_[group];
   std::array<hsize_t, H5S_MAX_RANK> offset{};  // zero in every dimension but the first
   offset[0] = chunk_index * g.chunk_rows;
@@ -186,6 +188,7 @@ Status RecordingFile::write_chunk(size_t group, size_t column, uint64_t chunk_in
 }
 
 Status RecordingFile::flush() {
+  h5::silence_errors();
   if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) return h5_error("flush", path_);
   // Index blocks evicted from the metadata cache go to HDF5's free lists, sized per block; as
   // the index grows those sizes are never reused. Returning them keeps memory flat.
@@ -194,6 +197,7 @@ Status RecordingFile::flush() {
 }
 
 Status RecordingFile::close() {
+  h5::silence_errors();
   groups_.clear();
   if (!file_.close()) return h5_error("close", path_);
   return {};

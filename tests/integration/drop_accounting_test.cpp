@@ -10,13 +10,14 @@
 namespace h5rec::testing {
 namespace {
 
-// fast: 1 kHz, 125-row chunks (1/8 of a 1 s checkpoint interval), ring of 16 chunks = 2 s.
+// fast: 1 kHz, 125-row chunks (1/8 of a 1 s checkpoint interval), a ring for 2 s of stall:
+// 17 chunks, one of them the partial chunk the writer holds.
 std::string config_text(const std::string& dir) {
   return R"(device_id = "drop-test"
 output_dir = ")" + dir + R"("
 checkpoint_interval = 1.0
 chunk_bytes = 4096
-ring_chunks = 16
+ring_seconds = 2.0
 
 [[group]]
 name = "fast"
@@ -59,20 +60,24 @@ TEST_P(DropAccounting, EveryScheduledRowIsStoredOrCountedAsDropped) {
   const GroupSummary& fast = summary.groups[0];
   EXPECT_EQ(fast.rows_due, 12000u);
   EXPECT_EQ(fast.rows_stored + fast.rows_dropped, fast.rows_due);
-  EXPECT_LE(fast.ring_high_water, 16u * 125u);
+  constexpr uint64_t kRingRows = 17 * 125;
+  EXPECT_LE(fast.ring_high_water, kRingRows);
+  const GroupSummary& slow = summary.groups[1];
+  EXPECT_EQ(slow.rows_due, 120u);
+  EXPECT_EQ(slow.rows_stored + slow.rows_dropped, slow.rows_due);
   if (stall.expect_drops) {
-    // While stalled, the ring holds at most 2000 rows; everything else due in the stall drops.
-    EXPECT_GT(fast.rows_dropped, static_cast<uint64_t>(stall.stall_s * 1000) - 2000);
+    // While stalled, the ring fills; every other row due in the stall drops.
+    EXPECT_GE(fast.rows_dropped, static_cast<uint64_t>(stall.stall_s * 1000) - kRingRows);
     EXPECT_LE(fast.rows_dropped, static_cast<uint64_t>(stall.stall_s * 1000));
   } else {
     EXPECT_EQ(fast.rows_dropped, 0u);
+    EXPECT_EQ(slow.rows_dropped, 0u);
   }
-  EXPECT_EQ(summary.groups[1].rows_dropped, 0u);
-  EXPECT_EQ(summary.groups[1].rows_stored, 120u);
 
-  const std::string args = "--due fast=12000 --due slow=120 --max-dropped slow=0" +
-                           std::string(stall.expect_drops ? " --min-dropped fast=1"
-                                                          : " --max-dropped fast=0");
+  const std::string args = "--due fast=12000 --due slow=120" +
+                           std::string(stall.expect_drops
+                                           ? " --min-dropped fast=1 --min-dropped slow=1"
+                                           : " --max-dropped fast=0 --max-dropped slow=0");
   EXPECT_EQ(verify_with_h5py(summary.path, args), 0);
 }
 

@@ -47,7 +47,7 @@ std::string config_text(const std::string& dir) {
 output_dir = ")" + dir + R"("
 checkpoint_interval = 5.0
 chunk_bytes = 16384
-ring_chunks = 4
+ring_seconds = 5.0
 
 [[group]]
 name = "fast"

@@ -24,3 +24,21 @@ TEST(ChunkSizing, SlowGroupsGetTheMinimumRows) {
 
 }  // namespace
 }  // namespace h5rec
+
+namespace h5rec {
+namespace {
+
+TEST(RingSizing, TheRingAbsorbsTheConfiguredStall) {
+  // 1 kHz, 125-row chunks, 2 s: 16 chunks fill during the stall, plus the partial one.
+  EXPECT_EQ(ring_chunks_for(1000, 2.0, 125), 17u);
+  for (double rate : {0.1, 1.0, 10.0, 1000.0, 44100.0}) {
+    for (size_t rows : {16u, 125u, 5000u}) {
+      const size_t chunks = ring_chunks_for(rate, 10.0, rows);
+      EXPECT_GE(chunks, 2u);
+      EXPECT_GE(static_cast<double>((chunks - 1) * rows) / rate, 10.0 - 1e-9);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace h5rec

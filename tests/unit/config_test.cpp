@@ -11,7 +11,7 @@ output_dir = "/data"
 checkpoint_interval = 2.5
 status_interval = 0.5
 chunk_bytes = 4096
-ring_chunks = 16
+ring_seconds = 30
 
 [[group]]
 name = "imu"
@@ -45,7 +45,8 @@ TEST(Config, ParsesEveryKey) {
   EXPECT_EQ(c.checkpoint_interval_s, 2.5);
   EXPECT_EQ(c.status_interval_s, 0.5);
   EXPECT_EQ(c.chunk_bytes, 4096u);
-  EXPECT_EQ(c.ring_chunks, 16u);
+  EXPECT_EQ(c.ring_seconds, 30.0);
+  EXPECT_EQ(c.ring_seconds_where, "station.toml:6");
   EXPECT_EQ(c.source_text, kValid);
   ASSERT_EQ(c.groups.size(), 2u);
   EXPECT_EQ(c.groups[0].name, "imu");
@@ -74,7 +75,7 @@ TEST(Config, DefaultsApplyWhenKeysAreOmitted) {
   EXPECT_EQ(parsed->output_dir, "recordings");
   EXPECT_EQ(parsed->checkpoint_interval_s, 1.0);
   EXPECT_EQ(parsed->chunk_bytes, 65536u);
-  EXPECT_EQ(parsed->ring_chunks, 8u);
+  EXPECT_EQ(parsed->ring_seconds, 10.0);
 }
 
 struct BadCase {
@@ -102,8 +103,8 @@ INSTANTIATE_TEST_SUITE_P(
     Config, ConfigErrors,
     ::testing::Values(
         BadCase{"syntax", "rate_hz = 1000", "rate_hz = = 1000", "station.toml:10", "syntax"},
-        BadCase{"unknown top-level key", "ring_chunks = 16", "ring_chunk = 16", "station.toml:6",
-                "'ring_chunk'"},
+        BadCase{"unknown top-level key", "ring_seconds = 30", "ring_second = 30", "station.toml:6",
+                "'ring_second'"},
         BadCase{"unknown channel key", "units = \"m/s^2\"", "unit = \"m/s^2\"", "station.toml:17",
                 "'unit'"},
         BadCase{"missing device_id", "device_id = \"mast-7\"", "", "station.toml:", "'device_id'"},
@@ -125,8 +126,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"bad shape", "shape = [3]", "shape = [0]", "station.toml:16", "'shape'"},
         BadCase{"chunk too small", "chunk_bytes = 4096", "chunk_bytes = 8", "station.toml:5",
                 "'chunk_bytes'"},
-        BadCase{"ring too small", "ring_chunks = 16", "ring_chunks = 1", "station.toml:6",
-                "'ring_chunks'"},
+        BadCase{"ring of zero seconds", "ring_seconds = 30", "ring_seconds = 0", "station.toml:6",
+                "'ring_seconds'"},
         BadCase{"zero checkpoint interval", "checkpoint_interval = 2.5", "checkpoint_interval = 0",
                 "station.toml:3", "'checkpoint_interval'"},
         BadCase{"param not a number", "frequency_hz = 2", "frequency_hz = \"2\"",
