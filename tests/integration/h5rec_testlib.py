@@ -45,6 +45,12 @@ FLOAT_DTYPES = ["float32", "float64"]
 ALL_DTYPES = INT_DTYPES + FLOAT_DTYPES + ["bool"]
 
 
+# Text on stderr that means the process crashed or a sanitizer found a bug (ASan exits with 1).
+CRASH_MARKERS = ("AddressSanitizer", "LeakSanitizer", "UndefinedBehaviorSanitizer",
+                 "runtime error:", "Traceback", "terminate called", "Segmentation fault",
+                 "malloc(): ", "free(): ", "double free", "stack smashing")
+
+
 def child_env():
     env = dict(os.environ)
     env["HDF5_USE_FILE_LOCKING"] = "FALSE"
@@ -246,6 +252,13 @@ def schedule_offset_ns(index, rate_hz):
     return math.floor(Fraction(index) * 10**9 / Fraction(rate_hz) + Fraction(1, 2))
 
 
+def chunk_rows_for(rate_hz, checkpoint_interval_s, widest_row_bytes, chunk_bytes):
+    """Rows per chunk (config/README.md "Chunks"): the rows of checkpoint_interval / 8, at least
+    16, at most chunk_bytes of the group's widest dataset row."""
+    wanted = max(16, math.ceil(rate_hz * checkpoint_interval_s / 8.0))
+    return min(wanted, max(1, chunk_bytes // widest_row_bytes))
+
+
 def expected_times(t0, rows, rate_hz):
     return np.array([t0 + schedule_offset_ns(i, rate_hz) for i in range(rows)], dtype=np.int64)
 
@@ -367,6 +380,13 @@ def expected_channel(channel, rows, rate_hz, group=None):
 class TempDirTestCase(unittest.TestCase):
     """Gives every test its own temporary directory, self.tmp (a pathlib.Path)."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not (H5REC.is_file() and os.access(H5REC, os.X_OK)):
+            raise AssertionError("h5rec binary not found at %s: build it (cmake --build "
+                                 "build/host) or set H5REC" % H5REC)
+
     def setUp(self):
         super().setUp()
         self._tmp = tempfile.TemporaryDirectory(prefix="h5rec-test-")
@@ -379,6 +399,5 @@ class TempDirTestCase(unittest.TestCase):
     def assertNoCrash(self, proc):
         """Exit status is a normal exit (not a signal) and stderr shows no sanitizer report."""
         self.assertGreaterEqual(proc.returncode, 0, "killed by a signal\n" + describe(proc))
-        for marker in ("AddressSanitizer", "runtime error:", "LeakSanitizer",
-                       "Traceback", "terminate called", "Segmentation fault", "HDF5-DIAG"):
+        for marker in CRASH_MARKERS + ("HDF5-DIAG",):
             self.assertNotIn(marker, proc.stderr, describe(proc))
