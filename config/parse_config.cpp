@@ -127,6 +127,8 @@ Status parse_channel(const toml::table& table, const std::string& source, const 
   TableReader named(table, source, "channel '" + channel.name + "' of group '" + group.name + "'");
   named.find("name");
   if (Status s = named.string_key("sensor", channel.sensor, true); !s) return s;
+  channel.sensor_where = line_of(source, *table.get("sensor"));
+  channel.params_where = channel.sensor_where;
   std::string dtype = "float64";
   if (Status s = named.string_key("dtype", dtype, false); !s) return s;
   const auto parsed = parse_dtype(dtype);
@@ -154,6 +156,7 @@ Status parse_channel(const toml::table& table, const std::string& source, const 
   if (const toml::node* params = named.find("params")) {
     const toml::table* ptable = params->as_table();
     if (ptable == nullptr) return named.error_at(*params, "params", "must be a table of numbers");
+    channel.params_where = line_of(source, *params);
     for (const auto& [key, value] : *ptable) {
       if (!value.is_number()) {
         return named.error_at(value, "params." + std::string(key.str()), "must be a number");

@@ -22,6 +22,8 @@ struct ChannelConfig {
   std::string units;
   std::string description;
   std::string where;                     // "file:line" of the channel's table
+  std::string sensor_where;              // "file:line" of the sensor key
+  std::string params_where;              // "file:line" of params (of the sensor key if absent)
   size_t components() const;             // product of shape (1 for scalars)
 };
 

@@ -34,7 +34,8 @@ struct SensorSpec {
   size_t components = 1;                 // values per sample (product of the channel's shape)
   double rate_hz = 1.0;                  // sample rate of the channel's group
   uint64_t default_seed = 0;             // used by random sensors when params has no "seed"
-  std::string where;                     // "file:line" of the channel, for error messages
+  std::string kind_where;                // "file:line" of the sensor key, for error messages
+  std::string params_where;              // "file:line" of the params (or of the sensor key)
 };
 
 // Builds the sensor for a spec, or says which kind or parameter is wrong.

@@ -8,7 +8,7 @@ Result<std::unique_ptr<Sensor>> make_sensor(const SensorSpec& spec) {
   auto sim = make_sim_sensor(spec);
   if (!sim) return sim.error();
   if (sim.value()) return sim;
-  return Error{spec.where + ": unknown sensor kind '" + spec.kind +
+  return Error{spec.kind_where + ": key 'sensor': unknown sensor kind '" + spec.kind +
                "' (known: counter, sine, noise, random_walk, step)"};
 }
 

@@ -59,9 +59,6 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
                                                    platform::Clock& clock,
                                                    platform::Storage& storage) {
   std::unique_ptr<Recorder> r(new Recorder(config, clock, storage));
-  if (Status s = check_writable(storage, config.output_dir, config.output_dir_where); !s) {
-    return s.error();
-  }
   std::vector<std::string> group_names;
   size_t ring_bytes = 0;
   for (const config::GroupConfig& group : config.groups) {
@@ -69,9 +66,10 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
     std::vector<size_t> row_bytes{kTimeBytes};
     std::vector<SampledChannel> channels;
     for (const config::ChannelConfig& c : group.channels) {
-      platform::SensorSpec spec{c.sensor,      c.params,
-                                c.components(), group.rate_hz,
-                                name_seed(group.name + "/" + c.name), c.where};
+      const platform::SensorSpec spec{c.sensor,        c.params,
+                                      c.components(),  group.rate_hz,
+                                      name_seed(group.name + "/" + c.name),
+                                      c.sensor_where,  c.params_where};
       auto sensor = platform::make_sensor(spec);
       if (!sensor) return sensor.error();
       channels.push_back({std::move(sensor.value()), c.dtype, c.components()});
@@ -92,6 +90,10 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
         std::make_unique<Sampler>(group.rate_hz, std::move(channels), *r->rings_.back(), clock));
     r->layouts_.push_back(std::move(layout));
     group_names.push_back(group.name);
+  }
+  // Checked after the sensors, so a config error leaves no directory behind.
+  if (Status s = check_writable(storage, config.output_dir, config.output_dir_where); !s) {
+    return s.error();
   }
   r->status_ = std::make_unique<StatusLog>(group_names, config.status_interval_s,
                                            config.checkpoint_interval_s, config.ring_seconds);

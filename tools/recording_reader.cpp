@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "platform/posix/posix_storage.hpp"
 
@@ -31,9 +32,12 @@ std::vector<std::string> link_names(hid_t location) {
   return names;
 }
 
+// A scalar (or one-element) attribute as text; "" when absent or of another shape or type.
 std::string read_string_attr(hid_t object, const char* name) {
   if (H5Aexists(object, name) <= 0) return "";
   h5::Handle attr = h5::attribute(H5Aopen(object, name, H5P_DEFAULT));
+  h5::Handle space = h5::dataspace(H5Aget_space(attr.get()));
+  if (!attr.valid() || H5Sget_simple_extent_npoints(space.get()) != 1) return "";
   h5::Handle type = h5::datatype(H5Aget_type(attr.get()));
   const H5T_class_t cls = H5Tget_class(type.get());
   char text[64];
@@ -66,6 +70,19 @@ std::string read_string_attr(hid_t object, const char* name) {
   return out;
 }
 
+// Where the HDF5 superblock starts: offset 0, or after a user block at 512, 1024, 2048, ...
+std::optional<uint64_t> find_superblock(platform::File& file) {
+  static constexpr unsigned char kSignature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  auto size = file.size();
+  if (!size) return std::nullopt;
+  for (uint64_t offset = 0; offset + 8 <= size.value(); offset = offset == 0 ? 512 : offset * 2) {
+    std::byte head[8]{};
+    auto got = file.pread(head, offset);
+    if (got && got.value() == 8 && std::memcmp(head, kSignature, 8) == 0) return offset;
+  }
+  return std::nullopt;
+}
+
 std::string type_name(hid_t type) {
   const size_t size = H5Tget_size(type);
   switch (H5Tget_class(type)) {
@@ -96,12 +113,7 @@ Result<RecordingReader> RecordingReader::open(const std::string& path) {
   // H5Fis_accessible would take a lock; a plain signature check keeps readers lock-free.
   auto file = storage.open(path, platform::OpenMode::kRead);
   if (!file) return file.error();
-  std::byte signature[8]{};
-  auto got = file.value()->pread(signature, 0);
-  static constexpr unsigned char kHdf5Signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-  if (!got || got.value() < 8 || std::memcmp(signature, kHdf5Signature, 8) != 0) {
-    return Error{path + ": not an HDF5 file"};
-  }
+  if (!find_superblock(*file.value())) return Error{path + ": not an HDF5 file"};
 
   h5::Handle fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_file_locking(fapl.get(), false, true);
@@ -145,8 +157,10 @@ FileState RecordingReader::state() const {
   platform::PosixStorage storage;
   auto file = storage.open(path_, platform::OpenMode::kRead);
   if (!file) return FileState::kUnclean;
+  const auto superblock = find_superblock(*file.value());
+  if (!superblock) return FileState::kUnclean;
   std::byte head[12]{};
-  auto got = file.value()->pread(head, 0);
+  auto got = file.value()->pread(head, *superblock);
   if (!got || got.value() < 12) return FileState::kUnclean;
   const auto version = static_cast<unsigned>(head[8]);
   if (version < 2 || head[11] == std::byte{0}) return FileState::kClosed;

@@ -30,6 +30,7 @@ Result<std::vector<Selection>> select(const RecordingReader& r, const std::strin
     }
     if (!s.columns.empty()) out.push_back(std::move(s));
   }
+  if (out.empty() && channel.empty()) return Error{r.path() + ": the recording has no channels"};
   if (out.empty()) return Error{r.path() + ": no channel '" + channel + "'"};
   if (!channel.empty() && out.size() > 1) {
     return Error{r.path() + ": channel '" + channel +

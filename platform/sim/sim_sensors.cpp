@@ -33,8 +33,8 @@ class Params {
       if (!known_.contains(name)) {
         std::string list;
         for (const auto& k : known_) list += (list.empty() ? "" : ", ") + k;
-        return Error{spec_.where + ": sensor '" + spec_.kind + "' has no parameter '" + name +
-                     "' (it takes: " + list + ")"};
+        return Error{spec_.params_where + ": key 'params." + name + "': sensor '" + spec_.kind +
+                     "' has no parameter '" + name + "' (it takes: " + list + ")"};
       }
     }
     return {};
@@ -154,7 +154,9 @@ Result<std::unique_ptr<Sensor>> make_sim_sensor(const SensorSpec& spec) {
     const uint64_t s = seed();
     const double mean = p.get("mean", 0.0);
     const double stddev = p.get("stddev", 1.0);
-    if (stddev < 0) return Error{spec.where + ": sensor 'noise' needs stddev >= 0"};
+    if (stddev < 0) {
+      return Error{spec.params_where + ": key 'params.stddev': sensor 'noise' needs stddev >= 0"};
+    }
     sensor = std::make_unique<Noise>(s, mean, stddev);
   } else if (spec.kind == "random_walk") {
     const uint64_t s = seed();

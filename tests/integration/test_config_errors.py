@@ -256,7 +256,6 @@ class ConfigErrorTest(lib.TempDirTestCase):
                    line_of(text, "thermometer")],
             also=["sensor", "counter, sine, noise, random_walk, step"])
 
-    @unittest.expectedFailure  # BUG: points at [[group.channel]] and does not say key 'sensor'
     def test_unknown_sensor_kind_points_at_sensor_key(self):
         text = self.replace('  sensor = "sine"', '  sensor = "thermometer"')
         self.assertConfigError(text, line_of(text, "thermometer"), "sensor")
@@ -268,7 +267,6 @@ class ConfigErrorTest(lib.TempDirTestCase):
             lines=[line_of(text, "[[group.channel]]", occurrence=2), line_of(text, "phase")],
             also=["sine", "amplitude, frequency_hz, offset"])
 
-    @unittest.expectedFailure  # BUG: points at [[group.channel]], not at the params line
     def test_unknown_sensor_param_points_at_params_key(self):
         text = self.replace('amplitude = 9.81,', 'amplitude = 9.81, phase = 0.5,')
         self.assertConfigError(text, line_of(text, "phase"), "phase")

@@ -332,7 +332,6 @@ class ToolsTest(lib.TempDirTestCase):
         self.assertExit(proc, 2)
         self.assertIn("cannot print", proc.stderr)
 
-    @unittest.expectedFailure  # BUG: tools/recording_reader.cpp read_string_attr overflows
     def test_non_scalar_attributes_do_not_crash(self):
         """read_string_attr() reads any attribute into one long long / double / char* / a
         string of one element's size, whatever its dataspace: array attributes overflow the
