@@ -114,6 +114,16 @@ std::string Recorder::next_file_path(int64_t utc_ns) {
   return path;
 }
 
+void Recorder::wait_until_done(const RecordingStart& start, std::optional<int64_t> duration_ns,
+                               const std::atomic<bool>& interrupt) {
+  constexpr int64_t kInterruptCheckNs = 100 * platform::kNsPerMs;
+  const int64_t end = duration_ns ? start.monotonic_ns + *duration_ns : INT64_MAX;
+  for (int64_t now = clock_.monotonic_ns(); now < end && !interrupt.load();
+       now = clock_.monotonic_ns()) {
+    clock_.sleep_until(std::min(end, now + kInterruptCheckNs));
+  }
+}
+
 Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
                                        const std::atomic<bool>& interrupt) {
   const RecordingStart start{clock_.monotonic_ns(), clock_.realtime_ns()};
@@ -167,18 +177,17 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
           }));
     }
     all_attached.wait();
-    const int64_t end = duration_ns ? start.monotonic_ns + *duration_ns : INT64_MAX;
-    constexpr int64_t kInterruptCheckNs = 100 * platform::kNsPerMs;
-    for (int64_t now = clock_.monotonic_ns(); now < end && !interrupt.load();
-         now = clock_.monotonic_ns()) {
-      clock_.sleep_until(std::min(end, now + kInterruptCheckNs));
-    }
+    wait_until_done(start, duration_ns, interrupt);
     stop_sampling = true;
   }  // detached: joining is not sleeping, so a virtual clock must run on without this thread
   for (platform::Thread& t : sampler_threads) t.join();
   finish_writing.store(true, std::memory_order_release);
   writer_thread.join();
   if (Status s = file.value().close(); !s) return s.error();
+  // The close cleared the superblock's "open for writing" flags: make that durable too.
+  auto closed = storage_.open(path, platform::OpenMode::kRead);
+  if (!closed) return closed.error();
+  if (Status s = closed.value()->fsync(); !s) return s.error();
 
   RecordingSummary summary{path, {}, writer.stats()};
   for (size_t g = 0; g < samplers_.size(); ++g) {

@@ -55,6 +55,9 @@ class Recorder {
            platform::Storage& storage);
   std::vector<GroupLayout> file_layout() const;
   std::string next_file_path(int64_t utc_ns);
+  // Sleeps (attached to the clock) until the duration has passed or `interrupt` is set.
+  void wait_until_done(const RecordingStart& start, std::optional<int64_t> duration_ns,
+                       const std::atomic<bool>& interrupt);
 
   config::RecorderConfig config_;
   platform::Clock& clock_;

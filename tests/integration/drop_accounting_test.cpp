@@ -47,13 +47,15 @@ struct StallCase {
   bool expect_drops;
 };
 
+void PrintTo(const StallCase& c, std::ostream* os) { *os << c.stall_s << " s stall"; }
+
 class DropAccounting : public ::testing::TestWithParam<StallCase> {};
 
 TEST_P(DropAccounting, EveryScheduledRowIsStoredOrCountedAsDropped) {
   const StallCase stall = GetParam();
   TempDir dir;
   SimPlatform sim;
-  // The 3rd fsync is the checkpoint at t = 2 s (the first is the directory's at creation).
+  // The 3rd fsync is the checkpoint at t = 3 s.
   sim.storage.inject({3, static_cast<int64_t>(stall.stall_s * 1e9)});
   const RecordingSummary summary = record(parse_or_die(config_text(dir.path())), sim, 12.0);
   ASSERT_EQ(summary.groups.size(), 2u);
