@@ -132,7 +132,7 @@ Status parse_channel(const toml::table& table, const std::string& source, const 
   std::string dtype = "float64";
   if (Status s = named.string_key("dtype", dtype, false); !s) return s;
   const auto parsed = parse_dtype(dtype);
-  if (!parsed) {
+  if (!parsed || *parsed == DType::kString) {
     return named.error_at(*named.find("dtype"), "dtype",
                           "unknown dtype '" + dtype +
                               "' (int8..int64, uint8..uint64, float32, float64, bool)");

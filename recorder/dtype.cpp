@@ -15,13 +15,13 @@ struct DTypeInfo {
   size_t size;
 };
 
-constexpr std::array<DTypeInfo, 11> kTypes{{
+constexpr std::array<DTypeInfo, 12> kTypes{{
     {DType::kInt8, "int8", 1},       {DType::kInt16, "int16", 2},
     {DType::kInt32, "int32", 4},     {DType::kInt64, "int64", 8},
     {DType::kUInt8, "uint8", 1},     {DType::kUInt16, "uint16", 2},
     {DType::kUInt32, "uint32", 4},   {DType::kUInt64, "uint64", 8},
     {DType::kFloat32, "float32", 4}, {DType::kFloat64, "float64", 8},
-    {DType::kBool, "bool", 1},
+    {DType::kBool, "bool", 1},       {DType::kString, "string", 0},
 }};
 
 template <class T>
@@ -79,6 +79,7 @@ void store_as(DType type, double value, std::byte* dst) {
       std::memcpy(dst, &out, 1);
       return;
     }
+    case DType::kString: return;  // no numeric value to store
   }
 }
 

@@ -23,11 +23,11 @@ uint64_t name_seed(const std::string& text) {  // FNV-1a: stable default seed pe
 
 GroupLayout group_layout(const config::GroupConfig& group, const config::RecorderConfig& config) {
   GroupLayout layout{group.name, group.rate_hz, 1, {}};
-  layout.columns.push_back({"time", DType::kInt64, {}, "ns",
+  layout.columns.push_back({"time", DType::kInt64, {}, true, "ns",
                             "scheduled sample time, ns since the Unix epoch (UTC)", {}});
   size_t widest = kTimeBytes;
   for (const config::ChannelConfig& c : group.channels) {
-    layout.columns.push_back({c.name, c.dtype, c.shape, c.units, c.description, c.sensor});
+    layout.columns.push_back({c.name, c.dtype, c.shape, true, c.units, c.description, c.sensor});
     widest = std::max(widest, dtype_size(c.dtype) * c.components());
   }
   layout.chunk_rows =
@@ -137,18 +137,17 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   if (Status s = storage_.sync_directory(config_.output_dir); !s) return s.error();
   log_event(EventLevel::kInfo, "recording to " + path);
 
-  std::vector<ChunkRing*> rings;
   std::vector<const SamplerCounters*> counters;
-  for (size_t g = 0; g < samplers_.size(); ++g) {
-    rings.push_back(rings_[g].get());
-    counters.push_back(&samplers_[g]->counters());
-  }
-  rings.push_back(&status_->ring());
+  for (const auto& sampler : samplers_) counters.push_back(&sampler->counters());
   WriterSettings settings{
       static_cast<int64_t>(config_.checkpoint_interval_s * platform::kNsPerSecond),
       static_cast<int64_t>(config_.status_interval_s * platform::kNsPerSecond), config_.output_dir};
-  Writer writer(file.value(), std::move(sync_file.value()), rings, *status_, counters, clock_,
-                storage_, settings);
+  Writer writer(file->file(), std::move(sync_file.value()), clock_, storage_, settings,
+                status_.get(), counters);
+  for (size_t g = 0; g < samplers_.size(); ++g) {
+    writer.add({rings_[g].get(), file->datasets(g), 0});
+  }
+  writer.add({&status_->ring(), file->datasets(samplers_.size()), 0});
 
   std::atomic<bool> stop_sampling{false};
   std::atomic<bool> finish_writing{false};
@@ -192,7 +191,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   RecordingSummary summary{path, {}, writer.stats()};
   for (size_t g = 0; g < samplers_.size(); ++g) {
     const SamplerCounters& c = samplers_[g]->counters();
-    summary.groups.push_back({layouts_[g].name, c.rows_due.load(), writer.stats().rows_written[g],
+    summary.groups.push_back({layouts_[g].name, c.rows_due.load(), summary.writer.rows_written[g],
                               c.dropped_rows.load(), c.ring_high_water.load()});
   }
   return summary;

@@ -11,7 +11,8 @@ GroupLayout make_layout(const std::vector<std::string>& group_names, double inte
                         size_t chunk_rows) {
   GroupLayout layout{kStatusGroup, 1.0 / interval_s, chunk_rows, {}};
   auto add = [&](std::string name, DType type, std::string units, std::string description) {
-    layout.columns.push_back({std::move(name), type, {}, std::move(units), std::move(description), {}});
+    layout.columns.push_back(
+        {std::move(name), type, {}, true, std::move(units), std::move(description), {}});
   };
   add("time", DType::kInt64, "ns", "time of the status row, ns since the Unix epoch (UTC)");
   add("storage_free_bytes", DType::kUInt64, "B", "bytes free on the output file system");

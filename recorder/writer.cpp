@@ -6,77 +6,95 @@
 
 namespace h5rec {
 
-Writer::Writer(RecordingFile& file, std::unique_ptr<platform::File> sync_file,
-               std::vector<ChunkRing*> rings, StatusLog& status,
-               std::vector<const SamplerCounters*> counters, platform::Clock& clock,
-               platform::Storage& storage, WriterSettings settings)
+Writer::Writer(h5::File& file, std::unique_ptr<platform::File> sync_file, platform::Clock& clock,
+               platform::Storage& storage, WriterSettings settings, StatusLog* status,
+               std::vector<const SamplerCounters*> counters)
     : file_(file),
       sync_file_(std::move(sync_file)),
-      rings_(std::move(rings)),
-      status_(status),
-      counters_(std::move(counters)),
       clock_(clock),
       storage_(storage),
-      settings_(std::move(settings)) {
-  stats_.rows_written.assign(rings_.size(), 0);
-}
+      settings_(std::move(settings)),
+      status_(status),
+      counters_(std::move(counters)) {}
+
+void Writer::add(WriterBinding binding) { bindings_.push_back(std::move(binding)); }
 
 void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
   int64_t next_status = start.monotonic_ns;  // a first status row right away
   int64_t next_checkpoint = start.monotonic_ns + settings_.checkpoint_interval_ns;
   while (!finish.load(std::memory_order_acquire)) {
     const int64_t now = clock_.monotonic_ns();
-    if (now >= next_status) {
-      append_status_row();
-      while (next_status <= now) next_status += settings_.status_interval_ns;
-    }
-    if (now >= next_checkpoint) {
-      checkpoint();
-      while (next_checkpoint <= clock_.monotonic_ns()) {
-        next_checkpoint += settings_.checkpoint_interval_ns;
+    {
+      auto held = lock();
+      if (status_ != nullptr && now >= next_status) {
+        append_status_row();
+        while (next_status <= now) next_status += settings_.status_interval_ns;
       }
-    } else {
-      write_full_chunks();
+      if (now >= next_checkpoint) {
+        (void)checkpoint();  // failures are counted and logged by report()
+        while (next_checkpoint <= clock_.monotonic_ns()) {
+          next_checkpoint += settings_.checkpoint_interval_ns;
+        }
+      } else {
+        (void)write_full_chunks();
+      }
     }
-    clock_.sleep_until(std::min({next_status, next_checkpoint, clock_.monotonic_ns() + kPollNs}));
+    const int64_t wake = std::min(next_checkpoint, clock_.monotonic_ns() + kPollNs);
+    clock_.sleep_until(status_ != nullptr ? std::min(wake, next_status) : wake);
   }
-  append_status_row();
-  checkpoint();
+  auto held = lock();
+  if (status_ != nullptr) append_status_row();
+  (void)checkpoint();
 }
 
-Status Writer::write_group(size_t group, bool include_partial_chunk) {
-  ChunkRing& ring = *rings_[group];
+Status Writer::write_binding(WriterBinding& binding, bool include_partial_chunk) {
+  ChunkRing& ring = *binding.ring;
   const uint64_t chunk_rows = ring.chunk_rows();
   const uint64_t committed = ring.committed_rows();
   const uint64_t target = include_partial_chunk ? committed : committed / chunk_rows * chunk_rows;
-  uint64_t& written = stats_.rows_written[group];
+  const uint64_t written = binding.rows_written;
   if (target <= written) return {};
   // HDF5 1.10 writes a chunk only inside the dataset's extent, so the extent grows first. SWMR
   // readers see the new extent only after the next flush, by which time the chunks are written.
-  if (Status s = file_.set_rows(group, target); !s) return s;
+  for (h5::AppendableDataset* d : binding.columns) {
+    if (Status s = d->set_rows(target); !s) return s;
+  }
   // The chunk holding row `written` may have been written partially at the last checkpoint:
   // it is written again, whole.
   const uint64_t last_chunk = (target + chunk_rows - 1) / chunk_rows;
   for (uint64_t chunk = written / chunk_rows; chunk < last_chunk; ++chunk) {
-    for (size_t column = 0; column < ring.columns(); ++column) {
-      if (Status s = file_.write_chunk(group, column, chunk, ring.chunk(chunk, column)); !s) {
-        return s;
-      }
+    for (size_t column = 0; column < binding.columns.size(); ++column) {
+      Status s = binding.columns[column]->write_chunk(chunk, ring.chunk(chunk, column), written,
+                                                      target);
+      if (!s) return s;
     }
   }
-  written = target;
+  binding.rows_written = target;
   ring.release_chunks(target / chunk_rows);
   return {};
 }
 
-void Writer::write_full_chunks() {
-  for (size_t g = 0; g < rings_.size(); ++g) {
-    if (Status s = write_group(g, false); !s) {
-      ++stats_.storage_errors;
-      if (!reported_error_) log_event(EventLevel::kError, s.message());
-      reported_error_ = true;
+void Writer::report(const Status& s, const char* what) {
+  if (!s) {
+    ++storage_errors_;
+    if (!failing_) log_event(EventLevel::kError, std::string(what) + ": " + s.message());
+    failing_ = true;
+  } else if (failing_) {
+    log_event(EventLevel::kInfo, std::string(what) + " succeeded again");
+    failing_ = false;
+  }
+}
+
+Status Writer::write_full_chunks() {
+  Status result;
+  for (WriterBinding& b : bindings_) {
+    Status s = write_binding(b, false);
+    if (!s) {
+      report(s, "write");
+      result = s;
     }
   }
+  return result;
 }
 
 void Writer::append_status_row() {
@@ -84,31 +102,32 @@ void Writer::append_status_row() {
   if (auto free = storage_.free_bytes(settings_.output_dir)) {
     health.storage_free_bytes = free.value();
   } else {
-    ++stats_.storage_errors;
+    ++storage_errors_;
   }
   health.checkpoint_duration_ns = last_checkpoint_ns_;
-  health.checkpoints = stats_.checkpoints;
-  health.storage_errors = stats_.storage_errors;
-  if (!status_.append(clock_.realtime_ns(), health, counters_)) ++stats_.storage_errors;
+  health.checkpoints = checkpoints_;
+  health.storage_errors = storage_errors_;
+  if (!status_->append(clock_.realtime_ns(), health, counters_)) ++storage_errors_;
 }
 
-void Writer::checkpoint() {
+Status Writer::checkpoint() {
   const int64_t began = clock_.monotonic_ns();
   Status s;
-  for (size_t g = 0; g < rings_.size() && s; ++g) s = write_group(g, true);
+  for (size_t b = 0; b < bindings_.size() && s; ++b) s = write_binding(bindings_[b], true);
   if (s) s = file_.flush();
   if (s) s = sync_file_->fsync();
-  if (!s) {
-    ++stats_.storage_errors;
-    log_event(EventLevel::kError, "checkpoint failed: " + s.message());
-    reported_error_ = true;
-    return;
-  }
-  if (reported_error_) log_event(EventLevel::kInfo, "checkpoint succeeded again");
-  reported_error_ = false;
-  ++stats_.checkpoints;
+  report(s, "checkpoint");
+  if (!s) return s;
+  ++checkpoints_;
   last_checkpoint_ns_ = clock_.monotonic_ns() - began;
-  stats_.max_checkpoint_ns = std::max(stats_.max_checkpoint_ns, last_checkpoint_ns_);
+  max_checkpoint_ns_ = std::max(max_checkpoint_ns_, last_checkpoint_ns_);
+  return {};
+}
+
+WriterStats Writer::stats() const {
+  WriterStats out{checkpoints_, storage_errors_, max_checkpoint_ns_, {}};
+  for (const WriterBinding& b : bindings_) out.rows_written.push_back(b.rows_written);
+  return out;
 }
 
 }  // namespace h5rec

@@ -1,8 +1,9 @@
-// The writer thread: drains every group's ring into the recording file with direct chunk writes
-// and runs checkpoints. It is the only thread that touches HDF5 or storage while recording.
+// The writer: drains rings into their HDF5 datasets with direct chunk writes and runs
+// checkpoints. Its thread (run()) is the only one that touches HDF5 or storage while recording;
+// other threads that must (a logger creating a dataset, an explicit flush) take lock() first.
 //
 // Between checkpoints only full chunks are written (and their ring buffers released). A
-// checkpoint also writes each group's partial last chunk, sets every dataset to the rows
+// checkpoint also writes each ring's partial last chunk, sets every dataset to the rows
 // committed so far, flushes all HDF5 metadata (SWMR readers then see the rows) and fsyncs the
 // file (the rows are then durable).
 #pragma once
@@ -10,12 +11,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <span>
+#include <mutex>
 #include <vector>
 
 #include "platform/clock.hpp"
 #include "platform/storage.hpp"
-#include "recorder/hdf5/recording_file.hpp"
+#include "recorder/hdf5/appendable_dataset.hpp"
+#include "recorder/hdf5/h5_file.hpp"
 #include "recorder/ring/chunk_ring.hpp"
 #include "recorder/sampler.hpp"
 #include "recorder/status_log.hpp"
@@ -28,50 +30,67 @@ struct WriterSettings {
   std::string output_dir;  // for free-space readings
 };
 
+// A ring and the datasets its columns go to.
+struct WriterBinding {
+  ChunkRing* ring = nullptr;
+  std::vector<h5::AppendableDataset*> columns;  // ring column c → columns[c]
+  uint64_t rows_written = 0;  // rows already in the file (the ring's first row)
+};
+
 struct WriterStats {
   uint64_t checkpoints = 0;
   uint64_t storage_errors = 0;
   int64_t max_checkpoint_ns = 0;
-  std::vector<uint64_t> rows_written;  // per file group (data groups, then _status)
+  std::vector<uint64_t> rows_written;  // per binding, in the order added
 };
 
 class Writer {
  public:
-  // rings[i] feeds file group i; the last ring is the status log's. `sync_file` is the
-  // recording opened through platform storage, used for fsync.
-  Writer(RecordingFile& file, std::unique_ptr<platform::File> sync_file,
-         std::vector<ChunkRing*> rings, StatusLog& status,
-         std::vector<const SamplerCounters*> counters, platform::Clock& clock,
-         platform::Storage& storage, WriterSettings settings);
+  // `sync_file` is the HDF5 file opened through platform storage, used for fsync. With a status
+  // log, a health row is appended every status interval (its ring must be bound too).
+  Writer(h5::File& file, std::unique_ptr<platform::File> sync_file, platform::Clock& clock,
+         platform::Storage& storage, WriterSettings settings, StatusLog* status = nullptr,
+         std::vector<const SamplerCounters*> counters = {});
+
+  // Serialises HDF5 and storage access between the writer thread and other threads.
+  std::unique_lock<std::mutex> lock() { return std::unique_lock(mutex_); }
+
+  // Adds a ring; the caller holds lock() (or the writer thread is not running yet).
+  void add(WriterBinding binding);
 
   // Thread body; the calling thread must be attached to the clock. Runs until `finish` is set
-  // (after the samplers have stopped), then writes everything left and makes a final checkpoint.
+  // (after the producers have stopped), then writes everything left and makes a final checkpoint.
   void run(const RecordingStart& start, const std::atomic<bool>& finish);
 
-  // Valid after run() returned.
-  const WriterStats& stats() const { return stats_; }
+  // Called with lock() held, from any thread.
+  Status checkpoint();
+  Status write_full_chunks();
+
+  WriterStats stats() const;
 
  private:
-  // Writes the rows of ring `group` that are committed (all of them, or only whole chunks).
-  Status write_group(size_t group, bool include_partial_chunk);
-  void write_full_chunks();
+  // Writes the committed rows of one binding (all of them, or only whole chunks).
+  Status write_binding(WriterBinding& binding, bool include_partial_chunk);
+  void report(const Status& s, const char* what);
   void append_status_row();
-  void checkpoint();
 
   // How often the writer looks for full chunks between checkpoints.
   static constexpr int64_t kPollNs = 20 * platform::kNsPerMs;
 
-  RecordingFile& file_;
+  std::mutex mutex_;
+  h5::File& file_;
   std::unique_ptr<platform::File> sync_file_;
-  std::vector<ChunkRing*> rings_;
-  StatusLog& status_;
-  std::vector<const SamplerCounters*> counters_;
   platform::Clock& clock_;
   platform::Storage& storage_;
   WriterSettings settings_;
-  WriterStats stats_;
+  StatusLog* status_;
+  std::vector<const SamplerCounters*> counters_;
+  std::vector<WriterBinding> bindings_;
+  uint64_t checkpoints_ = 0;
+  uint64_t storage_errors_ = 0;
   int64_t last_checkpoint_ns_ = 0;
-  bool reported_error_ = false;
+  int64_t max_checkpoint_ns_ = 0;
+  bool failing_ = false;  // the last storage operation failed (log recovery once)
 };
 
 }  // namespace h5rec

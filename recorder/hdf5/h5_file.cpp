@@ -1,0 +1,89 @@
+#include "recorder/hdf5/h5_file.hpp"
+
+namespace h5rec::h5 {
+namespace {
+
+constexpr size_t kMetadataCacheBytes = 256 << 10;
+constexpr int kFreeListBytes = 256 << 10;
+
+Error h5_error(const std::string& what, const std::string& path) {
+  return Error{what + " '" + path + "': " + last_error()};
+}
+
+Handle access_properties() {
+  // HDF5 keeps freed blocks on free lists for reuse; cap them so they cannot grow with the file.
+  H5set_free_list_limits(kFreeListBytes, kFreeListBytes, kFreeListBytes, kFreeListBytes,
+                         kFreeListBytes, kFreeListBytes);
+  Handle fapl = plist(H5Pcreate(H5P_FILE_ACCESS));
+  // SWMR writing in HDF5 1.10 needs the latest file format.
+  H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+  // No H5Pset_alignment: chunks are sized by time, not to pages, and every aligned allocation
+  // would leave a free-space fragment that HDF5 tracks in memory for the life of the file.
+  // A fixed-size metadata cache: memory stays flat however long the file grows.
+  H5AC_cache_config_t cache{};
+  cache.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  H5Pget_mdc_config(fapl.get(), &cache);
+  cache.set_initial_size = true;
+  cache.initial_size = kMetadataCacheBytes;
+  cache.min_size = kMetadataCacheBytes;
+  cache.max_size = kMetadataCacheBytes;
+  cache.incr_mode = H5C_incr__off;
+  cache.flash_incr_mode = H5C_flash_incr__off;
+  cache.decr_mode = H5C_decr__off;
+  H5Pset_mdc_config(fapl.get(), &cache);
+  return fapl;
+}
+
+}  // namespace
+
+Result<File> File::create(const std::string& path, Create mode) {
+  silence_errors();
+  // Groups list their members in creation order, not alphabetically.
+  Handle fcpl = plist(H5Pcreate(H5P_FILE_CREATE));
+  H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+  Handle fapl = access_properties();
+  File out;
+  out.path_ = path;
+  const unsigned flags = mode == Create::kFailIfExists ? H5F_ACC_EXCL : H5F_ACC_TRUNC;
+  out.file_ = file(H5Fcreate(path.c_str(), flags, fcpl.get(), fapl.get()));
+  if (!out.file_.valid()) return h5_error("create HDF5 file", path);
+  return out;
+}
+
+Result<File> File::open(const std::string& path) {
+  silence_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    return Error{"'" + path + "' exists but is not an HDF5 file"};
+  }
+  Handle fapl = access_properties();
+  File out;
+  out.path_ = path;
+  out.file_ = file(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()));
+  if (!out.file_.valid()) return h5_error("open HDF5 file for appending", path);
+  return out;
+}
+
+Status File::start_swmr() {
+  silence_errors();
+  if (swmr_) return {};
+  if (H5Fstart_swmr_write(file_.get()) < 0) return h5_error("start SWMR writing", path_);
+  swmr_ = true;
+  return {};
+}
+
+Status File::flush() {
+  silence_errors();
+  if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) return h5_error("flush", path_);
+  // Index blocks evicted from the metadata cache go to HDF5's free lists, sized per block; as
+  // the index grows those sizes are never reused. Returning them keeps memory flat.
+  H5garbage_collect();
+  return {};
+}
+
+Status File::close() {
+  silence_errors();
+  if (!file_.close()) return h5_error("close", path_);
+  return {};
+}
+
+}  // namespace h5rec::h5
