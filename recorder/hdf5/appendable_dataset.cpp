@@ -39,8 +39,9 @@ Result<AppendableDataset> AppendableDataset::create(hid_t parent, const ColumnLa
   Handle space = dataspace(H5Screate_simple(rank, dims.data(), max_dims.data()));
   Handle dcpl = plist(H5Pcreate(H5P_DATASET_CREATE));
   H5Pset_chunk(dcpl.get(), rank, chunk.data());
-  // Append-only: chunks are always written whole, so HDF5 never needs to write fill values.
-  H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
+  // Append-only: chunks are always written whole, so HDF5 never needs to write fill values
+  // (variable-length strings, written row by row, keep HDF5's default).
+  if (column.dtype != DType::kString) H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
   Handle lcpl = plist(H5Pcreate(H5P_LINK_CREATE));
   H5Pset_create_intermediate_group(lcpl.get(), 1);
   Handle type = file_type(column.dtype);

@@ -23,8 +23,10 @@ namespace h5rec {
 class ChunkRing {
  public:
   // row_bytes[c] = bytes of one row of column c. chunk_rows and capacity_chunks must be >= 1
-  // (config load rejects anything else). All memory is allocated here.
-  ChunkRing(std::span<const size_t> row_bytes, size_t chunk_rows, size_t capacity_chunks);
+  // (config load rejects anything else). All memory is allocated here. A ring continuing a
+  // dataset starts at `first_row` (its rows before that are already stored).
+  ChunkRing(std::span<const size_t> row_bytes, size_t chunk_rows, size_t capacity_chunks,
+            uint64_t first_row = 0);
 
   size_t columns() const { return columns_.size(); }
   size_t chunk_rows() const { return chunk_rows_; }
@@ -54,6 +56,13 @@ class ChunkRing {
   std::span<const std::byte> chunk(uint64_t chunk_index, size_t column) const {
     const Column& c = columns_[column];
     const uint64_t slot = chunk_index % capacity_chunks_;
+    return {c.data.get() + slot * chunk_rows_ * c.row_bytes, chunk_rows_ * c.row_bytes};
+  }
+  // Before the producer starts: the chunk holding first_row, to fill in the stored rows before it.
+  std::span<std::byte> first_chunk(size_t column) {
+    const uint64_t chunk = produced_ / chunk_rows_;
+    const Column& c = columns_[column];
+    const uint64_t slot = chunk % capacity_chunks_;
     return {c.data.get() + slot * chunk_rows_ * c.row_bytes, chunk_rows_ * c.row_bytes};
   }
   // Frees every chunk with index < chunk_count for the producer to reuse.

@@ -1,0 +1,202 @@
+// h5rec::Logger: log(name, value) into HDF5 from C++, the way h5logger does from Python, through
+// preallocated chunk buffers and a background writer with periodic crash-safe checkpoints.
+//
+//   h5rec::Logger logger("run.h5");                      // appends if run.h5 exists
+//   for (...) (void)logger.log("train/loss", loss);     // → dataset /train/loss, shape (N,)
+//   (void)logger.log("pose", std::array<float, 3>{x, y, z});  // → /pose, shape (N, 3)
+//   logger.close();                                      // or let the destructor close it
+//
+// Reading: h5py.File("run.h5")["train/loss"][:]. Each name is one dataset at /name with shape
+// (N, *value_shape), chunked, unlimited first dimension; nested names create groups.
+//
+// Errors never throw: every call returns a LogStatus that says what failed and for which
+// dataset (LogStatus is [[nodiscard]]: write (void) to ignore one on purpose).
+//
+// Thread safety: a Logger is not thread-safe. Use one Logger per thread (each with its own
+// file), or guard every call on a shared Logger with one mutex. The logger's own writer thread
+// never touches user data outside the buffers it owns.
+//
+// Memory: a dataset's buffers (ring_chunks chunks of chunk_bytes) are allocated when it is
+// created or declared, never per call. log() copies into them; when the writer falls behind by a
+// whole ring, log() writes the full chunks itself rather than drop a value.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace h5rec {
+
+// Element types a dataset can hold.
+enum class LogType { kInt8, kInt16, kInt32, kInt64, kUInt8, kUInt16, kUInt32, kUInt64, kFloat32,
+                     kFloat64, kBool, kString };
+
+// What went wrong; the same numbers are the C API's error codes (negated).
+enum class LogError {
+  kOk = 0,
+  kInvalidName = 1,        // empty, NUL byte, leading/trailing/double '/', "." or ".." parts
+  kTypeMismatch = 2,       // value's type differs from the dataset's
+  kShapeMismatch = 3,      // value's shape differs from the dataset's
+  kClosed = 4,             // the logger was closed (or failed to open)
+  kNewNameAfterSwmr = 5,   // concurrent readers are on: no dataset can be added
+  kNotHdf5 = 6,            // the file exists and is not HDF5
+  kIo = 7,                 // HDF5 or storage failed (message says where)
+  kInvalidArgument = 8,    // bad option or argument
+  kStringTooLong = 9,      // longer than Options::max_string_bytes
+  kCannotAppend = 10,      // an existing dataset h5rec cannot continue (compressed, not chunked)
+};
+
+class [[nodiscard]] LogStatus {
+ public:
+  LogStatus() = default;
+  LogStatus(LogError code, std::string message) : code_(code), message_(std::move(message)) {}
+  bool ok() const { return code_ == LogError::kOk; }
+  explicit operator bool() const { return ok(); }
+  LogError code() const { return code_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  LogError code_ = LogError::kOk;
+  std::string message_;
+};
+
+// A dataset to create up front (needed to switch concurrent readers on at open).
+struct LogDeclaration {
+  std::string name;
+  LogType type = LogType::kFloat64;
+  std::vector<size_t> shape;  // per value; empty = scalar
+};
+
+template <class T>
+constexpr LogType log_type_of() {
+  static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, long double>,
+                "log() takes integers, floats, bool and strings");
+  if constexpr (std::is_same_v<T, bool>) return LogType::kBool;
+  else if constexpr (std::is_floating_point_v<T>) return sizeof(T) == 4 ? LogType::kFloat32 : LogType::kFloat64;
+  else if constexpr (std::is_signed_v<T>) {
+    return sizeof(T) == 1 ? LogType::kInt8 : sizeof(T) == 2 ? LogType::kInt16
+         : sizeof(T) == 4 ? LogType::kInt32 : LogType::kInt64;
+  } else {
+    return sizeof(T) == 1 ? LogType::kUInt8 : sizeof(T) == 2 ? LogType::kUInt16
+         : sizeof(T) == 4 ? LogType::kUInt32 : LogType::kUInt64;
+  }
+}
+
+namespace detail {
+// Element type and shape of (nested) std::array values.
+template <class T>
+struct ArrayTraits {
+  using Element = T;
+  static constexpr size_t kRank = 0;
+  static void shape(size_t*) {}
+};
+template <class T, size_t N>
+struct ArrayTraits<std::array<T, N>> {
+  using Element = typename ArrayTraits<T>::Element;
+  static constexpr size_t kRank = 1 + ArrayTraits<T>::kRank;
+  static void shape(size_t* out) {
+    out[0] = N;
+    ArrayTraits<T>::shape(out + 1);
+  }
+};
+}  // namespace detail
+
+// Logger::Options.
+struct LoggerOptions {
+  // Truncate an existing file; otherwise append: each dataset continues where it ended.
+  bool replace_if_exists = false;
+  // Switch SWMR on so h5py(swmr=True), h5dump or h5rec tail can read while logging: at open
+  // when `datasets` are declared, once `n_datasets` names exist, or by
+  // enable_concurrent_readers(). Readers open with HDF5_USE_FILE_LOCKING=FALSE.
+  bool concurrent_readers = false;
+  size_t n_datasets = 0;  // 0: no automatic switch
+  std::vector<LogDeclaration> datasets;
+  // Seconds between checkpoints (everything logged becomes durable and visible to readers).
+  double checkpoint_interval = 1.0;
+  size_t chunk_bytes = 32768;      // HDF5 chunk size per dataset (at least one value)
+  size_t ring_chunks = 4;          // chunk buffers per dataset, >= 2
+  size_t max_string_bytes = 255;   // longest string a string dataset takes
+};
+
+class Logger {
+ public:
+  using Options = LoggerOptions;
+
+  // Opens (or creates) the file. On failure the logger is closed and open_status() says why;
+  // every later call returns kClosed with that reason.
+  explicit Logger(const std::string& path, Options options = {});
+  ~Logger();  // closes (a final checkpoint)
+  Logger(Logger&&) noexcept;
+  Logger& operator=(Logger&&) noexcept;
+  Logger(const Logger&) = delete;
+  Logger& operator=(const Logger&) = delete;
+
+  const LogStatus& open_status() const;
+  bool is_open() const;
+
+  template <class T>
+    requires std::is_arithmetic_v<T>
+  LogStatus log(std::string_view name, T value) {
+    return log_raw(name, log_type_of<T>(), {}, &value, sizeof value);
+  }
+  template <class T, size_t N>
+  LogStatus log(std::string_view name, const std::array<T, N>& value) {
+    using Traits = detail::ArrayTraits<std::array<T, N>>;
+    size_t shape[Traits::kRank];
+    Traits::shape(shape);
+    return log_raw(name, log_type_of<typename Traits::Element>(), shape, value.data(),
+                   sizeof value);
+  }
+  template <class T>
+  LogStatus log(std::string_view name, std::span<const T> values) {
+    const size_t n = values.size();
+    return log_raw(name, log_type_of<T>(), std::span<const size_t>(&n, 1), values.data(),
+                   values.size_bytes());
+  }
+  template <class T>
+  LogStatus log(std::string_view name, std::span<T> values) {
+    return log(name, std::span<const T>(values));
+  }
+  template <class T>
+  LogStatus log(std::string_view name, const std::vector<T>& values) {
+    return log(name, std::span<const T>(values));
+  }
+  // An array of any rank: `data` holds product(shape) values in C order.
+  template <class T>
+  LogStatus log(std::string_view name, const T* data, std::span<const size_t> shape) {
+    size_t n = 1;
+    for (size_t d : shape) n *= d;
+    return log_raw(name, log_type_of<T>(), shape, data, n * sizeof(T));
+  }
+  // A variable-length UTF-8 string (event messages); no NUL bytes.
+  LogStatus log(std::string_view name, std::string_view text);
+  LogStatus log(std::string_view name, const char* text) { return log(name, std::string_view(text)); }
+  LogStatus log(std::string_view name, const std::string& text) {
+    return log(name, std::string_view(text));
+  }
+
+  // Untyped entry point of every log() overload: `bytes` bytes of `type` values in C order.
+  LogStatus log_raw(std::string_view name, LogType type, std::span<const size_t> shape,
+                    const void* data, size_t bytes);
+
+  // Switches SWMR on now; no dataset can be added afterwards.
+  LogStatus enable_concurrent_readers();
+  // A checkpoint: everything logged so far is written, visible to readers and fsynced.
+  LogStatus flush();
+  // Final checkpoint and close. Later calls return kClosed.
+  LogStatus close();
+  // Names of every dataset in the file (existing and new), in creation order.
+  std::vector<std::string> keys() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace h5rec

@@ -1,0 +1,396 @@
+// h5rec::Logger on the recorder's pieces: a ChunkRing per dataset, the Writer thread with its
+// checkpoints, AppendableDataset for the HDF5 mapping.
+#include <h5rec/logger.hpp>
+
+#include <cstring>
+#include <optional>
+#include <unordered_map>
+
+#include "platform/posix/posix_clock.hpp"
+#include "platform/posix/posix_storage.hpp"
+#include "platform/thread.hpp"
+#include "recorder/hdf5/appendable_dataset.hpp"
+#include "recorder/hdf5/h5_file.hpp"
+#include "recorder/ring/chunk_ring.hpp"
+#include "recorder/writer.hpp"
+
+namespace h5rec {
+namespace {
+
+const LogStatus kMovedFrom{LogError::kClosed, "h5rec logger: used after being moved from"};
+
+DType to_dtype(LogType type) { return static_cast<DType>(static_cast<int>(type)); }
+static_assert(static_cast<int>(LogType::kString) == static_cast<int>(DType::kString));
+static_assert(static_cast<int>(LogType::kBool) == static_cast<int>(DType::kBool));
+
+std::string shape_text(std::span<const size_t> shape) {
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+// HDF5 path rules, stricter than h5logger's: no empty parts, no "." or "..", no NUL.
+std::optional<std::string> invalid_name_reason(std::string_view name) {
+  if (name.empty()) return "the name is empty";
+  if (name.find('\0') != std::string_view::npos) return "the name contains a NUL byte";
+  if (name.front() == '/' || name.back() == '/') return "the name starts or ends with '/'";
+  size_t start = 0;
+  while (start <= name.size()) {
+    const size_t end = std::min(name.find('/', start), name.size());
+    const std::string_view part = name.substr(start, end - start);
+    if (part.empty()) return "the name contains '//'";
+    if (part == "." || part == "..") return "the name contains a '.' or '..' part";
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* out) {
+  if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(out)->push_back(name);
+  return 0;
+}
+
+}  // namespace
+
+// One logged name.
+struct LoggedDataset {
+  std::string name;
+  std::optional<h5::AppendableDataset> h5;  // empty: exists in the file but cannot be continued
+  std::string cannot_append;                 // why, when h5 is empty
+  size_t row_bytes = 0;
+  std::unique_ptr<ChunkRing> ring;           // created on first use
+};
+
+struct Logger::Impl {
+  std::string path;
+  Options options;
+  LogStatus open_status;
+  platform::PosixClock clock;
+  platform::PosixStorage storage;
+  std::optional<h5::File> file;
+  std::unique_ptr<Writer> writer;
+  platform::Thread writer_thread;
+  std::atomic<bool> finish{false};
+  std::vector<std::unique_ptr<LoggedDataset>> datasets;  // file order, then creation order
+  std::unordered_map<std::string, LoggedDataset*, StringHash, std::equal_to<>> by_name;
+  LoggedDataset* last = nullptr;  // the last name logged: most calls repeat it
+  bool open = false;
+
+  LogStatus fail(LogError code, std::string message) const {
+    return {code, "h5rec logger '" + path + "': " + message};
+  }
+  LogStatus closed_status() const {
+    return fail(LogError::kClosed, open_status.ok() ? "the logger is closed"
+                                                    : "not open: " + open_status.message());
+  }
+  std::string where(const std::string& name) const { return path + ":/" + name; }
+
+  LogStatus open_file();
+  LogStatus discover_existing();
+  LogStatus create(std::string_view name, LogType type, std::span<const size_t> shape,
+                   LoggedDataset*& out);
+  LogStatus bind(LoggedDataset& d);
+  LogStatus maybe_start_swmr();
+  LogStatus start_swmr();
+  LogStatus push(LoggedDataset& d, const void* data, size_t bytes, bool is_string);
+  LogStatus close();
+};
+
+LogStatus Logger::Impl::open_file() {
+  const Options& o = options;
+  if (o.ring_chunks < 2 || o.chunk_bytes < 1 || !(o.checkpoint_interval > 0) ||
+      o.max_string_bytes < 1) {
+    return fail(LogError::kInvalidArgument,
+                "options need ring_chunks >= 2, chunk_bytes >= 1, checkpoint_interval > 0 and "
+                "max_string_bytes >= 1");
+  }
+  const bool exists = storage.exists(path);
+  if (exists && !o.replace_if_exists) {
+    auto opened = h5::File::open(path);
+    if (!opened) {
+      const bool not_hdf5 = opened.message().find("not an HDF5 file") != std::string::npos;
+      return fail(not_hdf5 ? LogError::kNotHdf5 : LogError::kIo, opened.message());
+    }
+    file = std::move(opened.value());
+    if (LogStatus s = discover_existing(); !s) return s;
+  } else {
+    auto created = h5::File::create(path, h5::File::Create::kTruncate);
+    if (!created) return fail(LogError::kIo, created.message());
+    file = std::move(created.value());
+  }
+  for (const LogDeclaration& d : o.datasets) {
+    LoggedDataset* dataset = nullptr;
+    if (LogStatus s = create(d.name, d.type, d.shape, dataset); !s) return s;
+  }
+  auto sync_file = storage.open(path, platform::OpenMode::kReadWrite);
+  if (!sync_file) return fail(LogError::kIo, sync_file.message());
+  WriterSettings settings;
+  settings.checkpoint_interval_ns = static_cast<int64_t>(o.checkpoint_interval * 1e9);
+  writer = std::make_unique<Writer>(*file, std::move(sync_file.value()), clock, storage, settings);
+  for (auto& d : datasets) {
+    if (d->ring) writer->add({d->ring.get(), {&*d->h5}, d->h5->rows()});
+  }
+  if (o.concurrent_readers && !o.datasets.empty()) {
+    if (LogStatus s = start_swmr(); !s) return s;
+  }
+  if (LogStatus s = maybe_start_swmr(); !s) return s;
+  const RecordingStart start{clock.monotonic_ns(), clock.realtime_ns()};
+  writer_thread = platform::Thread("h5rec-logger", [this, start] {
+    platform::ClockAttachment attached(clock);
+    writer->run(start, finish);
+  });
+  open = true;
+  return {};
+}
+
+LogStatus Logger::Impl::discover_existing() {
+  std::vector<std::string> names;
+  if (H5Ovisit(file->id(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &names) < 0) {
+    return fail(LogError::kIo, "cannot list the datasets of the existing file");
+  }
+  for (const std::string& name : names) {
+    auto d = std::make_unique<LoggedDataset>();
+    d->name = name;
+    auto opened = h5::AppendableDataset::open(file->id(), name, where(name));
+    if (opened) {
+      d->h5 = std::move(opened.value());
+    } else {
+      d->cannot_append = opened.message();
+    }
+    by_name.emplace(name, d.get());
+    datasets.push_back(std::move(d));
+  }
+  return {};
+}
+
+LogStatus Logger::Impl::create(std::string_view name, LogType type, std::span<const size_t> shape,
+                               LoggedDataset*& out) {
+  if (auto reason = invalid_name_reason(name)) {
+    return fail(LogError::kInvalidName, "cannot log '" + std::string(name) + "': " + *reason);
+  }
+  if (auto it = by_name.find(name); it != by_name.end()) {  // declared twice, or already in file
+    out = it->second;
+    return {};
+  }
+  const std::string key(name);
+  if (file->swmr()) {
+    return fail(LogError::kNewNameAfterSwmr,
+                "cannot create dataset '" + key +
+                    "': concurrent readers are on, and HDF5 cannot add datasets a SWMR reader "
+                    "would see; declare every dataset before switching them on");
+  }
+  for (size_t d : shape) {
+    if (d == 0) return fail(LogError::kInvalidArgument, "dataset '" + key + "': a zero dimension");
+  }
+  const DType dtype = to_dtype(type);
+  auto d = std::make_unique<LoggedDataset>();
+  d->name = key;
+  size_t values = 1;
+  for (size_t s : shape) values *= s;
+  d->row_bytes = dtype == DType::kString ? options.max_string_bytes + 1 : dtype_size(dtype) * values;
+  const size_t chunk_rows = std::max<size_t>(1, options.chunk_bytes / d->row_bytes);
+  h5::ColumnLayout column{key, dtype, std::vector<size_t>(shape.begin(), shape.end()), false,
+                          {}, {}, {}};
+  std::optional<std::unique_lock<std::mutex>> held;
+  if (writer) held.emplace(writer->lock());
+  auto created = h5::AppendableDataset::create(file->id(), column, chunk_rows, where(key));
+  if (!created) return fail(LogError::kIo, created.message());
+  d->h5 = std::move(created.value());
+  const size_t row_bytes[] = {d->row_bytes};
+  d->ring = std::make_unique<ChunkRing>(row_bytes, chunk_rows, options.ring_chunks);
+  if (writer) writer->add({d->ring.get(), {&*d->h5}, 0});
+  held.reset();
+  out = d.get();
+  by_name.emplace(key, out);
+  datasets.push_back(std::move(d));
+  return maybe_start_swmr();
+}
+
+// A dataset found in an appended file gets its ring on first use, continuing at its last row.
+LogStatus Logger::Impl::bind(LoggedDataset& d) {
+  h5::AppendableDataset& h5 = *d.h5;
+  size_t values = 1;
+  for (size_t s : h5.shape()) values *= s;
+  d.row_bytes =
+      h5.dtype() == DType::kString ? options.max_string_bytes + 1 : dtype_size(h5.dtype()) * values;
+  const uint64_t rows = h5.rows();
+  const size_t row_bytes[] = {d.row_bytes};
+  auto ring = std::make_unique<ChunkRing>(row_bytes, h5.chunk_rows(), options.ring_chunks, rows);
+  auto held = writer->lock();
+  // The stored rows of the partly filled last chunk go into the ring's first chunk, so that
+  // writing the chunk whole keeps them. (String chunks are written row by row instead.)
+  const uint64_t chunk_start = rows / h5.chunk_rows() * h5.chunk_rows();
+  if (h5.dtype() != DType::kString && chunk_start < rows) {
+    Status s = h5.read_rows(chunk_start, rows - chunk_start, ring->first_chunk(0));
+    if (!s) return fail(LogError::kIo, s.message());
+  }
+  d.ring = std::move(ring);
+  writer->add({d.ring.get(), {&h5}, rows});
+  return {};
+}
+
+LogStatus Logger::Impl::maybe_start_swmr() {
+  if (!options.concurrent_readers || options.n_datasets == 0 || file->swmr()) return {};
+  if (datasets.size() < options.n_datasets) return {};
+  return start_swmr();
+}
+
+LogStatus Logger::Impl::start_swmr() {
+  std::optional<std::unique_lock<std::mutex>> held;
+  if (writer) held.emplace(writer->lock());
+  // Rows logged so far become visible to the first reader.
+  if (writer) (void)writer->checkpoint();
+  if (Status s = file->start_swmr(); !s) return fail(LogError::kIo, s.message());
+  return {};
+}
+
+LogStatus Logger::Impl::push(LoggedDataset& d, const void* data, size_t bytes, bool is_string) {
+  ChunkRing& ring = *d.ring;
+  if (!ring.can_push()) {
+    // The writer is a whole ring behind: write the full chunks here rather than drop the value.
+    auto held = writer->lock();
+    (void)writer->write_full_chunks();
+    if (!ring.can_push()) {
+      return fail(LogError::kIo, "dataset '" + d.name +
+                                     "': storage is failing and the buffers are full; "
+                                     "the value was not logged");
+    }
+  }
+  std::byte* row = ring.row(0);
+  std::memcpy(row, data, bytes);
+  if (is_string) row[bytes] = std::byte{0};
+  ring.commit_row();
+  return {};
+}
+
+LogStatus Logger::Impl::close() {
+  if (!open) return closed_status();
+  open = false;
+  finish.store(true, std::memory_order_release);
+  writer_thread.join();
+  const WriterStats stats = writer->stats();
+  writer.reset();
+  by_name.clear();
+  last = nullptr;
+  datasets.clear();
+  Status s = file->close();
+  if (s) {
+    // The close cleared the superblock's "open for writing" flags: make that durable too.
+    auto closed = storage.open(path, platform::OpenMode::kRead);
+    s = closed ? closed.value()->fsync() : Status(closed.error());
+  }
+  if (!s) return fail(LogError::kIo, s.message());
+  if (stats.storage_errors > 0) {
+    return fail(LogError::kIo, std::to_string(stats.storage_errors) +
+                                   " storage errors while logging; see the messages on stderr");
+  }
+  return {};
+}
+
+Logger::Logger(const std::string& path, Options options) : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  impl_->options = std::move(options);
+  impl_->open_status = impl_->open_file();
+  if (!impl_->open_status.ok()) {
+    impl_->datasets.clear();
+    impl_->by_name.clear();
+    if (impl_->file) (void)impl_->file->close();
+  }
+}
+
+Logger::~Logger() {
+  if (impl_ && impl_->open) (void)impl_->close();
+}
+
+Logger::Logger(Logger&&) noexcept = default;
+Logger& Logger::operator=(Logger&& other) noexcept {
+  if (this != &other) {
+    if (impl_ && impl_->open) (void)impl_->close();
+    impl_ = std::move(other.impl_);
+  }
+  return *this;
+}
+
+const LogStatus& Logger::open_status() const { return impl_ ? impl_->open_status : kMovedFrom; }
+bool Logger::is_open() const { return impl_ && impl_->open; }
+
+LogStatus Logger::log_raw(std::string_view name, LogType type, std::span<const size_t> shape,
+                          const void* data, size_t bytes) {
+  if (!impl_) return kMovedFrom;
+  Impl& m = *impl_;
+  if (!m.open) return m.closed_status();
+  LoggedDataset* d = m.last;
+  if (d == nullptr || d->name != name) {
+    auto it = m.by_name.find(name);
+    if (it != m.by_name.end()) {
+      d = it->second;
+    } else if (LogStatus s = m.create(name, type, shape, d); !s) {
+      return s;
+    }
+  }
+  if (!d->h5) return m.fail(LogError::kCannotAppend, d->cannot_append);
+  const h5::AppendableDataset& h5 = *d->h5;
+  const DType dtype = to_dtype(type);
+  const bool same_shape = std::equal(shape.begin(), shape.end(), h5.shape().begin(),
+                                     h5.shape().end());
+  if (h5.dtype() != dtype || !same_shape) {
+    return m.fail(h5.dtype() != dtype ? LogError::kTypeMismatch : LogError::kShapeMismatch,
+                  "dataset '" + d->name + "' holds " + std::string(dtype_name(h5.dtype())) +
+                      " values of shape " + shape_text(h5.shape()) + "; got " +
+                      std::string(dtype_name(dtype)) + " of shape " + shape_text(shape));
+  }
+  if (!d->ring) {
+    if (LogStatus s = m.bind(*d); !s) return s;
+  }
+  m.last = d;
+  if (dtype == DType::kString) {
+    if (bytes > m.options.max_string_bytes) {
+      return m.fail(LogError::kStringTooLong,
+                    "dataset '" + d->name + "': a " + std::to_string(bytes) +
+                        "-byte string is longer than max_string_bytes (" +
+                        std::to_string(m.options.max_string_bytes) + ")");
+    }
+    return m.push(*d, data, bytes, true);
+  }
+  return m.push(*d, data, bytes, false);
+}
+
+LogStatus Logger::log(std::string_view name, std::string_view text) {
+  if (!impl_) return kMovedFrom;
+  if (text.find('\0') != std::string_view::npos) {
+    return {LogError::kInvalidArgument,
+            "h5rec logger: string for '" + std::string(name) + "' contains a NUL byte"};
+  }
+  return log_raw(name, LogType::kString, {}, text.data(), text.size());
+}
+
+LogStatus Logger::enable_concurrent_readers() {
+  if (!impl_) return kMovedFrom;
+  if (!impl_->open) return impl_->closed_status();
+  return impl_->start_swmr();
+}
+
+LogStatus Logger::flush() {
+  if (!impl_) return kMovedFrom;
+  Impl& m = *impl_;
+  if (!m.open) return m.closed_status();
+  auto held = m.writer->lock();
+  if (Status s = m.writer->checkpoint(); !s) return m.fail(LogError::kIo, s.message());
+  return {};
+}
+
+LogStatus Logger::close() { return impl_ ? impl_->close() : kMovedFrom; }
+
+std::vector<std::string> Logger::keys() const {
+  std::vector<std::string> out;
+  if (!impl_) return out;
+  for (const auto& d : impl_->datasets) out.push_back(d->name);
+  return out;
+}
+
+}  // namespace h5rec
