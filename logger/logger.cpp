@@ -45,6 +45,31 @@ std::optional<std::string> invalid_name_reason(std::string_view name) {
   return std::nullopt;
 }
 
+// Equality of a stored name and a logged one, without a library call for names up to 16 bytes
+// (overlapping word loads): the fast path of log() runs it on every call.
+inline bool same_name(const std::string& stored, std::string_view name) {
+  const size_t n = name.size();
+  if (stored.size() != n) return false;
+  const char* a = stored.data();
+  const char* b = name.data();
+  const auto load8 = [](const char* p) { uint64_t v; std::memcpy(&v, p, 8); return v; };
+  const auto load4 = [](const char* p) { uint32_t v; std::memcpy(&v, p, 4); return v; };
+  if (n >= 8 && n <= 16) return load8(a) == load8(b) && load8(a + n - 8) == load8(b + n - 8);
+  if (n >= 4 && n < 8) return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
+  return std::memcmp(a, b, n) == 0;
+}
+
+// Copies one value; scalars become a single move.
+inline void copy_value(std::byte* out, const void* data, size_t bytes) {
+  switch (bytes) {
+    case 8: std::memcpy(out, data, 8); break;
+    case 4: std::memcpy(out, data, 4); break;
+    case 2: std::memcpy(out, data, 2); break;
+    case 1: std::memcpy(out, data, 1); break;
+    default: std::memcpy(out, data, bytes);
+  }
+}
+
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
@@ -60,6 +85,8 @@ herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* ou
 // One logged name.
 struct LoggedDataset {
   std::string name;
+  DType dtype = DType::kFloat64;            // what the dataset holds (copied from h5)
+  std::vector<size_t> shape;
   std::optional<h5::AppendableDataset> h5;  // empty: exists in the file but cannot be continued
   std::string cannot_append;                 // why, when h5 is empty
   size_t row_bytes = 0;
@@ -98,6 +125,8 @@ struct Logger::Impl {
   LogStatus maybe_start_swmr();
   LogStatus start_swmr();
   LogStatus push(LoggedDataset& d, const void* data, size_t bytes, bool is_string);
+  LogStatus log_checked(std::string_view name, LogType type, std::span<const size_t> shape,
+                        const void* data, size_t bytes);
   LogStatus close();
 };
 
@@ -158,6 +187,8 @@ LogStatus Logger::Impl::discover_existing() {
     d->name = name;
     auto opened = h5::AppendableDataset::open(file->id(), name, where(name));
     if (opened) {
+      d->dtype = opened->dtype();
+      d->shape = opened->shape();
       d->h5 = std::move(opened.value());
     } else {
       d->cannot_append = opened.message();
@@ -200,6 +231,8 @@ LogStatus Logger::Impl::create(std::string_view name, LogType type, std::span<co
   if (writer) held.emplace(writer->lock());
   auto created = h5::AppendableDataset::create(file->id(), column, chunk_rows, where(key));
   if (!created) return fail(LogError::kIo, created.message());
+  d->dtype = created->dtype();
+  d->shape = created->shape();
   d->h5 = std::move(created.value());
   const size_t row_bytes[] = {d->row_bytes};
   d->ring = std::make_unique<ChunkRing>(row_bytes, chunk_rows, options.ring_chunks);
@@ -262,7 +295,7 @@ LogStatus Logger::Impl::push(LoggedDataset& d, const void* data, size_t bytes, b
     }
   }
   std::byte* row = ring.row(0);
-  std::memcpy(row, data, bytes);
+  copy_value(row, data, bytes);
   if (is_string) row[bytes] = std::byte{0};
   ring.commit_row();
   return {};
@@ -319,10 +352,28 @@ Logger& Logger::operator=(Logger&& other) noexcept {
 const LogStatus& Logger::open_status() const { return impl_ ? impl_->open_status : kMovedFrom; }
 bool Logger::is_open() const { return impl_ && impl_->open; }
 
+// Most calls repeat the previous call's name with room left in its chunk: that path checks
+// name, type and shape, copies the value and publishes it, and nothing else.
 LogStatus Logger::log_raw(std::string_view name, LogType type, std::span<const size_t> shape,
                           const void* data, size_t bytes) {
+  if (impl_ != nullptr) {
+    LoggedDataset* d = impl_->last;
+    if (d != nullptr && d->dtype == to_dtype(type) && same_name(d->name, name) &&
+        std::equal(shape.begin(), shape.end(), d->shape.begin(), d->shape.end()) &&
+        d->ring->can_push()) {
+      copy_value(d->ring->row(0), data, bytes);
+      d->ring->commit_row();
+      return {};
+    }
+  }
   if (!impl_) return kMovedFrom;
-  Impl& m = *impl_;
+  return impl_->log_checked(name, type, shape, data, bytes);
+}
+
+[[gnu::noinline]] LogStatus Logger::Impl::log_checked(std::string_view name, LogType type,
+                                    std::span<const size_t> shape, const void* data,
+                                    size_t bytes) {
+  Impl& m = *this;
   if (!m.open) return m.closed_status();
   LoggedDataset* d = m.last;
   if (d == nullptr || d->name != name) {
@@ -334,20 +385,17 @@ LogStatus Logger::log_raw(std::string_view name, LogType type, std::span<const s
     }
   }
   if (!d->h5) return m.fail(LogError::kCannotAppend, d->cannot_append);
-  const h5::AppendableDataset& h5 = *d->h5;
   const DType dtype = to_dtype(type);
-  const bool same_shape = std::equal(shape.begin(), shape.end(), h5.shape().begin(),
-                                     h5.shape().end());
-  if (h5.dtype() != dtype || !same_shape) {
-    return m.fail(h5.dtype() != dtype ? LogError::kTypeMismatch : LogError::kShapeMismatch,
-                  "dataset '" + d->name + "' holds " + std::string(dtype_name(h5.dtype())) +
-                      " values of shape " + shape_text(h5.shape()) + "; got " +
+  const bool same_shape = std::equal(shape.begin(), shape.end(), d->shape.begin(), d->shape.end());
+  if (d->dtype != dtype || !same_shape) {
+    return m.fail(d->dtype != dtype ? LogError::kTypeMismatch : LogError::kShapeMismatch,
+                  "dataset '" + d->name + "' holds " + std::string(dtype_name(d->dtype)) +
+                      " values of shape " + shape_text(d->shape) + "; got " +
                       std::string(dtype_name(dtype)) + " of shape " + shape_text(shape));
   }
   if (!d->ring) {
     if (LogStatus s = m.bind(*d); !s) return s;
   }
-  m.last = d;
   if (dtype == DType::kString) {
     if (bytes > m.options.max_string_bytes) {
       return m.fail(LogError::kStringTooLong,
@@ -357,6 +405,7 @@ LogStatus Logger::log_raw(std::string_view name, LogType type, std::span<const s
     }
     return m.push(*d, data, bytes, true);
   }
+  m.last = d;  // strings never take the fast path: their length needs checking
   return m.push(*d, data, bytes, false);
 }
 

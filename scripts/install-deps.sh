@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libhdf5-dev libtomlplusplus-dev libcli11-dev libgtest-dev libbenchmark-dev
-  python3 python3-h5py python3-numpy hdf5-tools
+  python3 python3-h5py python3-numpy hdf5-tools valgrind
 )
 
 as_root=()

@@ -52,18 +52,23 @@ enum class LogError {
   kCannotAppend = 10,      // an existing dataset h5rec cannot continue (compressed, not chunked)
 };
 
+// Success costs nothing to return: the message exists only for errors.
 class [[nodiscard]] LogStatus {
  public:
   LogStatus() = default;
-  LogStatus(LogError code, std::string message) : code_(code), message_(std::move(message)) {}
+  LogStatus(LogError code, std::string message)
+      : code_(code), message_(std::make_shared<const std::string>(std::move(message))) {}
   bool ok() const { return code_ == LogError::kOk; }
   explicit operator bool() const { return ok(); }
   LogError code() const { return code_; }
-  const std::string& message() const { return message_; }
+  const std::string& message() const {
+    static const std::string kNone;
+    return message_ ? *message_ : kNone;
+  }
 
  private:
   LogError code_ = LogError::kOk;
-  std::string message_;
+  std::shared_ptr<const std::string> message_;
 };
 
 // A dataset to create up front (needed to switch concurrent readers on at open).

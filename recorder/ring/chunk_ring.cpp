@@ -16,7 +16,8 @@ ChunkRing::ChunkRing(std::span<const size_t> row_bytes, size_t chunk_rows, size_
   for (size_t bytes : row_bytes) {
     assert(bytes >= 1);
     // Value-initialised: chunk padding past the last row is written to disk as zeros.
-    columns_.push_back({bytes, std::make_unique<std::byte[]>(bytes * chunk_rows * capacity_chunks)});
+    columns_.push_back(
+        {bytes, std::make_unique<std::byte[]>(bytes * chunk_rows * capacity_chunks), nullptr});
   }
 }
 

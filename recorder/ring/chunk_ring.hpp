@@ -34,16 +34,24 @@ class ChunkRing {
   size_t chunk_bytes(size_t column) const { return columns_[column].row_bytes * chunk_rows_; }
 
   // --- producer thread ---
-  bool can_push() const {
+  // True when the next row has room; row() is then valid until commit_row(). Inside a chunk
+  // this is one comparison: the consumer cannot take a chunk the producer is filling.
+  bool can_push() {
+    if (rows_left_in_chunk_ > 0) return true;
     const uint64_t chunk = produced_ / chunk_rows_;
-    return chunk < released_chunks_.load(std::memory_order_acquire) + capacity_chunks_;
+    if (chunk >= released_chunks_.load(std::memory_order_acquire) + capacity_chunks_) return false;
+    const uint64_t slot = chunk % capacity_chunks_;
+    const size_t within = produced_ % chunk_rows_;
+    for (Column& c : columns_) c.cursor = c.data.get() + (slot * chunk_rows_ + within) * c.row_bytes;
+    rows_left_in_chunk_ = chunk_rows_ - within;
+    return true;
   }
-  std::byte* row(size_t column) {
-    const Column& c = columns_[column];
-    const uint64_t slot = (produced_ / chunk_rows_) % capacity_chunks_;
-    return c.data.get() + (slot * chunk_rows_ + produced_ % chunk_rows_) * c.row_bytes;
+  std::byte* row(size_t column) { return columns_[column].cursor; }
+  void commit_row() {
+    for (Column& c : columns_) c.cursor += c.row_bytes;
+    --rows_left_in_chunk_;
+    committed_.store(++produced_, std::memory_order_release);
   }
-  void commit_row() { committed_.store(++produced_, std::memory_order_release); }
   // Rows held in the ring (committed and not yet released), as seen by the producer.
   uint64_t rows_held() const {
     return produced_ - released_chunks_.load(std::memory_order_acquire) * chunk_rows_;
@@ -74,12 +82,14 @@ class ChunkRing {
   struct Column {
     size_t row_bytes;
     std::unique_ptr<std::byte[]> data;
+    std::byte* cursor = nullptr;  // producer: where the next row goes
   };
 
   std::vector<Column> columns_;
   const size_t chunk_rows_;
   const size_t capacity_chunks_;
   uint64_t produced_ = 0;  // producer-private copy of committed_
+  size_t rows_left_in_chunk_ = 0;  // producer: rows before the cursor leaves its chunk
   alignas(64) std::atomic<uint64_t> committed_{0};
   alignas(64) std::atomic<uint64_t> released_chunks_{0};
 };
