@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# cmake --install, then build a separate project against it twice: with find_package(h5rec
+# CONFIG) + h5rec::h5rec, and a C program with `pkg-config --cflags --libs h5rec`. Both logs are
+# read back with h5py.  Usage: test_install.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1
+source=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cmake --install "$build" --prefix "$work/prefix" > "$work/install.log"
+test -f "$work/prefix/include/h5rec/logger.hpp"
+test -f "$work/prefix/include/h5rec/logger.h"
+test -x "$work/prefix/bin/h5rec"
+
+cmake -S "$source/tests/install/consumer" -B "$work/consumer" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$work/prefix" > "$work/configure.log"
+cmake --build "$work/consumer" > "$work/build.log"
+"$work/consumer/consumer" "$work/cmake.h5"
+
+pcdir=$(find "$work/prefix" -name h5rec.pc -printf '%h\n')
+# shellcheck disable=SC2046
+cc -o "$work/c_example" "$source/examples/c_example.c" \
+  $(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs h5rec)
+"$work/c_example" "$work/pkgconfig.h5" > /dev/null
+
+/usr/bin/python3 - "$work/cmake.h5" "$work/pkgconfig.h5" <<'PY'
+import sys
+import h5py
+import numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    assert np.array_equal(f["value"][:], np.arange(1000) * 0.5), "find_package consumer"
+with h5py.File(sys.argv[2], "r") as f:
+    assert np.array_equal(f["count"][:], np.arange(100)), "pkg-config consumer"
+    assert f["imu/accel"].shape == (100, 3)
+print("installed package works with find_package and pkg-config")
+PY
