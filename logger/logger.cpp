@@ -117,27 +117,84 @@ struct Logger::Impl {
   }
   std::string where(const std::string& name) const { return path + ":/" + name; }
 
+  // Methods ending in _locked need Writer::lock() held (HDF5 is not thread-safe on boards).
   LogStatus open_file();
-  LogStatus discover_existing();
-  LogStatus create(std::string_view name, LogType type, std::span<const size_t> shape,
-                   LoggedDataset*& out);
-  LogStatus bind(LoggedDataset& d);
-  LogStatus maybe_start_swmr();
-  LogStatus start_swmr();
+  LogStatus check_options() const;
+  LogStatus check_new(std::string_view name, LogType type, std::span<const size_t> shape) const;
+  LogStatus discover_existing_locked();
+  LogStatus create_locked(std::string_view name, LogType type, std::span<const size_t> shape,
+                          LoggedDataset*& out);
+  LogStatus bind_locked(LoggedDataset& d);
+  LogStatus maybe_start_swmr_locked();
+  LogStatus start_swmr_locked();
   LogStatus push(LoggedDataset& d, const void* data, size_t bytes, bool is_string);
   LogStatus log_checked(std::string_view name, LogType type, std::span<const size_t> shape,
                         const void* data, size_t bytes);
   LogStatus close();
+  size_t row_bytes(DType dtype, std::span<const size_t> shape) const {
+    if (dtype == DType::kString) return options.max_string_bytes + 1;
+    size_t values = 1;
+    for (size_t d : shape) values *= d;
+    return dtype_size(dtype) * values;
+  }
 };
 
-LogStatus Logger::Impl::open_file() {
+// Limits that keep every size computed from the options finite and allocatable.
+constexpr double kMinCheckpointS = 1e-3;
+constexpr double kMaxCheckpointS = 1e7;
+constexpr size_t kMaxChunkBytes = size_t{64} << 20;
+constexpr size_t kMaxRingChunks = 4096;
+constexpr size_t kMaxStringBytes = size_t{1} << 20;
+
+LogStatus Logger::Impl::check_options() const {
   const Options& o = options;
-  if (o.ring_chunks < 2 || o.chunk_bytes < 1 || !(o.checkpoint_interval > 0) ||
-      o.max_string_bytes < 1) {
+  if (o.ring_chunks < 2 || o.ring_chunks > kMaxRingChunks || o.chunk_bytes < 1 ||
+      o.chunk_bytes > kMaxChunkBytes || !(o.checkpoint_interval >= kMinCheckpointS) ||
+      !(o.checkpoint_interval <= kMaxCheckpointS) || o.max_string_bytes < 1 ||
+      o.max_string_bytes > kMaxStringBytes) {
     return fail(LogError::kInvalidArgument,
-                "options need ring_chunks >= 2, chunk_bytes >= 1, checkpoint_interval > 0 and "
-                "max_string_bytes >= 1");
+                "options need ring_chunks in [2, 4096], chunk_bytes in [1, 64 MiB], "
+                "checkpoint_interval in [0.001, 1e7] s and max_string_bytes in [1, 1 MiB]");
   }
+  for (const LogDeclaration& d : o.datasets) {
+    if (LogStatus s = check_new(d.name, d.type, d.shape); !s) return s;
+  }
+  return {};
+}
+
+// Everything that can be wrong with a new dataset, checked before anything is created.
+LogStatus Logger::Impl::check_new(std::string_view name, LogType type,
+                                  std::span<const size_t> shape) const {
+  if (auto reason = invalid_name_reason(name)) {
+    return fail(LogError::kInvalidName, "cannot log '" + std::string(name) + "': " + *reason);
+  }
+  const std::string key(name);
+  if (file && file->swmr()) {
+    return fail(LogError::kNewNameAfterSwmr,
+                "cannot create dataset '" + key +
+                    "': concurrent readers are on, and HDF5 cannot add datasets a SWMR reader "
+                    "would see; declare every dataset before switching them on");
+  }
+  for (size_t d : shape) {
+    if (d == 0) return fail(LogError::kInvalidArgument, "dataset '" + key + "': a zero dimension");
+  }
+  if (type == LogType::kString && options.concurrent_readers) {
+    return fail(LogError::kInvalidArgument,
+                "dataset '" + key + "': HDF5 1.10 SWMR readers cannot read variable-length "
+                "strings while they are written; log strings to a logger without "
+                "concurrent_readers");
+  }
+  if (row_bytes(to_dtype(type), shape) > options.chunk_bytes * 64) {
+    return fail(LogError::kInvalidArgument,
+                "dataset '" + key + "': one value is larger than 64 chunks of chunk_bytes");
+  }
+  return {};
+}
+
+LogStatus Logger::Impl::open_file() {
+  if (LogStatus s = check_options(); !s) return s;
+  const Options& o = options;
+  auto held = Writer::lock();
   const bool exists = storage.exists(path);
   if (exists && !o.replace_if_exists) {
     auto opened = h5::File::open(path);
@@ -146,7 +203,14 @@ LogStatus Logger::Impl::open_file() {
       return fail(not_hdf5 ? LogError::kNotHdf5 : LogError::kIo, opened.message());
     }
     file = std::move(opened.value());
-    if (LogStatus s = discover_existing(); !s) return s;
+    // Refuse before changing anything in the user's file.
+    if (o.concurrent_readers && file->superblock_version() < 3) {
+      return fail(LogError::kIo,
+                  "concurrent readers (SWMR) need a file in HDF5's latest format (superblock version "
+                  "3); this file has version " + std::to_string(file->superblock_version()) +
+                      ": append without concurrent_readers or start a new file");
+    }
+    if (LogStatus s = discover_existing_locked(); !s) return s;
   } else {
     auto created = h5::File::create(path, h5::File::Create::kTruncate);
     if (!created) return fail(LogError::kIo, created.message());
@@ -154,7 +218,7 @@ LogStatus Logger::Impl::open_file() {
   }
   for (const LogDeclaration& d : o.datasets) {
     LoggedDataset* dataset = nullptr;
-    if (LogStatus s = create(d.name, d.type, d.shape, dataset); !s) return s;
+    if (LogStatus s = create_locked(d.name, d.type, d.shape, dataset); !s) return s;
   }
   auto sync_file = storage.open(path, platform::OpenMode::kReadWrite);
   if (!sync_file) return fail(LogError::kIo, sync_file.message());
@@ -165,9 +229,10 @@ LogStatus Logger::Impl::open_file() {
     if (d->ring) writer->add({d->ring.get(), {&*d->h5}, d->h5->rows()});
   }
   if (o.concurrent_readers && !o.datasets.empty()) {
-    if (LogStatus s = start_swmr(); !s) return s;
+    if (LogStatus s = start_swmr_locked(); !s) return s;
   }
-  if (LogStatus s = maybe_start_swmr(); !s) return s;
+  if (LogStatus s = maybe_start_swmr_locked(); !s) return s;
+  held.unlock();
   const RecordingStart start{clock.monotonic_ns(), clock.realtime_ns()};
   writer_thread = platform::Thread("h5rec-logger", [this, start] {
     platform::ClockAttachment attached(clock);
@@ -177,10 +242,14 @@ LogStatus Logger::Impl::open_file() {
   return {};
 }
 
-LogStatus Logger::Impl::discover_existing() {
+LogStatus Logger::Impl::discover_existing_locked() {
   std::vector<std::string> names;
-  if (H5Ovisit(file->id(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &names) < 0) {
-    return fail(LogError::kIo, "cannot list the datasets of the existing file");
+  // Creation order where the file tracks it (files h5rec made), else by name.
+  if (H5Ovisit(file->id(), H5_INDEX_CRT_ORDER, H5_ITER_INC, collect_dataset, &names) < 0) {
+    names.clear();
+    if (H5Ovisit(file->id(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &names) < 0) {
+      return fail(LogError::kIo, "cannot list the datasets of the existing file");
+    }
   }
   for (const std::string& name : names) {
     auto d = std::make_unique<LoggedDataset>();
@@ -189,6 +258,7 @@ LogStatus Logger::Impl::discover_existing() {
     if (opened) {
       d->dtype = opened->dtype();
       d->shape = opened->shape();
+      d->row_bytes = row_bytes(d->dtype, d->shape);
       d->h5 = std::move(opened.value());
     } else {
       d->cannot_append = opened.message();
@@ -199,62 +269,39 @@ LogStatus Logger::Impl::discover_existing() {
   return {};
 }
 
-LogStatus Logger::Impl::create(std::string_view name, LogType type, std::span<const size_t> shape,
-                               LoggedDataset*& out) {
-  if (auto reason = invalid_name_reason(name)) {
-    return fail(LogError::kInvalidName, "cannot log '" + std::string(name) + "': " + *reason);
-  }
+LogStatus Logger::Impl::create_locked(std::string_view name, LogType type,
+                                      std::span<const size_t> shape, LoggedDataset*& out) {
   if (auto it = by_name.find(name); it != by_name.end()) {  // declared twice, or already in file
     out = it->second;
     return {};
   }
+  if (LogStatus s = check_new(name, type, shape); !s) return s;
   const std::string key(name);
-  if (file->swmr()) {
-    return fail(LogError::kNewNameAfterSwmr,
-                "cannot create dataset '" + key +
-                    "': concurrent readers are on, and HDF5 cannot add datasets a SWMR reader "
-                    "would see; declare every dataset before switching them on");
-  }
-  for (size_t d : shape) {
-    if (d == 0) return fail(LogError::kInvalidArgument, "dataset '" + key + "': a zero dimension");
-  }
-  const DType dtype = to_dtype(type);
   auto d = std::make_unique<LoggedDataset>();
   d->name = key;
-  size_t values = 1;
-  for (size_t s : shape) values *= s;
-  d->row_bytes = dtype == DType::kString ? options.max_string_bytes + 1 : dtype_size(dtype) * values;
+  d->dtype = to_dtype(type);
+  d->shape.assign(shape.begin(), shape.end());
+  d->row_bytes = row_bytes(d->dtype, shape);
   const size_t chunk_rows = std::max<size_t>(1, options.chunk_bytes / d->row_bytes);
-  h5::ColumnLayout column{key, dtype, std::vector<size_t>(shape.begin(), shape.end()), false,
-                          {}, {}, {}};
-  std::optional<std::unique_lock<std::mutex>> held;
-  if (writer) held.emplace(writer->lock());
+  const h5::ColumnLayout column{key, d->dtype, d->shape, false, {}, {}, {}};
   auto created = h5::AppendableDataset::create(file->id(), column, chunk_rows, where(key));
   if (!created) return fail(LogError::kIo, created.message());
-  d->dtype = created->dtype();
-  d->shape = created->shape();
   d->h5 = std::move(created.value());
-  const size_t row_bytes[] = {d->row_bytes};
-  d->ring = std::make_unique<ChunkRing>(row_bytes, chunk_rows, options.ring_chunks);
+  const size_t bytes[] = {d->row_bytes};
+  d->ring = std::make_unique<ChunkRing>(bytes, chunk_rows, options.ring_chunks);
   if (writer) writer->add({d->ring.get(), {&*d->h5}, 0});
-  held.reset();
   out = d.get();
   by_name.emplace(key, out);
   datasets.push_back(std::move(d));
-  return maybe_start_swmr();
+  return maybe_start_swmr_locked();
 }
 
 // A dataset found in an appended file gets its ring on first use, continuing at its last row.
-LogStatus Logger::Impl::bind(LoggedDataset& d) {
+LogStatus Logger::Impl::bind_locked(LoggedDataset& d) {
   h5::AppendableDataset& h5 = *d.h5;
-  size_t values = 1;
-  for (size_t s : h5.shape()) values *= s;
-  d.row_bytes =
-      h5.dtype() == DType::kString ? options.max_string_bytes + 1 : dtype_size(h5.dtype()) * values;
   const uint64_t rows = h5.rows();
-  const size_t row_bytes[] = {d.row_bytes};
-  auto ring = std::make_unique<ChunkRing>(row_bytes, h5.chunk_rows(), options.ring_chunks, rows);
-  auto held = writer->lock();
+  const size_t bytes[] = {d.row_bytes};
+  auto ring = std::make_unique<ChunkRing>(bytes, h5.chunk_rows(), options.ring_chunks, rows);
   // The stored rows of the partly filled last chunk go into the ring's first chunk, so that
   // writing the chunk whole keeps them. (String chunks are written row by row instead.)
   const uint64_t chunk_start = rows / h5.chunk_rows() * h5.chunk_rows();
@@ -267,15 +314,14 @@ LogStatus Logger::Impl::bind(LoggedDataset& d) {
   return {};
 }
 
-LogStatus Logger::Impl::maybe_start_swmr() {
+LogStatus Logger::Impl::maybe_start_swmr_locked() {
   if (!options.concurrent_readers || options.n_datasets == 0 || file->swmr()) return {};
   if (datasets.size() < options.n_datasets) return {};
-  return start_swmr();
+  return start_swmr_locked();
 }
 
-LogStatus Logger::Impl::start_swmr() {
-  std::optional<std::unique_lock<std::mutex>> held;
-  if (writer) held.emplace(writer->lock());
+LogStatus Logger::Impl::start_swmr_locked() {
+  if (file->swmr()) return {};
   // Rows logged so far become visible to the first reader.
   if (writer) (void)writer->checkpoint();
   if (Status s = file->start_swmr(); !s) return fail(LogError::kIo, s.message());
@@ -286,7 +332,7 @@ LogStatus Logger::Impl::push(LoggedDataset& d, const void* data, size_t bytes, b
   ChunkRing& ring = *d.ring;
   if (!ring.can_push()) {
     // The writer is a whole ring behind: write the full chunks here rather than drop the value.
-    auto held = writer->lock();
+    auto held = Writer::lock();
     (void)writer->write_full_chunks();
     if (!ring.can_push()) {
       return fail(LogError::kIo, "dataset '" + d.name +
@@ -304,14 +350,16 @@ LogStatus Logger::Impl::push(LoggedDataset& d, const void* data, size_t bytes, b
 LogStatus Logger::Impl::close() {
   if (!open) return closed_status();
   open = false;
+  last = nullptr;
   finish.store(true, std::memory_order_release);
   writer_thread.join();
+  auto held = Writer::lock();
   const WriterStats stats = writer->stats();
   writer.reset();
   by_name.clear();
-  last = nullptr;
   datasets.clear();
   Status s = file->close();
+  held.unlock();
   if (s) {
     // The close cleared the superblock's "open for writing" flags: make that durable too.
     auto closed = storage.open(path, platform::OpenMode::kRead);
@@ -332,7 +380,10 @@ Logger::Logger(const std::string& path, Options options) : impl_(std::make_uniqu
   if (!impl_->open_status.ok()) {
     impl_->datasets.clear();
     impl_->by_name.clear();
-    if (impl_->file) (void)impl_->file->close();
+    if (impl_->file) {
+      auto held = Writer::lock();
+      (void)impl_->file->close();
+    }
   }
 }
 
@@ -358,7 +409,8 @@ LogStatus Logger::log_raw(std::string_view name, LogType type, std::span<const s
                           const void* data, size_t bytes) {
   if (impl_ != nullptr) {
     LoggedDataset* d = impl_->last;
-    if (d != nullptr && d->dtype == to_dtype(type) && same_name(d->name, name) &&
+    if (d != nullptr && d->dtype == to_dtype(type) && d->row_bytes == bytes &&
+        same_name(d->name, name) &&
         std::equal(shape.begin(), shape.end(), d->shape.begin(), d->shape.end()) &&
         d->ring->can_push()) {
       copy_value(d->ring->row(0), data, bytes);
@@ -371,64 +423,69 @@ LogStatus Logger::log_raw(std::string_view name, LogType type, std::span<const s
 }
 
 [[gnu::noinline]] LogStatus Logger::Impl::log_checked(std::string_view name, LogType type,
-                                    std::span<const size_t> shape, const void* data,
-                                    size_t bytes) {
-  Impl& m = *this;
-  if (!m.open) return m.closed_status();
-  LoggedDataset* d = m.last;
-  if (d == nullptr || d->name != name) {
-    auto it = m.by_name.find(name);
-    if (it != m.by_name.end()) {
-      d = it->second;
-    } else if (LogStatus s = m.create(name, type, shape, d); !s) {
-      return s;
-    }
-  }
-  if (!d->h5) return m.fail(LogError::kCannotAppend, d->cannot_append);
+                                                      std::span<const size_t> shape,
+                                                      const void* data, size_t bytes) {
+  if (!open) return closed_status();
   const DType dtype = to_dtype(type);
+  // The value itself first: a bad value creates nothing.
+  if (dtype == DType::kString) {
+    if (std::string_view(static_cast<const char*>(data), bytes).find('\0') !=
+        std::string_view::npos) {
+      return fail(LogError::kInvalidArgument,
+                  "string for '" + std::string(name) + "' contains a NUL byte");
+    }
+    if (bytes > options.max_string_bytes) {
+      return fail(LogError::kStringTooLong,
+                  "dataset '" + std::string(name) + "': a " + std::to_string(bytes) +
+                      "-byte string is longer than max_string_bytes (" +
+                      std::to_string(options.max_string_bytes) + ")");
+    }
+  } else if (bytes != row_bytes(dtype, shape)) {
+    return fail(LogError::kInvalidArgument,
+                "dataset '" + std::string(name) + "': " + std::to_string(bytes) +
+                    " bytes given for " + std::string(dtype_name(dtype)) + " values of shape " +
+                    shape_text(shape));
+  }
+  LoggedDataset* d = nullptr;
+  if (auto it = by_name.find(name); it != by_name.end()) {
+    d = it->second;
+  } else {
+    auto held = Writer::lock();
+    if (LogStatus s = create_locked(name, type, shape, d); !s) return s;
+  }
+  if (!d->h5) return fail(LogError::kCannotAppend, d->cannot_append);
   const bool same_shape = std::equal(shape.begin(), shape.end(), d->shape.begin(), d->shape.end());
   if (d->dtype != dtype || !same_shape) {
-    return m.fail(d->dtype != dtype ? LogError::kTypeMismatch : LogError::kShapeMismatch,
-                  "dataset '" + d->name + "' holds " + std::string(dtype_name(d->dtype)) +
-                      " values of shape " + shape_text(d->shape) + "; got " +
-                      std::string(dtype_name(dtype)) + " of shape " + shape_text(shape));
+    return fail(d->dtype != dtype ? LogError::kTypeMismatch : LogError::kShapeMismatch,
+                "dataset '" + d->name + "' holds " + std::string(dtype_name(d->dtype)) +
+                    " values of shape " + shape_text(d->shape) + "; got " +
+                    std::string(dtype_name(dtype)) + " of shape " + shape_text(shape));
   }
   if (!d->ring) {
-    if (LogStatus s = m.bind(*d); !s) return s;
+    auto held = Writer::lock();
+    if (LogStatus s = bind_locked(*d); !s) return s;
   }
-  if (dtype == DType::kString) {
-    if (bytes > m.options.max_string_bytes) {
-      return m.fail(LogError::kStringTooLong,
-                    "dataset '" + d->name + "': a " + std::to_string(bytes) +
-                        "-byte string is longer than max_string_bytes (" +
-                        std::to_string(m.options.max_string_bytes) + ")");
-    }
-    return m.push(*d, data, bytes, true);
-  }
-  m.last = d;  // strings never take the fast path: their length needs checking
-  return m.push(*d, data, bytes, false);
+  // Strings never take the fast path: their length needs checking.
+  if (dtype != DType::kString) last = d;
+  return push(*d, data, bytes, dtype == DType::kString);
 }
 
 LogStatus Logger::log(std::string_view name, std::string_view text) {
-  if (!impl_) return kMovedFrom;
-  if (text.find('\0') != std::string_view::npos) {
-    return {LogError::kInvalidArgument,
-            "h5rec logger: string for '" + std::string(name) + "' contains a NUL byte"};
-  }
   return log_raw(name, LogType::kString, {}, text.data(), text.size());
 }
 
 LogStatus Logger::enable_concurrent_readers() {
   if (!impl_) return kMovedFrom;
   if (!impl_->open) return impl_->closed_status();
-  return impl_->start_swmr();
+  auto held = Writer::lock();
+  return impl_->start_swmr_locked();
 }
 
 LogStatus Logger::flush() {
   if (!impl_) return kMovedFrom;
   Impl& m = *impl_;
   if (!m.open) return m.closed_status();
-  auto held = m.writer->lock();
+  auto held = Writer::lock();
   if (Status s = m.writer->checkpoint(); !s) return m.fail(LogError::kIo, s.message());
   return {};
 }

@@ -130,7 +130,10 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   FileAttributes attributes{config_.device_id, format_utc_iso8601(start.utc_ns),
                             config_.source_text, 0, "", config_.checkpoint_interval_s};
   const std::string path = next_file_path(start.utc_ns);
-  auto file = RecordingFile::create(path, attributes, file_layout());
+  auto file = [&] {
+    auto held = Writer::lock();
+    return RecordingFile::create(path, attributes, file_layout());
+  }();
   if (!file) return file.error();
   auto sync_file = storage_.open(path, platform::OpenMode::kReadWrite);
   if (!sync_file) return sync_file.error();
@@ -182,7 +185,10 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   for (platform::Thread& t : sampler_threads) t.join();
   finish_writing.store(true, std::memory_order_release);
   writer_thread.join();
-  if (Status s = file.value().close(); !s) return s.error();
+  {
+    auto held = Writer::lock();
+    if (Status s = file.value().close(); !s) return s.error();
+  }
   // The close cleared the superblock's "open for writing" flags: make that durable too.
   auto closed = storage_.open(path, platform::OpenMode::kRead);
   if (!closed) return closed.error();

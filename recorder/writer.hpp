@@ -52,8 +52,8 @@ class Writer {
          platform::Storage& storage, WriterSettings settings, StatusLog* status = nullptr,
          std::vector<const SamplerCounters*> counters = {});
 
-  // Serialises HDF5 and storage access between the writer thread and other threads.
-  std::unique_lock<std::mutex> lock() { return std::unique_lock(mutex_); }
+  // Serialises HDF5 access between this writer's thread and every other thread using HDF5.
+  static std::unique_lock<std::mutex> lock() { return std::unique_lock(h5::api_mutex()); }
 
   // Adds a ring; the caller holds lock() (or the writer thread is not running yet).
   void add(WriterBinding binding);
@@ -62,7 +62,7 @@ class Writer {
   // (after the producers have stopped), then writes everything left and makes a final checkpoint.
   void run(const RecordingStart& start, const std::atomic<bool>& finish);
 
-  // Called with lock() held, from any thread.
+  // Called with lock() held, from any thread. Intervals are at least 1 ns.
   Status checkpoint();
   Status write_full_chunks();
 
@@ -77,7 +77,6 @@ class Writer {
   // How often the writer looks for full chunks between checkpoints.
   static constexpr int64_t kPollNs = 20 * platform::kNsPerMs;
 
-  std::mutex mutex_;
   h5::File& file_;
   std::unique_ptr<platform::File> sync_file_;
   platform::Clock& clock_;

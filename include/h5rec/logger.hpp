@@ -13,8 +13,12 @@
 // dataset (LogStatus is [[nodiscard]]: write (void) to ignore one on purpose).
 //
 // Thread safety: a Logger is not thread-safe. Use one Logger per thread (each with its own
-// file), or guard every call on a shared Logger with one mutex. The logger's own writer thread
-// never touches user data outside the buffers it owns.
+// file), or guard every call on a shared Logger with one mutex. Loggers in different threads
+// may run at once: h5rec serialises its HDF5 calls process-wide (HDF5 builds for boards are not
+// thread-safe), so log() itself never waits on another logger unless its buffers are full.
+//
+// Crash safety: every `checkpoint_interval` (and at flush()/close()) all logged values are
+// written and fsynced. After a crash the file holds every value up to the last checkpoint.
 //
 // Memory: a dataset's buffers (ring_chunks chunks of chunk_bytes) are allocated when it is
 // created or declared, never per call. log() copies into them; when the writer falls behind by a
@@ -47,7 +51,7 @@ enum class LogError {
   kNewNameAfterSwmr = 5,   // concurrent readers are on: no dataset can be added
   kNotHdf5 = 6,            // the file exists and is not HDF5
   kIo = 7,                 // HDF5 or storage failed (message says where)
-  kInvalidArgument = 8,    // bad option or argument
+  kInvalidArgument = 8,    // bad option or argument (or a value whose byte size does not match)
   kStringTooLong = 9,      // longer than Options::max_string_bytes
   kCannotAppend = 10,      // an existing dataset h5rec cannot continue (compressed, not chunked)
 };
@@ -122,11 +126,12 @@ struct LoggerOptions {
   bool concurrent_readers = false;
   size_t n_datasets = 0;  // 0: no automatic switch
   std::vector<LogDeclaration> datasets;
-  // Seconds between checkpoints (everything logged becomes durable and visible to readers).
+  // Seconds between checkpoints (everything logged becomes durable and visible to readers),
+  // 0.001 to 1e7.
   double checkpoint_interval = 1.0;
-  size_t chunk_bytes = 32768;      // HDF5 chunk size per dataset (at least one value)
-  size_t ring_chunks = 4;          // chunk buffers per dataset, >= 2
-  size_t max_string_bytes = 255;   // longest string a string dataset takes
+  size_t chunk_bytes = 32768;      // HDF5 chunk size per dataset (at least one value), <= 64 MiB
+  size_t ring_chunks = 4;          // chunk buffers per dataset, 2 to 4096
+  size_t max_string_bytes = 255;   // longest string a string dataset takes, 1 B to 1 MiB
 };
 
 class Logger {
@@ -179,7 +184,10 @@ class Logger {
     for (size_t d : shape) n *= d;
     return log_raw(name, log_type_of<T>(), shape, data, n * sizeof(T));
   }
-  // A variable-length UTF-8 string (event messages); no NUL bytes.
+  // std::vector<bool> packs bits; log std::array<bool, N> or std::vector<uint8_t> instead.
+  LogStatus log(std::string_view name, const std::vector<bool>& values) = delete;
+  // A variable-length UTF-8 string (event messages); no NUL bytes. HDF5 1.10 SWMR readers cannot
+  // read such strings while they grow, so a logger with concurrent_readers refuses them.
   LogStatus log(std::string_view name, std::string_view text);
   LogStatus log(std::string_view name, const char* text) { return log(name, std::string_view(text)); }
   LogStatus log(std::string_view name, const std::string& text) {
@@ -196,7 +204,8 @@ class Logger {
   LogStatus flush();
   // Final checkpoint and close. Later calls return kClosed.
   LogStatus close();
-  // Names of every dataset in the file (existing and new), in creation order.
+  // Names of every dataset in the file: existing ones first (in creation order where the file
+  // tracks it, else by name), then new ones in the order they were created.
   std::vector<std::string> keys() const;
 
  private:

@@ -63,6 +63,12 @@ Result<File> File::open(const std::string& path) {
   return out;
 }
 
+unsigned File::superblock_version() const {
+  H5F_info2_t info{};
+  if (H5Fget_info2(file_.get(), &info) < 0) return 0;
+  return info.super.version;
+}
+
 Status File::start_swmr() {
   silence_errors();
   if (swmr_) return {};

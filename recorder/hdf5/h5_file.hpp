@@ -20,6 +20,8 @@ class File {
   hid_t id() const { return file_.get(); }
   const std::string& path() const { return path_; }
   bool swmr() const { return swmr_; }
+  // The superblock's format version: SWMR writing needs 3 or more (HDF5 1.10 "latest").
+  unsigned superblock_version() const;
 
   // Switches to SWMR writing: create every object and close every attribute first.
   Status start_swmr();

@@ -15,6 +15,11 @@ herr_t collect(unsigned depth, const H5E_error2_t* err, void* out) {
 
 }  // namespace
 
+std::mutex& api_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 void silence_errors() {
   thread_local bool silenced = false;
   if (!silenced) H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);

@@ -4,6 +4,7 @@
 
 #include <hdf5.h>
 
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -50,6 +51,10 @@ inline Handle dataspace(hid_t id) { return {id, H5Sclose}; }
 inline Handle datatype(hid_t id) { return {id, H5Tclose}; }
 inline Handle attribute(hid_t id) { return {id, H5Aclose}; }
 inline Handle plist(hid_t id) { return {id, H5Pclose}; }
+
+// HDF5 builds for boards are not thread-safe: every thread that calls HDF5 while another may
+// (recorder writers, loggers and their writers) holds this lock for the calls' duration.
+std::mutex& api_mutex();
 
 // Turns off HDF5's own printing of error stacks for the calling thread (we report errors
 // ourselves; thread-safe HDF5 builds keep one error stack per thread). Cheap when repeated.
