@@ -14,7 +14,9 @@ namespace {
 
 constexpr size_t kMinChunkBytes = 512;
 constexpr size_t kMaxChunkBytes = 16u << 20;
+constexpr double kMinRateHz = 1e-6;  // one row in 11.6 days
 constexpr double kMaxRateHz = 100'000.0;
+constexpr double kMinIntervalS = 1e-3;
 constexpr size_t kMaxComponents = 4096;
 
 std::string line_of(const std::string& source, const toml::node& node) {
@@ -60,15 +62,15 @@ class TableReader {
     return {};
   }
 
-  Status number_key(const std::string& key, double& out, bool required, double min_exclusive,
-                    double max_inclusive) {
+  // A number in [min, max]; NaN and infinities are rejected too.
+  Status number_key(const std::string& key, double& out, bool required, double min, double max) {
     const toml::node* node = find(key);
     if (node == nullptr) return required ? Status(missing(key)) : Status();
     if (!node->is_number()) return error_at(*node, key, "must be a number");
     const double value = *node->value<double>();
-    if (!(value > min_exclusive && value <= max_inclusive)) {
-      return error_at(*node, key, "must be > " + fmt(min_exclusive) + " and <= " +
-                                      fmt(max_inclusive) + ", got " + fmt(value));
+    if (!(value >= min && value <= max)) {
+      return error_at(*node, key, "must be >= " + fmt(min) + " and <= " + fmt(max) + ", got " +
+                                      fmt(value));
     }
     out = value;
     return {};
@@ -143,14 +145,16 @@ Status parse_channel(const toml::table& table, const std::string& source, const 
   if (const toml::node* shape = named.find("shape")) {
     const toml::array* dims = shape->as_array();
     if (dims == nullptr) return named.error_at(*shape, "shape", "must be an array of integers");
+    size_t values = 1;  // checked as it grows, so a huge shape cannot overflow it
     for (const toml::node& dim : *dims) {
       const auto n = dim.value_exact<int64_t>();
       if (!n || *n < 1) return named.error_at(dim, "shape", "dimensions must be integers >= 1");
+      if (*n > static_cast<int64_t>(kMaxComponents) ||
+          (values *= static_cast<size_t>(*n)) > kMaxComponents) {
+        return named.error_at(*shape, "shape",
+                              "more than " + std::to_string(kMaxComponents) + " values per sample");
+      }
       channel.shape.push_back(static_cast<size_t>(*n));
-    }
-    if (channel.components() > kMaxComponents) {
-      return named.error_at(*shape, "shape",
-                            "more than " + std::to_string(kMaxComponents) + " values per sample");
     }
   }
   if (const toml::node* params = named.find("params")) {
@@ -178,7 +182,9 @@ Status parse_group(const toml::table& table, const std::string& source, GroupCon
   }
   TableReader named(table, source, "group '" + group.name + "'");
   named.find("name");
-  if (Status s = named.number_key("rate_hz", group.rate_hz, true, 0.0, kMaxRateHz); !s) return s;
+  if (Status s = named.number_key("rate_hz", group.rate_hz, true, kMinRateHz, kMaxRateHz); !s) {
+    return s;
+  }
   const toml::node* channels = named.find("channel");
   if (channels == nullptr) return named.missing("channel");
   const toml::array* list = channels->as_array();
@@ -230,18 +236,22 @@ Result<RecorderConfig> parse_config(std::string_view text, const std::string& so
   if (config.output_dir.empty()) {
     return r.error_at(*r.find("output_dir"), "output_dir", "must not be empty");
   }
-  if (Status s = r.number_key("checkpoint_interval", config.checkpoint_interval_s, false, 0.0,
+  if (Status s = r.number_key("checkpoint_interval", config.checkpoint_interval_s, false,
+                              kMinIntervalS,
                               3600.0);
       !s) {
     return s.error();
   }
-  if (Status s = r.number_key("status_interval", config.status_interval_s, false, 0.0, 1.0); !s) {
+  if (Status s = r.number_key("status_interval", config.status_interval_s, false, kMinIntervalS,
+                              1.0);
+      !s) {
     return s.error();
   }
   if (Status s = r.size_key("chunk_bytes", config.chunk_bytes, kMinChunkBytes, kMaxChunkBytes); !s) {
     return s.error();
   }
-  if (Status s = r.number_key("ring_seconds", config.ring_seconds, false, 0.0, 3600.0); !s) {
+  if (Status s = r.number_key("ring_seconds", config.ring_seconds, false, kMinIntervalS, 3600.0);
+      !s) {
     return s.error();
   }
   const toml::node* ring_seconds = root.get("ring_seconds");

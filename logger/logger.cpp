@@ -145,6 +145,8 @@ constexpr double kMaxCheckpointS = 1e7;
 constexpr size_t kMaxChunkBytes = size_t{64} << 20;
 constexpr size_t kMaxRingChunks = 4096;
 constexpr size_t kMaxStringBytes = size_t{1} << 20;
+constexpr size_t kMaxValuesPerRow = size_t{1} << 24;
+constexpr size_t kMaxRingBytes = size_t{256} << 20;  // per dataset
 
 LogStatus Logger::Impl::check_options() const {
   const Options& o = options;
@@ -178,15 +180,21 @@ LogStatus Logger::Impl::check_new(std::string_view name, LogType type,
   for (size_t d : shape) {
     if (d == 0) return fail(LogError::kInvalidArgument, "dataset '" + key + "': a zero dimension");
   }
-  if (type == LogType::kString && options.concurrent_readers) {
-    return fail(LogError::kInvalidArgument,
-                "dataset '" + key + "': HDF5 1.10 SWMR readers cannot read variable-length "
-                "strings while they are written; log strings to a logger without "
-                "concurrent_readers");
+  // Values per row, checked as it grows so a huge shape cannot overflow it.
+  size_t values = 1;
+  for (size_t d : shape) {
+    if (d > kMaxValuesPerRow || (values *= d) > kMaxValuesPerRow) {
+      return fail(LogError::kInvalidArgument,
+                  "dataset '" + key + "': more than " + std::to_string(kMaxValuesPerRow) +
+                      " values per row");
+    }
   }
-  if (row_bytes(to_dtype(type), shape) > options.chunk_bytes * 64) {
+  const size_t bytes = row_bytes(to_dtype(type), shape);
+  const size_t chunk_rows = std::max<size_t>(1, options.chunk_bytes / bytes);
+  if (chunk_rows * bytes * options.ring_chunks > kMaxRingBytes) {
     return fail(LogError::kInvalidArgument,
-                "dataset '" + key + "': one value is larger than 64 chunks of chunk_bytes");
+                "dataset '" + key + "': its buffers (ring_chunks x chunk) would need more than " +
+                    std::to_string(kMaxRingBytes >> 20) + " MiB");
   }
   return {};
 }
@@ -299,6 +307,11 @@ LogStatus Logger::Impl::create_locked(std::string_view name, LogType type,
 // A dataset found in an appended file gets its ring on first use, continuing at its last row.
 LogStatus Logger::Impl::bind_locked(LoggedDataset& d) {
   h5::AppendableDataset& h5 = *d.h5;
+  if (h5.chunk_rows() * d.row_bytes * options.ring_chunks > kMaxRingBytes) {
+    return fail(LogError::kCannotAppend,
+                "dataset '" + d.name + "': its chunks are too large to buffer (ring_chunks x "
+                "chunk > " + std::to_string(kMaxRingBytes >> 20) + " MiB)");
+  }
   const uint64_t rows = h5.rows();
   const size_t bytes[] = {d.row_bytes};
   auto ring = std::make_unique<ChunkRing>(bytes, h5.chunk_rows(), options.ring_chunks, rows);
@@ -322,6 +335,7 @@ LogStatus Logger::Impl::maybe_start_swmr_locked() {
 
 LogStatus Logger::Impl::start_swmr_locked() {
   if (file->swmr()) return {};
+
   // Rows logged so far become visible to the first reader.
   if (writer) (void)writer->checkpoint();
   if (Status s = file->start_swmr(); !s) return fail(LogError::kIo, s.message());
@@ -376,14 +390,16 @@ LogStatus Logger::Impl::close() {
 Logger::Logger(const std::string& path, Options options) : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
   impl_->options = std::move(options);
-  impl_->open_status = impl_->open_file();
+  try {
+    impl_->open_status = impl_->open_file();
+  } catch (const std::exception& e) {  // std::bad_alloc, std::system_error (thread start)
+    impl_->open_status = impl_->fail(LogError::kIo, std::string("cannot open: ") + e.what());
+  }
   if (!impl_->open_status.ok()) {
+    auto held = Writer::lock();  // the dataset handles close here too
     impl_->datasets.clear();
     impl_->by_name.clear();
-    if (impl_->file) {
-      auto held = Writer::lock();
-      (void)impl_->file->close();
-    }
+    if (impl_->file) (void)impl_->file->close();
   }
 }
 
@@ -451,7 +467,11 @@ LogStatus Logger::log_raw(std::string_view name, LogType type, std::span<const s
     d = it->second;
   } else {
     auto held = Writer::lock();
-    if (LogStatus s = create_locked(name, type, shape, d); !s) return s;
+    try {
+      if (LogStatus s = create_locked(name, type, shape, d); !s) return s;
+    } catch (const std::bad_alloc&) {
+      return fail(LogError::kIo, "dataset '" + std::string(name) + "': out of memory");
+    }
   }
   if (!d->h5) return fail(LogError::kCannotAppend, d->cannot_append);
   const bool same_shape = std::equal(shape.begin(), shape.end(), d->shape.begin(), d->shape.end());
@@ -463,7 +483,11 @@ LogStatus Logger::log_raw(std::string_view name, LogType type, std::span<const s
   }
   if (!d->ring) {
     auto held = Writer::lock();
-    if (LogStatus s = bind_locked(*d); !s) return s;
+    try {
+      if (LogStatus s = bind_locked(*d); !s) return s;
+    } catch (const std::bad_alloc&) {
+      return fail(LogError::kIo, "dataset '" + d->name + "': out of memory");
+    }
   }
   // Strings never take the fast path: their length needs checking.
   if (dtype != DType::kString) last = d;

@@ -60,7 +60,8 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
                                                    platform::Storage& storage) {
   std::unique_ptr<Recorder> r(new Recorder(config, clock, storage));
   std::vector<std::string> group_names;
-  size_t ring_bytes = 0;
+  size_t ring_bytes = StatusLog::ring_bytes(config.groups.size(), config.status_interval_s,
+                                            config.checkpoint_interval_s, config.ring_seconds);
   for (const config::GroupConfig& group : config.groups) {
     GroupLayout layout = group_layout(group, config);
     std::vector<size_t> row_bytes{kTimeBytes};
@@ -81,7 +82,8 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
     ring_bytes += ring_chunks * layout.chunk_rows * group_row_bytes;
     if (ring_bytes > kMaxRingBytes) {
       return Error{config.ring_seconds_where + ": key 'ring_seconds': rings of " +
-                   std::to_string(config.ring_seconds) + " s for every group need more than " +
+                   std::to_string(config.ring_seconds) +
+                   " s for every group and /_status need more than " +
                    std::to_string(kMaxRingBytes >> 20) +
                    " MiB of memory; lower ring_seconds, rates or channels"};
     }
@@ -136,8 +138,13 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   }();
   if (!file) return file.error();
   auto sync_file = storage_.open(path, platform::OpenMode::kReadWrite);
-  if (!sync_file) return sync_file.error();
-  if (Status s = storage_.sync_directory(config_.output_dir); !s) return s.error();
+  const Status ready =
+      sync_file ? storage_.sync_directory(config_.output_dir) : Status(sync_file.error());
+  if (!ready) {
+    auto held = Writer::lock();
+    (void)file->close();
+    return ready.error();
+  }
   log_event(EventLevel::kInfo, "recording to " + path);
 
   std::vector<const SamplerCounters*> counters;

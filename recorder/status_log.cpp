@@ -34,6 +34,14 @@ void put(ChunkRing& ring, size_t column, T value) {
 
 }  // namespace
 
+size_t StatusLog::ring_bytes(size_t group_count, double interval_s, double checkpoint_interval_s,
+                             double ring_seconds) {
+  const size_t rows = chunk_rows_for(1.0 / interval_s, checkpoint_interval_s, kColumnBytes,
+                                     kMaxChunkBytes);
+  const size_t chunks = ring_chunks_for(1.0 / interval_s, ring_seconds, rows);
+  return chunks * rows * kColumnBytes * (kFixedColumns + kColumnsPerGroup * group_count);
+}
+
 StatusLog::StatusLog(std::vector<std::string> group_names, double interval_s,
                      double checkpoint_interval_s, double ring_seconds)
     : layout_(make_layout(group_names, interval_s,

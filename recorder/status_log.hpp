@@ -34,6 +34,10 @@ class StatusLog {
   StatusLog(std::vector<std::string> group_names, double interval_s,
             double checkpoint_interval_s, double ring_seconds);
 
+  // Memory the ring of a status log with these settings takes (checked before it is made).
+  static size_t ring_bytes(size_t group_count, double interval_s, double checkpoint_interval_s,
+                           double ring_seconds);
+
   const GroupLayout& layout() const { return layout_; }
   ChunkRing& ring() { return ring_; }
   // Appends one row; returns false when the ring is full (storage failing for a long time).
@@ -42,6 +46,8 @@ class StatusLog {
 
  private:
   static constexpr size_t kColumnBytes = 8;  // every status column is a 64-bit number
+  static constexpr size_t kFixedColumns = 5;  // time, free bytes, duration, checkpoints, errors
+  static constexpr size_t kColumnsPerGroup = 3;
   static constexpr size_t kMaxChunkBytes = 4096;
 
   GroupLayout layout_;

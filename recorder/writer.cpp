@@ -1,6 +1,8 @@
 #include "recorder/writer.hpp"
 
 #include <algorithm>
+#include <cassert>
+#include <cstring>
 
 #include "recorder/event_log.hpp"
 
@@ -15,11 +17,22 @@ Writer::Writer(h5::File& file, std::unique_ptr<platform::File> sync_file, platfo
       storage_(storage),
       settings_(std::move(settings)),
       status_(status),
-      counters_(std::move(counters)) {}
+      counters_(std::move(counters)) {
+  assert(settings_.checkpoint_interval_ns > 0 && settings_.status_interval_ns > 0);
+}
 
-void Writer::add(WriterBinding binding) { bindings_.push_back(std::move(binding)); }
+void Writer::add(WriterBinding binding) {
+  for (size_t c = 0; c < binding.columns.size(); ++c) {
+    scratch_.resize(std::max(scratch_.size(), binding.ring->chunk(0, c).size()));
+  }
+  bindings_.push_back(std::move(binding));
+}
 
 void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
+  // Deadlines move on arithmetically: a writer stalled for hours catches up in one step.
+  const auto next_after = [](int64_t deadline, int64_t now, int64_t interval) {
+    return now < deadline ? deadline : deadline + ((now - deadline) / interval + 1) * interval;
+  };
   int64_t next_status = start.monotonic_ns;  // a first status row right away
   int64_t next_checkpoint = start.monotonic_ns + settings_.checkpoint_interval_ns;
   while (!finish.load(std::memory_order_acquire)) {
@@ -28,13 +41,12 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
       auto held = lock();
       if (status_ != nullptr && now >= next_status) {
         append_status_row();
-        while (next_status <= now) next_status += settings_.status_interval_ns;
+        next_status = next_after(next_status, now, settings_.status_interval_ns);
       }
       if (now >= next_checkpoint) {
         (void)checkpoint();  // failures are counted and logged by report()
-        while (next_checkpoint <= clock_.monotonic_ns()) {
-          next_checkpoint += settings_.checkpoint_interval_ns;
-        }
+        next_checkpoint =
+            next_after(next_checkpoint, clock_.monotonic_ns(), settings_.checkpoint_interval_ns);
       } else {
         (void)write_full_chunks();
       }
@@ -63,9 +75,18 @@ Status Writer::write_binding(WriterBinding& binding, bool include_partial_chunk)
   // it is written again, whole.
   const uint64_t last_chunk = (target + chunk_rows - 1) / chunk_rows;
   for (uint64_t chunk = written / chunk_rows; chunk < last_chunk; ++chunk) {
+    const uint64_t rows_in_chunk = std::min<uint64_t>(chunk_rows, target - chunk * chunk_rows);
     for (size_t column = 0; column < binding.columns.size(); ++column) {
-      Status s = binding.columns[column]->write_chunk(chunk, ring.chunk(chunk, column), written,
-                                                      target);
+      std::span<const std::byte> bytes = ring.chunk(chunk, column);
+      if (rows_in_chunk < chunk_rows) {
+        // The producer is filling the rest of this chunk right now: write a copy of the
+        // committed rows, zero-padded, never the live buffer.
+        const size_t used = bytes.size() / chunk_rows * rows_in_chunk;
+        std::memcpy(scratch_.data(), bytes.data(), used);
+        std::memset(scratch_.data() + used, 0, bytes.size() - used);
+        bytes = std::span<const std::byte>(scratch_.data(), bytes.size());
+      }
+      Status s = binding.columns[column]->write_chunk(chunk, bytes, written, target);
       if (!s) return s;
     }
   }
@@ -74,14 +95,14 @@ Status Writer::write_binding(WriterBinding& binding, bool include_partial_chunk)
   return {};
 }
 
-void Writer::report(const Status& s, const char* what) {
+void Writer::report(const Status& s, const char* what, bool& failing) {
   if (!s) {
     ++storage_errors_;
-    if (!failing_) log_event(EventLevel::kError, std::string(what) + ": " + s.message());
-    failing_ = true;
-  } else if (failing_) {
+    if (!failing) log_event(EventLevel::kError, std::string(what) + ": " + s.message());
+    failing = true;
+  } else if (failing) {
     log_event(EventLevel::kInfo, std::string(what) + " succeeded again");
-    failing_ = false;
+    failing = false;
   }
 }
 
@@ -89,10 +110,8 @@ Status Writer::write_full_chunks() {
   Status result;
   for (WriterBinding& b : bindings_) {
     Status s = write_binding(b, false);
-    if (!s) {
-      report(s, "write");
-      result = s;
-    }
+    report(s, "write", failing_write_);
+    if (!s) result = s;
   }
   return result;
 }
@@ -112,11 +131,16 @@ void Writer::append_status_row() {
 
 Status Writer::checkpoint() {
   const int64_t began = clock_.monotonic_ns();
+  // One failing dataset must not stop the others from becoming durable.
   Status s;
-  for (size_t b = 0; b < bindings_.size() && s; ++b) s = write_binding(bindings_[b], true);
-  if (s) s = file_.flush();
-  if (s) s = sync_file_->fsync();
-  report(s, "checkpoint");
+  for (WriterBinding& b : bindings_) {
+    Status written = write_binding(b, true);
+    if (s && !written) s = written;
+  }
+  Status flushed = file_.flush();
+  if (flushed) flushed = sync_file_->fsync();
+  if (s && !flushed) s = flushed;
+  report(s, "checkpoint", failing_checkpoint_);
   if (!s) return s;
   ++checkpoints_;
   last_checkpoint_ns_ = clock_.monotonic_ns() - began;

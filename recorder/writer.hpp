@@ -24,7 +24,7 @@
 
 namespace h5rec {
 
-struct WriterSettings {
+struct WriterSettings {  // intervals > 0
   int64_t checkpoint_interval_ns = platform::kNsPerSecond;
   int64_t status_interval_ns = platform::kNsPerSecond;
   std::string output_dir;  // for free-space readings
@@ -62,7 +62,7 @@ class Writer {
   // (after the producers have stopped), then writes everything left and makes a final checkpoint.
   void run(const RecordingStart& start, const std::atomic<bool>& finish);
 
-  // Called with lock() held, from any thread. Intervals are at least 1 ns.
+  // Called with lock() held, from any thread.
   Status checkpoint();
   Status write_full_chunks();
 
@@ -71,7 +71,8 @@ class Writer {
  private:
   // Writes the committed rows of one binding (all of them, or only whole chunks).
   Status write_binding(WriterBinding& binding, bool include_partial_chunk);
-  void report(const Status& s, const char* what);
+  // Counts a failure and logs the first of a run of them (and the recovery).
+  void report(const Status& s, const char* what, bool& failing);
   void append_status_row();
 
   // How often the writer looks for full chunks between checkpoints.
@@ -89,7 +90,9 @@ class Writer {
   uint64_t storage_errors_ = 0;
   int64_t last_checkpoint_ns_ = 0;
   int64_t max_checkpoint_ns_ = 0;
-  bool failing_ = false;  // the last storage operation failed (log recovery once)
+  bool failing_write_ = false;       // the last write of full chunks failed
+  bool failing_checkpoint_ = false;  // the last checkpoint failed
+  std::vector<std::byte> scratch_;   // a copy of a partial chunk (sized by add())
 };
 
 }  // namespace h5rec

@@ -186,8 +186,10 @@ class Logger {
   }
   // std::vector<bool> packs bits; log std::array<bool, N> or std::vector<uint8_t> instead.
   LogStatus log(std::string_view name, const std::vector<bool>& values) = delete;
-  // A variable-length UTF-8 string (event messages); no NUL bytes. HDF5 1.10 SWMR readers cannot
-  // read such strings while they grow, so a logger with concurrent_readers refuses them.
+  // A variable-length UTF-8 string (event messages); no NUL bytes. With concurrent readers on,
+  // an HDF5 1.10 SWMR reader that follows the file with refresh() cannot read string rows added
+  // after it opened (a limit of HDF5's SWMR for variable-length data): it reads them by
+  // reopening the file; numeric datasets follow live.
   LogStatus log(std::string_view name, std::string_view text);
   LogStatus log(std::string_view name, const char* text) { return log(name, std::string_view(text)); }
   LogStatus log(std::string_view name, const std::string& text) {

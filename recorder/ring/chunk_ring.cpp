@@ -15,7 +15,7 @@ ChunkRing::ChunkRing(std::span<const size_t> row_bytes, size_t chunk_rows, size_
   columns_.reserve(row_bytes.size());
   for (size_t bytes : row_bytes) {
     assert(bytes >= 1);
-    // Value-initialised: chunk padding past the last row is written to disk as zeros.
+    // Value-initialised, so nothing uninitialised ever reaches a file.
     columns_.push_back(
         {bytes, std::make_unique<std::byte[]>(bytes * chunk_rows * capacity_chunks), nullptr});
   }
