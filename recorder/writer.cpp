@@ -44,7 +44,7 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
         next_status = next_after(next_status, now, settings_.status_interval_ns);
       }
       if (now >= next_checkpoint) {
-        (void)checkpoint();  // failures are counted and logged by report()
+        (void)checkpoint(&held);  // failures are counted and logged by report()
         next_checkpoint =
             next_after(next_checkpoint, clock_.monotonic_ns(), settings_.checkpoint_interval_ns);
       } else {
@@ -56,7 +56,7 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
   }
   auto held = lock();
   if (status_ != nullptr) append_status_row();
-  (void)checkpoint();
+  (void)checkpoint(&held);
 }
 
 Status Writer::write_binding(WriterBinding& binding, bool include_partial_chunk) {
@@ -129,7 +129,7 @@ void Writer::append_status_row() {
   if (!status_->append(clock_.realtime_ns(), health, counters_)) ++storage_errors_;
 }
 
-Status Writer::checkpoint() {
+Status Writer::checkpoint(std::unique_lock<std::mutex>* held) {
   const int64_t began = clock_.monotonic_ns();
   // One failing dataset must not stop the others from becoming durable.
   Status s;
@@ -138,7 +138,13 @@ Status Writer::checkpoint() {
     if (s && !written) s = written;
   }
   Status flushed = file_.flush();
-  if (flushed) flushed = sync_file_->fsync();
+  if (flushed) {
+    // fsync touches no HDF5 state: other writers and loggers may use HDF5 while it waits on
+    // a slow card.
+    if (held != nullptr) held->unlock();
+    flushed = sync_file_->fsync();
+    if (held != nullptr) held->lock();
+  }
   if (s && !flushed) s = flushed;
   report(s, "checkpoint", failing_checkpoint_);
   if (!s) return s;

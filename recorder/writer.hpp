@@ -62,8 +62,9 @@ class Writer {
   // (after the producers have stopped), then writes everything left and makes a final checkpoint.
   void run(const RecordingStart& start, const std::atomic<bool>& finish);
 
-  // Called with lock() held, from any thread.
-  Status checkpoint();
+  // Called with lock() held, from any thread. Given the caller's lock, checkpoint() releases it
+  // during the fsync (HDF5 is flushed by then), so a slow card does not block other HDF5 users.
+  Status checkpoint(std::unique_lock<std::mutex>* held = nullptr);
   Status write_full_chunks();
 
   WriterStats stats() const;
