@@ -372,13 +372,8 @@ LogStatus Logger::Impl::close() {
   writer.reset();
   by_name.clear();
   datasets.clear();
-  Status s = file->close();
+  const Status s = file->close_durably(storage);
   held.unlock();
-  if (s) {
-    // The close cleared the superblock's "open for writing" flags: make that durable too.
-    auto closed = storage.open(path, platform::OpenMode::kRead);
-    s = closed ? closed.value()->fsync() : Status(closed.error());
-  }
   if (!s) return fail(LogError::kIo, s.message());
   if (stats.storage_errors > 0) {
     return fail(LogError::kIo, std::to_string(stats.storage_errors) +

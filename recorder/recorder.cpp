@@ -142,7 +142,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
       sync_file ? storage_.sync_directory(config_.output_dir) : Status(sync_file.error());
   if (!ready) {
     auto held = Writer::lock();
-    (void)file->close();
+    (void)file->close_durably(storage_);
     return ready.error();
   }
   log_event(EventLevel::kInfo, "recording to " + path);
@@ -194,12 +194,8 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   writer_thread.join();
   {
     auto held = Writer::lock();
-    if (Status s = file.value().close(); !s) return s.error();
+    if (Status s = file.value().close_durably(storage_); !s) return s.error();
   }
-  // The close cleared the superblock's "open for writing" flags: make that durable too.
-  auto closed = storage_.open(path, platform::OpenMode::kRead);
-  if (!closed) return closed.error();
-  if (Status s = closed.value()->fsync(); !s) return s.error();
 
   RecordingSummary summary{path, {}, writer.stats()};
   for (size_t g = 0; g < samplers_.size(); ++g) {

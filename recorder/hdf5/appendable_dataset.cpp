@@ -9,10 +9,6 @@
 namespace h5rec::h5 {
 namespace {
 
-Error h5_error(const std::string& what, const std::string& where) {
-  return Error{what + " '" + where + "': " + last_error()};
-}
-
 // The dataset's file dataspace with rows [first, first + count) selected.
 Handle select_rows(hid_t dataset, uint64_t first, uint64_t count) {
   Handle space = dataspace(H5Dget_space(dataset));
@@ -48,7 +44,7 @@ Result<AppendableDataset> AppendableDataset::create(hid_t parent, const ColumnLa
   AppendableDataset out;
   out.dataset_ = dataset(H5Dcreate2(parent, column.name.c_str(), type.get(), space.get(),
                                     lcpl.get(), dcpl.get(), H5P_DEFAULT));
-  if (!out.dataset_.valid()) return h5_error("create dataset", where);
+  if (!out.dataset_.valid()) return error("create dataset", where);
   Status s;
   if (column.with_attributes) {
     s = write_string_attribute(out.dataset_.get(), "units", column.units, where);
@@ -72,7 +68,7 @@ Result<AppendableDataset> AppendableDataset::open(hid_t parent, const std::strin
   AppendableDataset out;
   out.where_ = std::move(where);
   out.dataset_ = dataset(H5Dopen2(parent, name.c_str(), H5P_DEFAULT));
-  if (!out.dataset_.valid()) return h5_error("open dataset", out.where_);
+  if (!out.dataset_.valid()) return error("open dataset", out.where_);
   Handle type = datatype(H5Dget_type(out.dataset_.get()));
   const auto dtype = dtype_of(type.get());
   if (!dtype) {
@@ -111,7 +107,7 @@ Status AppendableDataset::set_rows(uint64_t rows) {
   dims_[0] = rows;
   if (H5Dset_extent(dataset_.get(), dims_.data()) < 0) {
     dims_[0] = before;
-    return h5_error("extend dataset", where_);
+    return error("extend dataset", where_);
   }
   return {};
 }
@@ -125,7 +121,7 @@ Status AppendableDataset::write_chunk(uint64_t chunk_index, std::span<const std:
   offset[0] = chunk_start;
   if (H5Dwrite_chunk(dataset_.get(), H5P_DEFAULT, 0, offset.data(), bytes.size(), bytes.data()) <
       0) {
-    return h5_error("write chunk " + std::to_string(chunk_index) + " of dataset", where_);
+    return error("write chunk " + std::to_string(chunk_index) + " of dataset", where_);
   }
   return {};
 }
@@ -147,7 +143,7 @@ Status AppendableDataset::write_string_rows(uint64_t first_row, uint64_t end_row
   Handle memory = dataspace(H5Screate_simple(1, &count, nullptr));
   if (H5Dwrite(dataset_.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT,
                rows.data()) < 0) {
-    return h5_error("write rows " + std::to_string(first) + ".." + std::to_string(end) + " of",
+    return error("write rows " + std::to_string(first) + ".." + std::to_string(end) + " of",
                     where_);
   }
   return {};
@@ -166,7 +162,7 @@ Status AppendableDataset::read_rows(uint64_t first, uint64_t count,
       dataspace(H5Screate_simple(static_cast<int>(shape_.size() + 1), extent.data(), nullptr));
   if (H5Dread(dataset_.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT,
               out.data()) < 0) {
-    return h5_error("read rows of", where_);
+    return error("read rows of", where_);
   }
   return {};
 }

@@ -6,10 +6,6 @@ namespace {
 constexpr size_t kMetadataCacheBytes = 256 << 10;
 constexpr int kFreeListBytes = 256 << 10;
 
-Error h5_error(const std::string& what, const std::string& path) {
-  return Error{what + " '" + path + "': " + last_error()};
-}
-
 Handle access_properties() {
   // HDF5 keeps freed blocks on free lists for reuse; cap them so they cannot grow with the file.
   H5set_free_list_limits(kFreeListBytes, kFreeListBytes, kFreeListBytes, kFreeListBytes,
@@ -46,7 +42,7 @@ Result<File> File::create(const std::string& path, Create mode) {
   out.path_ = path;
   const unsigned flags = mode == Create::kFailIfExists ? H5F_ACC_EXCL : H5F_ACC_TRUNC;
   out.file_ = file(H5Fcreate(path.c_str(), flags, fcpl.get(), fapl.get()));
-  if (!out.file_.valid()) return h5_error("create HDF5 file", path);
+  if (!out.file_.valid()) return error("create HDF5 file", path);
   return out;
 }
 
@@ -59,7 +55,7 @@ Result<File> File::open(const std::string& path) {
   File out;
   out.path_ = path;
   out.file_ = file(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()));
-  if (!out.file_.valid()) return h5_error("open HDF5 file for appending", path);
+  if (!out.file_.valid()) return error("open HDF5 file for appending", path);
   return out;
 }
 
@@ -72,23 +68,31 @@ unsigned File::superblock_version() const {
 Status File::start_swmr() {
   silence_errors();
   if (swmr_) return {};
-  if (H5Fstart_swmr_write(file_.get()) < 0) return h5_error("start SWMR writing", path_);
+  if (H5Fstart_swmr_write(file_.get()) < 0) return error("start SWMR writing", path_);
   swmr_ = true;
   return {};
 }
 
 Status File::flush() {
   silence_errors();
-  if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) return h5_error("flush", path_);
+  if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) return error("flush", path_);
   // Index blocks evicted from the metadata cache go to HDF5's free lists, sized per block; as
   // the index grows those sizes are never reused. Returning them keeps memory flat.
   H5garbage_collect();
   return {};
 }
 
+Status File::close_durably(platform::Storage& storage) {
+  const std::string path = path_;
+  if (Status s = close(); !s) return s;
+  auto closed = storage.open(path, platform::OpenMode::kRead);
+  if (!closed) return closed.error();
+  return closed.value()->fsync();
+}
+
 Status File::close() {
   silence_errors();
-  if (!file_.close()) return h5_error("close", path_);
+  if (!file_.close()) return error("close", path_);
   return {};
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "platform/error.hpp"
+#include "platform/storage.hpp"
 #include "recorder/hdf5/h5_handle.hpp"
 
 namespace h5rec::h5 {
@@ -28,6 +29,9 @@ class File {
   // Writes all metadata (no fsync: callers fsync through platform storage).
   Status flush();
   Status close();
+  // close(), then an fsync through platform storage: the close clears the superblock's "open for
+  // writing" flags, and that must survive a power cut too.
+  Status close_durably(platform::Storage& storage);
 
  private:
   std::string path_;

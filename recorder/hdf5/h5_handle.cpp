@@ -26,6 +26,10 @@ void silence_errors() {
   silenced = true;
 }
 
+Error error(const std::string& what, const std::string& where) {
+  return Error{what + " '" + where + "': " + last_error()};
+}
+
 std::string last_error() {
   std::string text;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect, &text);

@@ -8,6 +8,8 @@
 #include <string>
 #include <utility>
 
+#include "platform/error.hpp"
+
 namespace h5rec::h5 {
 
 class Handle {
@@ -61,5 +63,7 @@ std::mutex& api_mutex();
 void silence_errors();
 // The innermost messages of HDF5's current error stack, e.g. "unable to open file: ...".
 std::string last_error();
+// "<what> '<where>': <last_error()>", the form every HDF5 failure is reported in.
+Error error(const std::string& what, const std::string& where);
 
 }  // namespace h5rec::h5

@@ -69,10 +69,10 @@ std::vector<h5::AppendableDataset*> RecordingFile::datasets(size_t group) {
   return out;
 }
 
-Status RecordingFile::close() {
+Status RecordingFile::close_durably(platform::Storage& storage) {
   datasets_.clear();
   groups_.clear();
-  return file_.close();
+  return file_.close_durably(storage);
 }
 
 }  // namespace h5rec

@@ -44,7 +44,7 @@ class RecordingFile {
   h5::File& file() { return file_; }
   // The datasets of group g, in column order (stable addresses).
   std::vector<h5::AppendableDataset*> datasets(size_t group);
-  Status close();
+  Status close_durably(platform::Storage& storage);
 
  private:
   h5::File file_;

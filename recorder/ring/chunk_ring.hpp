@@ -62,16 +62,11 @@ class ChunkRing {
   uint64_t released_chunks() const { return released_chunks_.load(std::memory_order_relaxed); }
   // The whole buffer of a chunk that is not yet released (rows past committed_rows() are stale).
   std::span<const std::byte> chunk(uint64_t chunk_index, size_t column) const {
-    const Column& c = columns_[column];
-    const uint64_t slot = chunk_index % capacity_chunks_;
-    return {c.data.get() + slot * chunk_rows_ * c.row_bytes, chunk_rows_ * c.row_bytes};
+    return buffer(chunk_index, column);
   }
   // Before the producer starts: the chunk holding first_row, to fill in the stored rows before it.
   std::span<std::byte> first_chunk(size_t column) {
-    const uint64_t chunk = produced_ / chunk_rows_;
-    const Column& c = columns_[column];
-    const uint64_t slot = chunk % capacity_chunks_;
-    return {c.data.get() + slot * chunk_rows_ * c.row_bytes, chunk_rows_ * c.row_bytes};
+    return buffer(produced_ / chunk_rows_, column);
   }
   // Frees every chunk with index < chunk_count for the producer to reuse.
   void release_chunks(uint64_t chunk_count) {
@@ -84,6 +79,13 @@ class ChunkRing {
     std::unique_ptr<std::byte[]> data;
     std::byte* cursor = nullptr;  // producer: where the next row goes
   };
+
+  // The buffer that holds chunk `chunk_index` of a column.
+  std::span<std::byte> buffer(uint64_t chunk_index, size_t column) const {
+    const Column& c = columns_[column];
+    const uint64_t slot = chunk_index % capacity_chunks_;
+    return {c.data.get() + slot * chunk_rows_ * c.row_bytes, chunk_rows_ * c.row_bytes};
+  }
 
   std::vector<Column> columns_;
   const size_t chunk_rows_;
