@@ -12,6 +12,7 @@
 #include "recorder/hdf5/appendable_dataset.hpp"
 #include "recorder/hdf5/h5_file.hpp"
 #include "recorder/ring/chunk_ring.hpp"
+#include "recorder/shape_text.hpp"
 #include "recorder/writer.hpp"
 
 namespace h5rec {
@@ -22,12 +23,6 @@ const LogStatus kMovedFrom{LogError::kClosed, "h5rec logger: used after being mo
 DType to_dtype(LogType type) { return static_cast<DType>(static_cast<int>(type)); }
 static_assert(static_cast<int>(LogType::kString) == static_cast<int>(DType::kString));
 static_assert(static_cast<int>(LogType::kBool) == static_cast<int>(DType::kBool));
-
-std::string shape_text(std::span<const size_t> shape) {
-  std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + (shape.size() == 1 ? ",)" : ")");
-}
 
 // HDF5 path rules, stricter than h5logger's: no empty parts, no "." or "..", no NUL.
 std::optional<std::string> invalid_name_reason(std::string_view name) {

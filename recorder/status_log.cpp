@@ -34,19 +34,20 @@ void put(ChunkRing& ring, size_t column, T value) {
 
 }  // namespace
 
+size_t StatusLog::chunk_rows(double interval_s, double checkpoint_interval_s) {
+  return chunk_rows_for(1.0 / interval_s, checkpoint_interval_s, kColumnBytes, kMaxChunkBytes);
+}
+
 size_t StatusLog::ring_bytes(size_t group_count, double interval_s, double checkpoint_interval_s,
                              double ring_seconds) {
-  const size_t rows = chunk_rows_for(1.0 / interval_s, checkpoint_interval_s, kColumnBytes,
-                                     kMaxChunkBytes);
+  const size_t rows = chunk_rows(interval_s, checkpoint_interval_s);
   const size_t chunks = ring_chunks_for(1.0 / interval_s, ring_seconds, rows);
   return chunks * rows * kColumnBytes * (kFixedColumns + kColumnsPerGroup * group_count);
 }
 
 StatusLog::StatusLog(std::vector<std::string> group_names, double interval_s,
                      double checkpoint_interval_s, double ring_seconds)
-    : layout_(make_layout(group_names, interval_s,
-                          chunk_rows_for(1.0 / interval_s, checkpoint_interval_s, kColumnBytes,
-                                         kMaxChunkBytes))),
+    : layout_(make_layout(group_names, interval_s, chunk_rows(interval_s, checkpoint_interval_s))),
       ring_(std::vector<size_t>(layout_.columns.size(), kColumnBytes), layout_.chunk_rows,
             ring_chunks_for(1.0 / interval_s, ring_seconds, layout_.chunk_rows)) {}
 

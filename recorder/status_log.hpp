@@ -45,6 +45,8 @@ class StatusLog {
               std::span<const SamplerCounters* const> groups);
 
  private:
+  static size_t chunk_rows(double interval_s, double checkpoint_interval_s);
+
   static constexpr size_t kColumnBytes = 8;  // every status column is a 64-bit number
   static constexpr size_t kFixedColumns = 5;  // time, free bytes, duration, checkpoints, errors
   static constexpr size_t kColumnsPerGroup = 3;

@@ -2,18 +2,13 @@
 
 #include <cstdio>
 
+#include "recorder/shape_text.hpp"
 #include "recorder/status_log.hpp"
 #include "recorder/utc_time.hpp"
 #include "tools/recording_reader.hpp"
 
 namespace h5rec::tools {
 namespace {
-
-std::string shape_text(const std::vector<uint64_t>& dims) {
-  std::string s = "(";
-  for (size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
-  return s + (dims.size() == 1 ? ",)" : ")");
-}
 
 // The last value of /_status/<column>, or "?" if the file has none yet.
 std::string last_status(const RecordingReader& r, size_t status_group, const std::string& column) {
