@@ -11,21 +11,25 @@ namespace h5rec {
 
 struct Error {
   std::string message;
+  int code = 0;  // the errno value when an OS call failed (EIO, ENOSPC, ...), else 0
 };
 
 class [[nodiscard]] Status {
  public:
   Status() = default;  // success
-  Status(Error error) : error_(std::move(error.message)), failed_(true) {}  // NOLINT: implicit by design
+  Status(Error error)  // NOLINT: implicit by design
+      : error_(std::move(error.message)), code_(error.code), failed_(true) {}
 
   static Status ok_status() { return {}; }
   bool ok() const { return !failed_; }
   explicit operator bool() const { return ok(); }
   const std::string& message() const { return error_; }
-  Error error() const { return Error{error_}; }
+  int code() const { return code_; }  // errno of a failed OS call, else 0
+  Error error() const { return Error{error_, code_}; }
 
  private:
   std::string error_;
+  int code_ = 0;
   bool failed_ = false;
 };
 
@@ -48,6 +52,7 @@ class [[nodiscard]] Result {
   T& operator*() { return value(); }
   T* operator->() { return &value(); }
   const std::string& message() const { return std::get<Error>(value_).message; }
+  int code() const { return std::get<Error>(value_).code; }
   Error error() const { return std::get<Error>(value_); }
 
  private:

@@ -23,6 +23,10 @@ class File {
   virtual Result<size_t> pread(std::span<std::byte> out, uint64_t offset) = 0;
   virtual Status fsync() = 0;
   virtual Status truncate(uint64_t size) = 0;
+  // Takes an exclusive advisory lock on the file, held until the File is destroyed; false if
+  // another open file (in any process) holds it. A running writer holds its journal's lock, so
+  // recovery never touches a live file.
+  virtual Result<bool> try_lock() = 0;
   virtual Result<uint64_t> size() = 0;
   virtual const std::string& path() const = 0;
 };
@@ -35,6 +39,9 @@ class Storage {
   virtual Result<std::unique_ptr<File>> open(const std::string& path, OpenMode mode) = 0;
   virtual Status rename(const std::string& from, const std::string& to) = 0;
   virtual Status unlink(const std::string& path) = 0;
+  // Points `link` at `target` (a name relative to the link's directory), atomically replacing
+  // an existing link. Fails on file systems without symbolic links (FAT).
+  virtual Status replace_symlink(const std::string& target, const std::string& link) = 0;
   // Creates the directory and its parents if missing.
   virtual Status make_directories(const std::string& path) = 0;
   // Makes a directory's entries (new files, renames) durable.

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -15,7 +16,7 @@ namespace h5rec::platform {
 namespace {
 
 Error os_error(const char* what, const std::string& path, int err) {
-  return Error{std::string(what) + " '" + path + "': " + std::strerror(err)};
+  return Error{std::string(what) + " '" + path + "': " + std::strerror(err), err};
 }
 
 class PosixFile final : public File {
@@ -64,6 +65,12 @@ class PosixFile final : public File {
     return {};
   }
 
+  Result<bool> try_lock() override {
+    if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return true;
+    if (errno == EWOULDBLOCK) return false;
+    return os_error("flock", path_, errno);
+  }
+
   Result<uint64_t> size() override {
     struct stat st {};
     if (::fstat(fd_, &st) != 0) return os_error("fstat", path_, errno);
@@ -99,6 +106,13 @@ Status PosixStorage::rename(const std::string& from, const std::string& to) {
 Status PosixStorage::unlink(const std::string& path) {
   if (::unlink(path.c_str()) != 0) return os_error("unlink", path, errno);
   return {};
+}
+
+Status PosixStorage::replace_symlink(const std::string& target, const std::string& link) {
+  const std::string temporary = link + ".new";
+  ::unlink(temporary.c_str());
+  if (::symlink(target.c_str(), temporary.c_str()) != 0) return os_error("symlink", temporary, errno);
+  return rename(temporary, link);
 }
 
 Status PosixStorage::make_directories(const std::string& path) {

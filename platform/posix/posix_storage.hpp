@@ -11,6 +11,7 @@ class PosixStorage final : public Storage {
   Result<std::unique_ptr<File>> open(const std::string& path, OpenMode mode) override;
   Status rename(const std::string& from, const std::string& to) override;
   Status unlink(const std::string& path) override;
+  Status replace_symlink(const std::string& target, const std::string& link) override;
   Status make_directories(const std::string& path) override;
   Status sync_directory(const std::string& path) override;
   Result<uint64_t> free_bytes(const std::string& path) override;

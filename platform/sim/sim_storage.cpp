@@ -19,6 +19,7 @@ class SimFile final : public File {
     return base_->fsync();
   }
   Status truncate(uint64_t size) override { return base_->truncate(size); }
+  Result<bool> try_lock() override { return base_->try_lock(); }
   Result<uint64_t> size() override { return base_->size(); }
   const std::string& path() const override { return base_->path(); }
 

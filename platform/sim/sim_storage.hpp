@@ -28,6 +28,9 @@ class SimStorage final : public Storage {
     return base_.rename(from, to);
   }
   Status unlink(const std::string& path) override { return base_.unlink(path); }
+  Status replace_symlink(const std::string& target, const std::string& link) override {
+    return base_.replace_symlink(target, link);
+  }
   Status make_directories(const std::string& path) override { return base_.make_directories(path); }
   Status sync_directory(const std::string& path) override { return base_.sync_directory(path); }
   Result<uint64_t> free_bytes(const std::string& path) override { return base_.free_bytes(path); }
