@@ -200,7 +200,7 @@ LogStatus Logger::Impl::open_file() {
   auto held = Writer::lock();
   const bool exists = storage.exists(path);
   if (exists && !o.replace_if_exists) {
-    auto opened = h5::File::open(path);
+    auto opened = h5::File::open(path, {&storage, true});
     if (!opened) {
       const bool not_hdf5 = opened.message().find("not an HDF5 file") != std::string::npos;
       return fail(not_hdf5 ? LogError::kNotHdf5 : LogError::kIo, opened.message());
@@ -215,7 +215,7 @@ LogStatus Logger::Impl::open_file() {
     }
     if (LogStatus s = discover_existing_locked(); !s) return s;
   } else {
-    auto created = h5::File::create(path, h5::File::Create::kTruncate);
+    auto created = h5::File::create(path, h5::File::Create::kTruncate, {&storage, true});
     if (!created) return fail(LogError::kIo, created.message());
     file = std::move(created.value());
   }
@@ -223,11 +223,9 @@ LogStatus Logger::Impl::open_file() {
     LoggedDataset* dataset = nullptr;
     if (LogStatus s = create_locked(d.name, d.type, d.shape, dataset); !s) return s;
   }
-  auto sync_file = storage.open(path, platform::OpenMode::kReadWrite);
-  if (!sync_file) return fail(LogError::kIo, sync_file.message());
   WriterSettings settings;
   settings.checkpoint_interval_ns = static_cast<int64_t>(o.checkpoint_interval * 1e9);
-  writer = std::make_unique<Writer>(*file, std::move(sync_file.value()), clock, storage, settings);
+  writer = std::make_unique<Writer>(*file, clock, storage, settings);
   for (auto& d : datasets) {
     if (d->ring) writer->add({d->ring.get(), {&*d->h5}, d->h5->rows()});
   }
@@ -367,7 +365,7 @@ LogStatus Logger::Impl::close() {
   writer.reset();
   by_name.clear();
   datasets.clear();
-  const Status s = file->close_durably(storage);
+  const Status s = file->close();
   held.unlock();
   if (!s) return fail(LogError::kIo, s.message());
   if (stats.storage_errors > 0) {

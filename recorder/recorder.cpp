@@ -134,17 +134,9 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   const std::string path = next_file_path(start.utc_ns);
   auto file = [&] {
     auto held = Writer::lock();
-    return RecordingFile::create(path, attributes, file_layout());
+    return RecordingFile::create(path, attributes, file_layout(), {&storage_, true});
   }();
   if (!file) return file.error();
-  auto sync_file = storage_.open(path, platform::OpenMode::kReadWrite);
-  const Status ready =
-      sync_file ? storage_.sync_directory(config_.output_dir) : Status(sync_file.error());
-  if (!ready) {
-    auto held = Writer::lock();
-    (void)file->close_durably(storage_);
-    return ready.error();
-  }
   log_event(EventLevel::kInfo, "recording to " + path);
 
   std::vector<const SamplerCounters*> counters;
@@ -152,7 +144,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   WriterSettings settings{
       static_cast<int64_t>(config_.checkpoint_interval_s * platform::kNsPerSecond),
       static_cast<int64_t>(config_.status_interval_s * platform::kNsPerSecond), config_.output_dir};
-  Writer writer(file->file(), std::move(sync_file.value()), clock_, storage_, settings,
+  Writer writer(file->file(), clock_, storage_, settings,
                 status_.get(), counters);
   for (size_t g = 0; g < samplers_.size(); ++g) {
     writer.add({rings_[g].get(), file->datasets(g), 0});
@@ -194,7 +186,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   writer_thread.join();
   {
     auto held = Writer::lock();
-    if (Status s = file.value().close_durably(storage_); !s) return s.error();
+    if (Status s = file.value().close(); !s) return s.error();
   }
 
   RecordingSummary summary{path, {}, writer.stats()};

@@ -8,11 +8,10 @@
 
 namespace h5rec {
 
-Writer::Writer(h5::File& file, std::unique_ptr<platform::File> sync_file, platform::Clock& clock,
-               platform::Storage& storage, WriterSettings settings, StatusLog* status,
+Writer::Writer(h5::File& file, platform::Clock& clock, platform::Storage& storage,
+               WriterSettings settings, StatusLog* status,
                std::vector<const SamplerCounters*> counters)
     : file_(file),
-      sync_file_(std::move(sync_file)),
       clock_(clock),
       storage_(storage),
       settings_(std::move(settings)),
@@ -139,10 +138,10 @@ Status Writer::checkpoint(std::unique_lock<std::mutex>* held) {
   }
   Status flushed = file_.flush();
   if (flushed) {
-    // fsync touches no HDF5 state: other writers and loggers may use HDF5 while it waits on
-    // a slow card.
+    // The commit touches no HDF5 state: other writers and loggers may use HDF5 while it waits
+    // on a slow card.
     if (held != nullptr) held->unlock();
-    flushed = sync_file_->fsync();
+    flushed = file_.commit();
     if (held != nullptr) held->lock();
   }
   if (s && !flushed) s = flushed;

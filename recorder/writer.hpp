@@ -46,10 +46,10 @@ struct WriterStats {
 
 class Writer {
  public:
-  // `sync_file` is the HDF5 file opened through platform storage, used for fsync. With a status
-  // log, a health row is appended every status interval (its ring must be bound too).
-  Writer(h5::File& file, std::unique_ptr<platform::File> sync_file, platform::Clock& clock,
-         platform::Storage& storage, WriterSettings settings, StatusLog* status = nullptr,
+  // With a status log, a health row is appended every status interval (its ring must be bound
+  // too).
+  Writer(h5::File& file, platform::Clock& clock, platform::Storage& storage,
+         WriterSettings settings, StatusLog* status = nullptr,
          std::vector<const SamplerCounters*> counters = {});
 
   // Serialises HDF5 access between this writer's thread and every other thread using HDF5.
@@ -80,7 +80,6 @@ class Writer {
   static constexpr int64_t kPollNs = 20 * platform::kNsPerMs;
 
   h5::File& file_;
-  std::unique_ptr<platform::File> sync_file_;
   platform::Clock& clock_;
   platform::Storage& storage_;
   WriterSettings settings_;

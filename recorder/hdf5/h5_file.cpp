@@ -6,7 +6,7 @@ namespace {
 constexpr size_t kMetadataCacheBytes = 256 << 10;
 constexpr int kFreeListBytes = 256 << 10;
 
-Handle access_properties() {
+Result<Handle> access_properties(const DriverOptions& driver) {
   // HDF5 keeps freed blocks on free lists for reuse; cap them so they cannot grow with the file.
   H5set_free_list_limits(kFreeListBytes, kFreeListBytes, kFreeListBytes, kFreeListBytes,
                          kFreeListBytes, kFreeListBytes);
@@ -27,35 +27,40 @@ Handle access_properties() {
   cache.flash_incr_mode = H5C_flash_incr__off;
   cache.decr_mode = H5C_decr__off;
   H5Pset_mdc_config(fapl.get(), &cache);
+  if (Status s = use_journal_driver(fapl.get(), driver); !s) return s.error();
   return fapl;
 }
 
 }  // namespace
 
-Result<File> File::create(const std::string& path, Create mode) {
+Result<File> File::create(const std::string& path, Create mode, const DriverOptions& driver) {
   silence_errors();
   // Groups list their members in creation order, not alphabetically.
   Handle fcpl = plist(H5Pcreate(H5P_FILE_CREATE));
   H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-  Handle fapl = access_properties();
+  auto fapl = access_properties(driver);
+  if (!fapl) return fapl.error();
   File out;
   out.path_ = path;
   const unsigned flags = mode == Create::kFailIfExists ? H5F_ACC_EXCL : H5F_ACC_TRUNC;
-  out.file_ = file(H5Fcreate(path.c_str(), flags, fcpl.get(), fapl.get()));
+  out.file_ = file(H5Fcreate(path.c_str(), flags, fcpl.get(), fapl.value().get()));
   if (!out.file_.valid()) return error("create HDF5 file", path);
+  out.journaled_ = journaled_file(out.file_.get());
   return out;
 }
 
-Result<File> File::open(const std::string& path) {
+Result<File> File::open(const std::string& path, const DriverOptions& driver) {
   silence_errors();
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     return Error{"'" + path + "' exists but is not an HDF5 file"};
   }
-  Handle fapl = access_properties();
+  auto fapl = access_properties(driver);
+  if (!fapl) return fapl.error();
   File out;
   out.path_ = path;
-  out.file_ = file(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()));
+  out.file_ = file(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.value().get()));
   if (!out.file_.valid()) return error("open HDF5 file for appending", path);
+  out.journaled_ = journaled_file(out.file_.get());
   return out;
 }
 
@@ -82,16 +87,18 @@ Status File::flush() {
   return {};
 }
 
-Status File::close_durably(platform::Storage& storage) {
-  const std::string path = path_;
-  if (Status s = close(); !s) return s;
-  auto closed = storage.open(path, platform::OpenMode::kRead);
-  if (!closed) return closed.error();
-  return closed.value()->fsync();
+Status File::commit() {
+  if (journaled_ == nullptr) return Error{"commit '" + path_ + "': not open through h5rec's driver"};
+  return journaled_->commit();
+}
+
+void File::abandon() {
+  if (journaled_ != nullptr) journaled_->abandon();
 }
 
 Status File::close() {
   silence_errors();
+  journaled_ = nullptr;
   if (!file_.close()) return error("close", path_);
   return {};
 }

@@ -1,6 +1,7 @@
-// An HDF5 file opened for appending the way h5rec writes: latest file format (needed for SWMR in
-// HDF5 1.10), link creation order kept, a fixed-size metadata cache and capped free lists so memory
-// stays flat. Used by one thread at a time (the caller serialises access).
+// An HDF5 file opened for appending the way h5rec writes: through platform storage and the
+// journal driver (crash-safe checkpoints), latest file format (needed for SWMR in HDF5 1.10),
+// link creation order kept, a fixed-size metadata cache and capped free lists so memory stays
+// flat. Used by one thread at a time (the caller serialises access), except commit().
 #pragma once
 
 #include <string>
@@ -8,15 +9,17 @@
 #include "platform/error.hpp"
 #include "platform/storage.hpp"
 #include "recorder/hdf5/h5_handle.hpp"
+#include "recorder/hdf5/journal_driver.hpp"
 
 namespace h5rec::h5 {
 
 class File {
  public:
   enum class Create { kFailIfExists, kTruncate };
-  static Result<File> create(const std::string& path, Create mode);
-  // Opens an existing HDF5 file for appending. Fails (saying so) if it is not HDF5.
-  static Result<File> open(const std::string& path);
+  static Result<File> create(const std::string& path, Create mode, const DriverOptions& driver);
+  // Opens an existing HDF5 file for appending. Fails (saying so) if it is not HDF5 or was not
+  // closed cleanly (recover it first).
+  static Result<File> open(const std::string& path, const DriverOptions& driver);
 
   hid_t id() const { return file_.get(); }
   const std::string& path() const { return path_; }
@@ -26,16 +29,20 @@ class File {
 
   // Switches to SWMR writing: create every object and close every attribute first.
   Status start_swmr();
-  // Writes all metadata (no fsync: callers fsync through platform storage).
+  // Writes all metadata to the driver (nothing is durable yet).
   Status flush();
+  // After flush(): makes the flushed state durable, the checkpoint (see journal_driver.hpp).
+  // Touches no HDF5 state, so the caller may release the HDF5 lock around it.
+  Status commit();
+  // Gives the file up after storage failures (see JournaledFile::abandon).
+  void abandon();
+  // Closes the file; the close is durable (committed, journal removed) when this succeeds.
   Status close();
-  // close(), then an fsync through platform storage: the close clears the superblock's "open for
-  // writing" flags, and that must survive a power cut too.
-  Status close_durably(platform::Storage& storage);
 
  private:
   std::string path_;
   Handle file_;
+  JournaledFile* journaled_ = nullptr;  // owned by HDF5's file driver, valid while file_ is open
   bool swmr_ = false;
 };
 

@@ -26,8 +26,18 @@ void silence_errors() {
   silenced = true;
 }
 
+static thread_local Status t_storage_failure;
+
+void note_storage_failure(const Status& failure) { t_storage_failure = failure; }
+
 Error error(const std::string& what, const std::string& where) {
-  return Error{what + " '" + where + "': " + last_error()};
+  Error e{what + " '" + where + "': " + last_error()};
+  if (!t_storage_failure) {
+    e.message += " (" + t_storage_failure.message() + ")";
+    e.code = t_storage_failure.code();
+    t_storage_failure = Status();
+  }
+  return e;
 }
 
 std::string last_error() {

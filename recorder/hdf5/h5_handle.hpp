@@ -63,7 +63,11 @@ std::mutex& api_mutex();
 void silence_errors();
 // The innermost messages of HDF5's current error stack, e.g. "unable to open file: ...".
 std::string last_error();
-// "<what> '<where>': <last_error()>", the form every HDF5 failure is reported in.
+// The storage failure behind a failing HDF5 call: the file driver notes it (with its errno) on
+// the calling thread, and error() reports and clears it.
+void note_storage_failure(const Status& failure);
+// "<what> '<where>': <last_error()>", the form every HDF5 failure is reported in; when storage
+// failed underneath, its message and errno are included (so callers can tell ENOSPC from EIO).
 Error error(const std::string& what, const std::string& where);
 
 }  // namespace h5rec::h5

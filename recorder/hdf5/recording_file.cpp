@@ -27,8 +27,9 @@ Status write_root_attributes(hid_t file, const FileAttributes& a, const std::str
 
 Result<RecordingFile> RecordingFile::create(const std::string& path,
                                             const FileAttributes& attributes,
-                                            const std::vector<GroupLayout>& groups) {
-  auto file = h5::File::create(path, h5::File::Create::kFailIfExists);
+                                            const std::vector<GroupLayout>& groups,
+                                            const h5::DriverOptions& driver) {
+  auto file = h5::File::create(path, h5::File::Create::kFailIfExists, driver);
   if (!file) return file.error();
   RecordingFile out;
   out.file_ = std::move(file.value());
@@ -69,10 +70,10 @@ std::vector<h5::AppendableDataset*> RecordingFile::datasets(size_t group) {
   return out;
 }
 
-Status RecordingFile::close_durably(platform::Storage& storage) {
+Status RecordingFile::close() {
   datasets_.clear();
   groups_.clear();
-  return file_.close_durably(storage);
+  return file_.close();
 }
 
 }  // namespace h5rec

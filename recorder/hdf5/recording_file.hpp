@@ -39,12 +39,14 @@ class RecordingFile {
   // Creates the file (failing if it exists), every group, dataset and attribute, then switches
   // to SWMR writing.
   static Result<RecordingFile> create(const std::string& path, const FileAttributes& attributes,
-                                      const std::vector<GroupLayout>& groups);
+                                      const std::vector<GroupLayout>& groups,
+                                      const h5::DriverOptions& driver);
 
   h5::File& file() { return file_; }
   // The datasets of group g, in column order (stable addresses).
   std::vector<h5::AppendableDataset*> datasets(size_t group);
-  Status close_durably(platform::Storage& storage);
+  // Closes every dataset, then the file; durable when it succeeds.
+  Status close();
 
  private:
   h5::File file_;

@@ -1,0 +1,433 @@
+#include "recorder/hdf5/journal_driver.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "recorder/journal/rollback_journal.hpp"
+
+namespace h5rec::h5 {
+namespace {
+
+// Unchanged runs shorter than this inside a changed range are journaled and rewritten with it:
+// fewer, larger records.
+constexpr size_t kMergeGap = 64;
+
+std::string directory_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+class DriverFile final : public JournaledFile {
+ public:
+  static Result<std::unique_ptr<DriverFile>> open(const DriverOptions& options,
+                                                  const std::string& path, unsigned flags);
+  ~DriverFile() = default;
+
+  Status read(uint64_t addr, std::span<std::byte> out);
+  Status write(uint64_t addr, std::span<const std::byte> in);
+  Status truncate();
+  Status commit() override;
+  void abandon() override;
+  bool abandoned() const override;
+  // Commits, then removes the journal (kept if anything failed, for recovery).
+  Status close();
+
+  const std::string& path() const { return path_; }
+  uint64_t eoa() const { return eoa_; }
+  void set_eoa(uint64_t eoa) { eoa_ = eoa; }
+  uint64_t eof() const;
+
+ private:
+  DriverFile(std::string path, std::unique_ptr<platform::File> data,
+             std::unique_ptr<journal::JournalWriter> journal, uint64_t size, bool writable)
+      : path_(std::move(path)),
+        data_(std::move(data)),
+        journal_(std::move(journal)),
+        committed_size_(journal_ && journal_->active() ? 0 : size),
+        physical_size_(size),
+        eof_(size),
+        writable_(writable) {}
+
+  // Keeps bytes destined for the checkpointed part of the file until the next commit.
+  void hold(uint64_t addr, std::span<const std::byte> in);
+  Status apply_held(bool& applied);
+
+  std::string path_;
+  std::unique_ptr<platform::File> data_;
+  std::unique_ptr<journal::JournalWriter> journal_;  // null without crash safety
+  mutable std::mutex mutex_;
+  std::map<uint64_t, std::vector<std::byte>> held_;  // disjoint ranges, all below committed_size_
+  uint64_t committed_size_;  // the file's size at the last checkpoint
+  uint64_t physical_size_;   // the file's size on storage now
+  uint64_t eof_;             // the size HDF5 sees
+  uint64_t eoa_ = 0;
+  bool writable_;
+  bool dirty_ = false;  // written since the last commit
+  bool abandoned_ = false;
+  std::vector<journal::Record> records_;  // reused by commits
+};
+
+Result<std::unique_ptr<DriverFile>> DriverFile::open(const DriverOptions& options,
+                                                     const std::string& path, unsigned flags) {
+  platform::Storage& storage = *options.storage;
+  const bool writable = (flags & H5F_ACC_RDWR) != 0;
+  const bool create = (flags & H5F_ACC_CREAT) != 0;
+  if (create && (flags & H5F_ACC_EXCL) != 0 && storage.exists(path)) {
+    return Error{"create '" + path + "': the file exists", EEXIST};
+  }
+  std::unique_ptr<platform::File> data;
+  std::unique_ptr<journal::JournalWriter> journal;
+  const auto open_journal = [&]() -> Status {
+    if (!writable || !options.crash_safe) return {};
+    // A data file being created starts "rolled back to empty" until its first checkpoint.
+    auto j = journal::JournalWriter::create(storage, path, create);
+    if (!j) return j.error();
+    journal = std::move(j.value());
+    return {};
+  };
+  if (create) {
+    // Journal first: a crash between the two leaves no data file without its journal.
+    if (Status s = open_journal(); !s) return s.error();
+    auto d = storage.open(path, platform::OpenMode::kCreateTruncate);
+    if (!d) return d.error();
+    data = std::move(d.value());
+    if (Status s = storage.sync_directory(directory_of(path)); !s) return s.error();
+  } else {
+    auto d = storage.open(path, writable ? platform::OpenMode::kReadWrite
+                                         : platform::OpenMode::kRead);
+    if (!d) return d.error();
+    data = std::move(d.value());
+    if (Status s = open_journal(); !s) return s.error();
+  }
+  auto size = data->size();
+  if (!size) return size.error();
+  return std::unique_ptr<DriverFile>(
+      new DriverFile(path, std::move(data), std::move(journal), size.value(), writable));
+}
+
+uint64_t DriverFile::eof() const {
+  std::lock_guard guard(mutex_);
+  return eof_;
+}
+
+Status DriverFile::read(uint64_t addr, std::span<std::byte> out) {
+  std::lock_guard guard(mutex_);
+  auto got = data_->pread(out, addr);
+  if (!got) return got.error();
+  std::memset(out.data() + got.value(), 0, out.size() - got.value());  // past the end: zeros
+  const uint64_t end = addr + out.size();
+  auto it = held_.upper_bound(addr);
+  if (it != held_.begin()) --it;
+  for (; it != held_.end() && it->first < end; ++it) {
+    const uint64_t from = std::max(addr, it->first);
+    const uint64_t to = std::min(end, it->first + it->second.size());
+    if (from >= to) continue;
+    std::memcpy(out.data() + (from - addr), it->second.data() + (from - it->first), to - from);
+  }
+  return {};
+}
+
+void DriverFile::hold(uint64_t addr, std::span<const std::byte> in) {
+  const uint64_t end = addr + in.size();
+  auto first = held_.upper_bound(addr);
+  if (first != held_.begin() && std::prev(first)->first + std::prev(first)->second.size() > addr) {
+    --first;
+  }
+  auto last = first;
+  uint64_t begin = addr;
+  uint64_t stop = end;
+  for (; last != held_.end() && last->first < end; ++last) {
+    begin = std::min(begin, last->first);
+    stop = std::max(stop, last->first + last->second.size());
+  }
+  if (first == last) {  // overlaps nothing held
+    held_.emplace(addr, std::vector<std::byte>(in.begin(), in.end()));
+    return;
+  }
+  if (begin == addr && stop == end && std::next(first) == last) {  // rewrites one range exactly
+    std::memcpy(first->second.data(), in.data(), in.size());
+    return;
+  }
+  std::vector<std::byte> merged(stop - begin);
+  for (auto it = first; it != last; ++it) {
+    std::memcpy(merged.data() + (it->first - begin), it->second.data(), it->second.size());
+  }
+  std::memcpy(merged.data() + (addr - begin), in.data(), in.size());
+  held_.erase(first, last);
+  held_.emplace(begin, std::move(merged));
+}
+
+Status DriverFile::write(uint64_t addr, std::span<const std::byte> in) {
+  std::lock_guard guard(mutex_);
+  if (abandoned_) return {};  // the file is given up: nothing more reaches storage
+  if (!writable_) return Error{"write '" + path_ + "': opened read-only"};
+  dirty_ = true;
+  const uint64_t end = addr + in.size();
+  if (journal_ && addr < committed_size_) {
+    const size_t held = static_cast<size_t>(std::min(end, committed_size_) - addr);
+    hold(addr, in.first(held));
+    in = in.subspan(held);
+    addr += held;
+  }
+  if (!in.empty()) {
+    if (Status s = data_->pwrite(in, addr); !s) return s;
+    physical_size_ = std::max(physical_size_, end);
+  }
+  eof_ = std::max(eof_, end);
+  return {};
+}
+
+Status DriverFile::truncate() {
+  std::lock_guard guard(mutex_);
+  if (abandoned_ || !writable_ || eoa_ == eof_) return {};
+  // Checkpointed bytes are never cut off between checkpoints (that would need journaling
+  // them); HDF5 never reads past its end of allocation anyway.
+  const uint64_t target = journal_ ? std::max(eoa_, committed_size_) : eoa_;
+  if (target != physical_size_) {
+    if (Status s = data_->truncate(target); !s) return s;
+    physical_size_ = target;
+    dirty_ = true;
+  }
+  eof_ = eoa_;
+  return {};
+}
+
+Status DriverFile::commit() {
+  std::lock_guard guard(mutex_);
+  if (abandoned_) return Error{"commit '" + path_ + "': the file was given up after a storage failure"};
+  if (!writable_) return {};
+  bool applied = false;
+  if (Status s = apply_held(applied); !s) return s;
+  if (dirty_) {
+    if (Status s = data_->fsync(); !s) {
+      // Overwrites may be half on the card: only recovery from the journal may go on.
+      if (applied) abandoned_ = true;
+      return s;
+    }
+    dirty_ = false;
+  }
+  committed_size_ = physical_size_;
+  // Step 3. If it fails the journal stays active for the previous checkpoint, which is still
+  // consistent; the next commit retries it.
+  if (journal_ && journal_->active()) return journal_->write_idle();
+  return {};
+}
+
+// Steps 1 and 2 of the protocol for the held writes: journals the old value of every range
+// that really changes, then overwrites it. `applied` tells whether the file was touched.
+Status DriverFile::apply_held(bool& applied) {
+  if (held_.empty()) return {};
+  records_.clear();
+  std::vector<std::pair<uint64_t, std::span<const std::byte>>> changes;
+  std::vector<std::byte> old;
+  for (const auto& [offset, bytes] : held_) {
+    old.resize(bytes.size());
+    auto got = data_->pread(old, offset);
+    if (!got) return got.error();
+    std::memset(old.data() + got.value(), 0, old.size() - got.value());
+    for (size_t i = 0; i < bytes.size();) {
+      if (old[i] == bytes[i]) {
+        ++i;
+        continue;
+      }
+      size_t last = i;
+      for (size_t j = i + 1; j < bytes.size() && j - last <= kMergeGap; ++j) {
+        if (old[j] != bytes[j]) last = j;
+      }
+      const auto from = static_cast<ptrdiff_t>(i);
+      const auto to = static_cast<ptrdiff_t>(last + 1);
+      records_.push_back({offset + i, std::vector<std::byte>(old.begin() + from, old.begin() + to)});
+      changes.emplace_back(offset + i, std::span<const std::byte>(bytes).subspan(i, last + 1 - i));
+      i = last + 1;
+    }
+  }
+  if (!changes.empty()) {
+    // Nothing is overwritten before the old bytes are durable in the journal: a failure up to
+    // here leaves the file as it was, and the next commit starts over.
+    if (Status s = journal_->write_active(committed_size_, records_); !s) return s;
+    applied = true;
+    dirty_ = true;
+    for (const auto& [offset, bytes] : changes) {
+      if (Status s = data_->pwrite(bytes, offset); !s) {
+        abandoned_ = true;
+        return s;
+      }
+    }
+  }
+  held_.clear();
+  return {};
+}
+
+void DriverFile::abandon() {
+  std::lock_guard guard(mutex_);
+  abandoned_ = true;
+  held_.clear();
+}
+
+bool DriverFile::abandoned() const {
+  std::lock_guard guard(mutex_);
+  return abandoned_;
+}
+
+Status DriverFile::close() {
+  Status s = commit();
+  std::lock_guard guard(mutex_);
+  if (s && journal_) s = journal_->remove();
+  journal_.reset();
+  data_.reset();
+  return s;
+}
+
+// ---- The HDF5 file driver class ----
+
+struct DriverHandle {
+  H5FD_t base;  // first: HDF5 sees a pointer to this
+  DriverFile* file;
+};
+
+DriverFile* file_of(const H5FD_t* f) { return reinterpret_cast<const DriverHandle*>(f)->file; }
+
+herr_t fail(const Status& s, H5E_minor_t minor) {
+  note_storage_failure(s);
+  H5Epush2(H5E_DEFAULT, __FILE__, "h5rec journal driver", __LINE__, H5E_ERR_CLS, H5E_VFL, minor,
+           "%s", s.message().c_str());
+  return -1;
+}
+
+void* fapl_copy(const void* info) {
+  return new DriverOptions(*static_cast<const DriverOptions*>(info));
+}
+herr_t fapl_free(void* info) {
+  delete static_cast<DriverOptions*>(info);
+  return 0;
+}
+
+H5FD_t* driver_open(const char* name, unsigned flags, hid_t fapl, haddr_t) {
+  const auto* options = static_cast<const DriverOptions*>(H5Pget_driver_info(fapl));
+  if (options == nullptr || options->storage == nullptr) {
+    (void)fail(Error{std::string("open '") + name + "': no storage given to the driver"},
+               H5E_CANTOPENFILE);
+    return nullptr;
+  }
+  auto file = DriverFile::open(*options, name, flags);
+  if (!file) {
+    (void)fail(file.error(), H5E_CANTOPENFILE);
+    return nullptr;
+  }
+  auto* handle = new DriverHandle{};
+  handle->file = file.value().release();
+  return &handle->base;
+}
+
+herr_t driver_close(H5FD_t* f) {
+  auto* handle = reinterpret_cast<DriverHandle*>(f);
+  const Status s = handle->file->close();
+  delete handle->file;
+  delete handle;
+  return s ? 0 : fail(s, H5E_CANTCLOSEFILE);
+}
+
+int driver_cmp(const H5FD_t* a, const H5FD_t* b) {
+  return file_of(a)->path().compare(file_of(b)->path());
+}
+
+herr_t driver_query(const H5FD_t*, unsigned long* flags) {
+  *flags = H5FD_FEAT_AGGREGATE_METADATA | H5FD_FEAT_ACCUMULATE_METADATA | H5FD_FEAT_DATA_SIEVE |
+           H5FD_FEAT_AGGREGATE_SMALLDATA | H5FD_FEAT_SUPPORTS_SWMR_IO;
+#ifdef H5FD_FEAT_DEFAULT_VFD_COMPATIBLE
+  *flags |= H5FD_FEAT_DEFAULT_VFD_COMPATIBLE;
+#endif
+  return 0;
+}
+
+haddr_t driver_get_eoa(const H5FD_t* f, H5FD_mem_t) { return file_of(f)->eoa(); }
+herr_t driver_set_eoa(H5FD_t* f, H5FD_mem_t, haddr_t addr) {
+  file_of(f)->set_eoa(addr);
+  return 0;
+}
+haddr_t driver_get_eof(const H5FD_t* f, H5FD_mem_t) { return file_of(f)->eof(); }
+
+herr_t driver_get_handle(H5FD_t* f, hid_t, void** handle) {
+  *handle = static_cast<JournaledFile*>(file_of(f));
+  return 0;
+}
+
+herr_t driver_read(H5FD_t* f, H5FD_mem_t, hid_t, haddr_t addr, size_t size, void* buffer) {
+  const Status s = file_of(f)->read(addr, {static_cast<std::byte*>(buffer), size});
+  return s ? 0 : fail(s, H5E_READERROR);
+}
+
+herr_t driver_write(H5FD_t* f, H5FD_mem_t, hid_t, haddr_t addr, size_t size, const void* buffer) {
+  const Status s = file_of(f)->write(addr, {static_cast<const std::byte*>(buffer), size});
+  return s ? 0 : fail(s, H5E_WRITEERROR);
+}
+
+herr_t driver_truncate(H5FD_t* f, hid_t, hbool_t) {
+  const Status s = file_of(f)->truncate();
+  return s ? 0 : fail(s, H5E_SEEKERROR);
+}
+
+// HDF5's own file locks are not used: a writer holds its journal's lock instead, and SWMR
+// readers must be able to open the file while it is written.
+herr_t driver_lock(H5FD_t*, hbool_t) { return 0; }
+herr_t driver_unlock(H5FD_t*) { return 0; }
+
+H5FD_class_t driver_class() {
+  H5FD_class_t c{};
+#if H5_VERSION_GE(1, 13, 2)
+  c.version = H5FD_CLASS_VERSION;
+  c.value = static_cast<H5FD_class_value_t>(0x1f5);  // user driver values are 256..511
+#endif
+  c.name = "h5rec_journal";
+  c.maxaddr = static_cast<haddr_t>(INT64_MAX);
+  c.fc_degree = H5F_CLOSE_WEAK;
+  c.fapl_size = sizeof(DriverOptions);
+  c.fapl_copy = fapl_copy;
+  c.fapl_free = fapl_free;
+  c.open = driver_open;
+  c.close = driver_close;
+  c.cmp = driver_cmp;
+  c.query = driver_query;
+  c.get_eoa = driver_get_eoa;
+  c.set_eoa = driver_set_eoa;
+  c.get_eof = driver_get_eof;
+  c.get_handle = driver_get_handle;
+  c.read = driver_read;
+  c.write = driver_write;
+  c.truncate = driver_truncate;
+  c.lock = driver_lock;
+  c.unlock = driver_unlock;
+  const H5FD_mem_t free_lists[H5FD_MEM_NTYPES] = H5FD_FLMAP_DICHOTOMY;  // as sec2
+  std::copy(std::begin(free_lists), std::end(free_lists), std::begin(c.fl_map));
+  return c;
+}
+
+hid_t driver_id() {
+  static const H5FD_class_t cls = driver_class();
+  static const hid_t id = H5FDregister(&cls);
+  return id;
+}
+
+}  // namespace
+
+Status use_journal_driver(hid_t fapl, const DriverOptions& options) {
+  const hid_t id = driver_id();
+  if (id < 0) return error("register the h5rec file driver", "HDF5");
+  if (H5Pset_driver(fapl, id, &options) < 0) return error("select the h5rec file driver", "HDF5");
+  return {};
+}
+
+JournaledFile* journaled_file(hid_t file_id) {
+  Handle fapl = plist(H5Fget_access_plist(file_id));
+  if (!fapl.valid() || H5Pget_driver(fapl.get()) != driver_id()) return nullptr;
+  void* handle = nullptr;
+  if (H5Fget_vfd_handle(file_id, fapl.get(), &handle) < 0) return nullptr;
+  return static_cast<JournaledFile*>(handle);
+}
+
+}  // namespace h5rec::h5

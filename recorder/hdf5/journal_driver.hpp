@@ -1,0 +1,51 @@
+// h5rec's HDF5 file driver: every byte HDF5 reads or writes goes through platform storage
+// (pwrite/pread/fsync, so the sim platform can trace it and inject faults), and, with crash
+// safety on, through a rollback journal (recorder/journal/rollback_journal.hpp).
+//
+// With crash safety, a write to a byte that existed at the last checkpoint is held in memory
+// until the next commit(); writes past the checkpointed size go straight to the file. commit()
+// then journals the old values of the bytes that really change, overwrites them and marks the
+// journal idle. So the file on disk always holds the last checkpoint's bytes (plus appended
+// bytes nothing refers to yet) or a valid journal to restore them from. SWMR readers see the
+// new rows once commit() has applied the overwrites. Files stay plain HDF5: the driver stores
+// nothing in them, and stock tools open them with HDF5's default driver.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "platform/error.hpp"
+#include "platform/storage.hpp"
+#include "recorder/hdf5/h5_handle.hpp"
+
+namespace h5rec::h5 {
+
+struct DriverOptions {
+  platform::Storage* storage = nullptr;
+  bool crash_safe = true;  // false: writes go straight to the file and commit() only fsyncs
+};
+
+// Makes a file access property list open files through the driver.
+Status use_journal_driver(hid_t fapl, const DriverOptions& options);
+
+// The driver's view of one open file, for the code that owns the HDF5 file.
+class JournaledFile {
+ public:
+  // Makes everything HDF5 has written so far durable, after H5Fflush. With crash safety: three
+  // fsyncs (journal, file, journal) when checkpointed bytes change, else one. A failure before
+  // the file was touched may be retried; a later one abandons the file.
+  virtual Status commit() = 0;
+  // Gives the file up after storage failures: later writes are dropped and commits fail, so
+  // closing it through HDF5 cannot make things worse; the journal stays behind so recovery
+  // restores the last checkpoint.
+  virtual void abandon() = 0;
+  virtual bool abandoned() const = 0;
+
+ protected:
+  ~JournaledFile() = default;
+};
+
+// The driver's file behind an open HDF5 file id; nullptr if it was opened another way.
+JournaledFile* journaled_file(hid_t file_id);
+
+}  // namespace h5rec::h5

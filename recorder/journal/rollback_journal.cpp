@@ -1,0 +1,167 @@
+#include "recorder/journal/rollback_journal.hpp"
+
+#include <cstring>
+
+#include "recorder/journal/lookup3.hpp"
+
+namespace h5rec::journal {
+namespace {
+
+constexpr char kMagic[8] = {'H', '5', 'R', 'E', 'C', 'J', 'N', 'L'};
+constexpr uint32_t kFormat = 1;
+constexpr size_t kHeaderBytes = 512;
+constexpr size_t kRecordHeadBytes = 16;
+// Header fields (offsets).
+constexpr size_t kFormatAt = 8, kStateAt = 12, kSequenceAt = 16, kDataSizeAt = 24,
+                 kCountAt = 32, kRecordBytesAt = 40, kRecordSumAt = 48, kHeaderSumAt = 52;
+constexpr uint32_t kIdle = 0, kActive = 1;
+
+void put(std::byte* p, uint64_t v, size_t n) {
+  for (size_t i = 0; i < n; ++i) p[i] = static_cast<std::byte>(v >> (8 * i));
+}
+uint64_t get(const std::byte* p, size_t n) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(p[i]) << (8 * i);
+  return v;
+}
+
+std::string directory_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Fills the header at the front of `out` (kHeaderBytes long).
+void encode_header(std::byte* out, uint32_t state, uint64_t sequence, uint64_t data_size,
+                   uint64_t count, std::span<const std::byte> records) {
+  std::memset(out, 0, kHeaderBytes);
+  std::memcpy(out, kMagic, sizeof kMagic);
+  put(out + kFormatAt, kFormat, 4);
+  put(out + kStateAt, state, 4);
+  put(out + kSequenceAt, sequence, 8);
+  put(out + kDataSizeAt, data_size, 8);
+  put(out + kCountAt, count, 8);
+  put(out + kRecordBytesAt, records.size(), 8);
+  put(out + kRecordSumAt, lookup3(records), 4);
+  put(out + kHeaderSumAt, lookup3(std::span<const std::byte>(out, kHeaderSumAt)), 4);
+}
+
+}  // namespace
+
+Result<JournalContents> read_journal(platform::File& journal) {
+  JournalContents out;
+  std::byte header[kHeaderBytes]{};
+  auto got = journal.pread(header, 0);
+  if (!got) return got.error();
+  if (got.value() < kHeaderBytes || std::memcmp(header, kMagic, sizeof kMagic) != 0 ||
+      get(header + kHeaderSumAt, 4) !=
+          lookup3(std::span<const std::byte>(header, kHeaderSumAt))) {
+    out.note = "journal header missing or torn (the checkpoint had not started)";
+    return out;
+  }
+  if (get(header + kFormatAt, 4) != kFormat) {
+    return Error{"'" + journal.path() + "': journal format " +
+                 std::to_string(get(header + kFormatAt, 4)) + " is not supported"};
+  }
+  if (get(header + kStateAt, 4) != kActive) {
+    out.note = "journal idle (the last checkpoint completed)";
+    return out;
+  }
+  const uint64_t count = get(header + kCountAt, 8);
+  const uint64_t bytes = get(header + kRecordBytesAt, 8);
+  auto size = journal.size();
+  if (!size) return size.error();
+  if (bytes > size.value() - kHeaderBytes) {
+    out.note = "journal records torn (the checkpoint had not started overwriting)";
+    return out;
+  }
+  std::vector<std::byte> records(bytes);
+  got = journal.pread(records, kHeaderBytes);
+  if (!got) return got.error();
+  if (got.value() != bytes || lookup3(records) != get(header + kRecordSumAt, 4)) {
+    out.note = "journal records torn (the checkpoint had not started overwriting)";
+    return out;
+  }
+  size_t at = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    if (bytes - at < kRecordHeadBytes) return Error{"'" + journal.path() + "': record list short"};
+    Record r;
+    r.offset = get(&records[at], 8);
+    const uint64_t length = get(&records[at + 8], 8);
+    at += kRecordHeadBytes;
+    if (length > bytes - at) return Error{"'" + journal.path() + "': record overruns the journal"};
+    r.old_bytes.assign(records.begin() + static_cast<ptrdiff_t>(at),
+                       records.begin() + static_cast<ptrdiff_t>(at + length));
+    at += length;
+    out.records.push_back(std::move(r));
+  }
+  out.active = true;
+  out.data_size = get(header + kDataSizeAt, 8);
+  return out;
+}
+
+Status roll_back(platform::File& data, const JournalContents& journal) {
+  for (const Record& r : journal.records) {
+    if (Status s = data.pwrite(r.old_bytes, r.offset); !s) return s;
+  }
+  if (Status s = data.truncate(journal.data_size); !s) return s;
+  return data.fsync();
+}
+
+Result<std::unique_ptr<JournalWriter>> JournalWriter::create(platform::Storage& storage,
+                                                             const std::string& data_path,
+                                                             bool active_for_empty_file) {
+  const std::string path = journal_path(data_path);
+  auto file = storage.open(path, storage.exists(path) ? platform::OpenMode::kReadWrite
+                                                      : platform::OpenMode::kCreateTruncate);
+  if (!file) return file.error();
+  auto locked = file.value()->try_lock();
+  if (!locked) return locked.error();
+  if (!locked.value()) {
+    return Error{"'" + data_path + "' is being written by another process (its journal '" + path +
+                 "' is locked)"};
+  }
+  std::unique_ptr<JournalWriter> w(new JournalWriter(storage, path, std::move(file.value())));
+  Status s = active_for_empty_file ? w->write_active(0, {}) : w->write_idle();
+  if (!s) return s.error();
+  if (Status synced = storage.sync_directory(directory_of(path)); !synced) return synced.error();
+  return w;
+}
+
+Status JournalWriter::write_active(uint64_t data_size, std::span<const Record> records) {
+  size_t bytes = 0;
+  for (const Record& r : records) bytes += kRecordHeadBytes + r.old_bytes.size();
+  buffer_.resize(kHeaderBytes + bytes);
+  std::byte* at = buffer_.data() + kHeaderBytes;
+  for (const Record& r : records) {
+    put(at, r.offset, 8);
+    put(at + 8, r.old_bytes.size(), 8);
+    std::memcpy(at + kRecordHeadBytes, r.old_bytes.data(), r.old_bytes.size());
+    at += kRecordHeadBytes + r.old_bytes.size();
+  }
+  encode_header(buffer_.data(), kActive, ++sequence_, data_size, records.size(),
+                std::span<const std::byte>(buffer_.data() + kHeaderBytes, bytes));
+  if (Status s = file_->pwrite(buffer_, 0); !s) return s;
+  if (Status s = file_->fsync(); !s) return s;
+  active_ = true;
+  return {};
+}
+
+Status JournalWriter::write_idle() {
+  std::byte header[kHeaderBytes];
+  encode_header(header, kIdle, ++sequence_, 0, 0, {});
+  if (Status s = file_->pwrite(header, 0); !s) return s;
+  if (Status s = file_->fsync(); !s) return s;
+  active_ = false;
+  return {};
+}
+
+Status JournalWriter::remove() {
+  // Unlinked while still locked: a recovery that opens it meanwhile waits for nothing stale.
+  Status s = storage_.unlink(path_);
+  if (s) s = storage_.sync_directory(directory_of(path_));
+  file_.reset();
+  return s;
+}
+
+}  // namespace h5rec::journal
