@@ -49,6 +49,8 @@ class Storage {
   // Bytes available to an unprivileged writer on the file system holding path.
   virtual Result<uint64_t> free_bytes(const std::string& path) = 0;
   virtual bool exists(const std::string& path) = 0;
+  // Whether path is a symbolic link (not followed). Storage without links says false.
+  virtual bool is_symlink(const std::string& /*path*/) { return false; }
   // Names (not paths) of the entries of a directory, sorted.
   virtual Result<std::vector<std::string>> list_directory(const std::string& path) = 0;
   // Seconds since the file was last modified (realtime clock of the storage).

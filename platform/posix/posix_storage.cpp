@@ -153,6 +153,11 @@ bool PosixStorage::exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+bool PosixStorage::is_symlink(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
 Result<std::vector<std::string>> PosixStorage::list_directory(const std::string& path) {
   DIR* dir = ::opendir(path.c_str());
   if (dir == nullptr) return os_error("opendir", path, errno);

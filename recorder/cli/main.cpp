@@ -1,7 +1,8 @@
 // h5rec: one binary for recording and for reading recordings.
 //
 // Exit codes: 0 success; 1 runtime failure (storage, HDF5); 2 bad input (config file, recording
-// file, channel name); 64 usage error (unknown subcommand or option).
+// file, channel name) or, for recover, an unrecoverable file; 64 usage error (unknown subcommand
+// or option); 66 recover: no such file or directory.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "platform/sim/sim_clock.hpp"
 #include "recorder/recorder.hpp"
 #include "tools/info.hpp"
+#include "tools/recover.hpp"
 #include "tools/tail.hpp"
 
 #ifndef H5REC_VERSION
@@ -102,6 +104,12 @@ int main(int argc, char** argv) {
   tail_cmd->add_flag("-f,--follow", tail.follow, "keep printing rows as they are recorded");
   tail_cmd->add_option("-n,--lines", tail.lines, "rows to print first (per group)");
 
+  std::string recover_path;
+  CLI::App* recover_cmd = app.add_subcommand(
+      "recover", "bring crashed recordings back to their last checkpoint and report per file");
+  recover_cmd->add_option("PATH", recover_path, "a recording, or a directory of recordings")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -110,6 +118,7 @@ int main(int argc, char** argv) {
   }
   if (*record_cmd) return record(rec);
   if (*info_cmd) return h5rec::tools::run_info(info_path);
+  if (*recover_cmd) return h5rec::tools::run_recover(recover_path);
   if (*tail_cmd) return h5rec::tools::run_tail(tail, h5rec::platform::stop_requested_by_signal());
   return kExitUsage;
 }

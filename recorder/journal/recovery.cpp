@@ -1,0 +1,204 @@
+#include "recorder/journal/recovery.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include "recorder/hdf5/h5_handle.hpp"
+#include "recorder/journal/rollback_journal.hpp"
+#include "recorder/journal/superblock.hpp"
+
+namespace h5rec::journal {
+namespace {
+
+std::string directory_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+struct Visit {
+  hid_t file;
+  std::vector<DatasetRows>* rows;
+};
+
+// Opens the file as any reader would (HDF5's default driver, read-only, no locks) and counts
+// the rows of every dataset.
+Result<std::vector<DatasetRows>> count_rows(const std::string& path) {
+  h5::silence_errors();
+  auto held = std::unique_lock(h5::api_mutex());
+  h5::Handle fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS));
+  H5Pset_file_locking(fapl.get(), false, true);
+  h5::Handle file = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()));
+  if (!file.valid()) return h5::error("open with HDF5's default driver", path);
+  std::vector<DatasetRows> rows;
+  Visit visit{file.get(), &rows};
+  // A generic lambda converts to the link-visit callback of HDF5 1.10 and 1.12+ alike.
+  H5L_iterate_t each = [](hid_t, const char* name, const auto*, void* data) -> herr_t {
+    auto* v = static_cast<Visit*>(data);
+    h5::Handle object = {H5Oopen(v->file, name, H5P_DEFAULT), H5Oclose};
+    if (!object.valid()) return -1;
+    if (H5Iget_type(object.get()) != H5I_DATASET) return 0;
+    h5::Handle space = h5::dataspace(H5Dget_space(object.get()));
+    hsize_t dims[H5S_MAX_RANK]{};
+    const int rank = H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+    if (rank < 0) return -1;
+    v->rows->push_back({name, rank == 0 ? 1 : static_cast<uint64_t>(dims[0])});
+    return 0;
+  };
+  if (H5Lvisit(file.get(), H5_INDEX_NAME, H5_ITER_INC, each, &visit) < 0) {
+    return h5::error("read every dataset", path);
+  }
+  if (!file.close()) return h5::error("close", path);
+  return rows;
+}
+
+RecoveryReport unrecoverable(RecoveryReport r, const std::string& why) {
+  r.outcome = RecoveryOutcome::kUnrecoverable;
+  r.detail = why;
+  return r;
+}
+
+}  // namespace
+
+const char* describe(RecoveryOutcome outcome) {
+  switch (outcome) {
+    case RecoveryOutcome::kClean: return "clean";
+    case RecoveryOutcome::kRecovered: return "recovered";
+    case RecoveryOutcome::kDiscarded: return "discarded";
+    case RecoveryOutcome::kLive: return "live";
+    case RecoveryOutcome::kUnrecoverable: return "unrecoverable";
+  }
+  return "";
+}
+
+bool needs_recovery(platform::Storage& storage, const std::string& path) {
+  if (storage.is_symlink(path)) return false;
+  if (storage.exists(journal_path(path))) return true;
+  auto file = storage.open(path, platform::OpenMode::kRead);
+  if (!file) return false;
+  auto sb = read_superblock(*file.value());
+  return sb && sb.value() && sb.value()->status_flags != 0;
+}
+
+RecoveryReport recover_file(platform::Storage& storage, const std::string& path) {
+  RecoveryReport r{path, RecoveryOutcome::kClean, {}, {}};
+  std::vector<std::string> done;
+  const std::string journal_name = journal_path(path);
+  std::unique_ptr<platform::File> journal;
+  JournalContents contents;
+  if (storage.exists(journal_name)) {
+    auto opened = storage.open(journal_name, platform::OpenMode::kReadWrite);
+    if (!opened) return unrecoverable(r, opened.message());
+    journal = std::move(opened.value());
+    auto locked = journal->try_lock();
+    if (!locked) return unrecoverable(r, locked.message());
+    if (!locked.value()) {
+      r.outcome = RecoveryOutcome::kLive;
+      r.detail = "a running writer holds its journal; not touched";
+      return r;
+    }
+    auto read = read_journal(*journal);
+    if (!read) return unrecoverable(r, read.message());
+    contents = std::move(read.value());
+  }
+  const auto remove_journal = [&]() -> Status {
+    if (!journal) return {};
+    if (Status s = storage.unlink(journal_name); !s) return s;
+    journal.reset();
+    return storage.sync_directory(directory_of(path));
+  };
+  const auto discard = [&](const std::string& why) {
+    if (storage.exists(path)) {
+      if (Status s = storage.unlink(path); !s) return unrecoverable(r, s.message());
+    }
+    if (Status s = remove_journal(); !s) return unrecoverable(r, s.message());
+    if (Status s = storage.sync_directory(directory_of(path)); !s) return unrecoverable(r, s.message());
+    r.outcome = RecoveryOutcome::kDiscarded;
+    r.detail = why;
+    return r;
+  };
+  if (!storage.exists(path)) {
+    if (journal) return discard("a journal without its data file: removed");
+    return unrecoverable(r, "no such file");
+  }
+
+  auto opened = storage.open(path, platform::OpenMode::kReadWrite);
+  if (!opened) return unrecoverable(r, opened.message());
+  platform::File& data = *opened.value();
+  bool changed = false;
+  if (contents.active) {
+    if (Status s = roll_back(data, contents); !s) return unrecoverable(r, s.message());
+    done.push_back("rolled back " + std::to_string(contents.records.size()) +
+                   " overwritten ranges to the last checkpoint");
+    changed = true;
+  }
+  auto size = data.size();
+  if (!size) return unrecoverable(r, size.message());
+  if (size.value() == 0) {
+    opened.value().reset();
+    return discard("stopped before its first checkpoint, so it held no rows: removed");
+  }
+  auto sb = read_superblock(data);
+  if (!sb) return unrecoverable(r, sb.message());
+  if (!sb.value()) return unrecoverable(r, "no HDF5 superblock");
+  const Superblock superblock = *sb.value();
+  if (superblock.status_flags != 0) {
+    if (Status s = clear_status_flags(data, superblock); !s) return unrecoverable(r, s.message());
+    done.push_back("cleared the superblock's open-for-writing flags");
+    changed = true;
+  }
+  if (superblock.version >= 2 && size.value() > superblock.end_of_file_address) {
+    if (Status s = data.truncate(superblock.end_of_file_address); !s) {
+      return unrecoverable(r, s.message());
+    }
+    done.push_back("cut " + std::to_string(size.value() - superblock.end_of_file_address) +
+                   " bytes written after the checkpoint");
+    changed = true;
+  }
+  if (changed) {
+    if (Status s = data.fsync(); !s) return unrecoverable(r, s.message());
+  }
+  opened.value().reset();
+
+  auto rows = count_rows(path);
+  if (!rows) return unrecoverable(r, rows.message());
+  r.datasets = std::move(rows.value());
+  if (journal && !contents.active) done.push_back("removed a stale journal (" + contents.note + ")");
+  if (Status s = remove_journal(); !s) return unrecoverable(r, s.message());
+  r.outcome = changed ? RecoveryOutcome::kRecovered : RecoveryOutcome::kClean;
+  for (const std::string& d : done) r.detail += (r.detail.empty() ? "" : "; ") + d;
+  return r;
+}
+
+Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, const std::string& path,
+                                                 bool only_unclean) {
+  auto names = storage.list_directory(path);
+  if (!names) {
+    if (!storage.exists(path)) return Error{"'" + path + "': no such file or directory"};
+    if (only_unclean && !needs_recovery(storage, path)) return std::vector<RecoveryReport>{};
+    return std::vector<RecoveryReport>{recover_file(storage, path)};
+  }
+  std::vector<RecoveryReport> out;
+  for (const std::string& name : names.value()) {
+    const std::string full = path + "/" + name;
+    std::string data_file;
+    if (ends_with(name, ".h5") || ends_with(name, ".hdf5")) {
+      data_file = full;
+    } else if (ends_with(name, kJournalSuffix)) {
+      data_file = full.substr(0, full.size() - std::string(kJournalSuffix).size());
+      if (storage.exists(data_file)) continue;  // reached through its data file
+    } else {
+      continue;
+    }
+    if (storage.is_symlink(data_file)) continue;
+    if (only_unclean && !needs_recovery(storage, data_file)) continue;
+    out.push_back(recover_file(storage, data_file));
+  }
+  return out;
+}
+
+}  // namespace h5rec::journal

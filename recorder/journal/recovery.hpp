@@ -1,0 +1,54 @@
+// Recovery after a crash: brings a recording (or logger) file back to its last completed
+// checkpoint so that stock HDF5 tools open it, and says what it did.
+//
+// For one file: a running writer's file (its journal is locked) is left alone. An active
+// journal is rolled back; a file that never reached its first checkpoint (empty after the
+// rollback) is removed; the superblock's "open for writing" flags are cleared and bytes past
+// its end-of-file address cut off; then the file is opened with HDF5's default driver, read-only,
+// to prove it opens and to count the rows of every dataset; last the journal is removed. Each
+// step is idempotent, so a crash during recovery is recovered by running it again.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "platform/error.hpp"
+#include "platform/storage.hpp"
+
+namespace h5rec::journal {
+
+enum class RecoveryOutcome {
+  kClean,          // closed cleanly, nothing to do
+  kRecovered,      // brought back to its last checkpoint
+  kDiscarded,      // held no checkpoint (crashed while being created): removed
+  kLive,           // a running writer holds it: not touched
+  kUnrecoverable,  // could not be brought back (see detail); left as it is
+};
+const char* describe(RecoveryOutcome outcome);
+
+struct DatasetRows {
+  std::string name;  // path inside the file, e.g. "fast/time"
+  uint64_t rows = 0;
+};
+
+struct RecoveryReport {
+  std::string path;
+  RecoveryOutcome outcome = RecoveryOutcome::kClean;
+  std::vector<DatasetRows> datasets;  // rows kept, for clean and recovered files
+  std::string detail;                 // what was done, or why it failed
+};
+
+RecoveryReport recover_file(platform::Storage& storage, const std::string& path);
+
+// Whether a file needs recovery: it has a journal, or its superblock says it is open for
+// writing. Cheap (reads 48 bytes); symbolic links are never candidates.
+bool needs_recovery(platform::Storage& storage, const std::string& path);
+
+// A file, or every HDF5 file (*.h5, *.hdf5) and orphaned journal in a directory, in name order.
+// Symbolic links (the recorder's live link) are skipped. With `only_unclean`, clean files are
+// not opened or reported.
+Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, const std::string& path,
+                                                 bool only_unclean = false);
+
+}  // namespace h5rec::journal
