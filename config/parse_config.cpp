@@ -18,6 +18,8 @@ constexpr double kMinRateHz = 1e-6;  // one row in 11.6 days
 constexpr double kMaxRateHz = 100'000.0;
 constexpr double kMinIntervalS = 1e-3;
 constexpr size_t kMaxComponents = 4096;
+constexpr double kMaxSegmentSeconds = 366.0 * 24 * 3600;
+constexpr uint64_t kMaxBytes = uint64_t{1} << 50;
 
 std::string line_of(const std::string& source, const toml::node& node) {
   return source + ":" + std::to_string(node.source().begin.line);
@@ -76,16 +78,26 @@ class TableReader {
     return {};
   }
 
-  Status size_key(const std::string& key, size_t& out, size_t min, size_t max) {
+  template <class Integer>
+  Status integer_key(const std::string& key, Integer& out, Integer min, Integer max) {
     const toml::node* node = find(key);
     if (node == nullptr) return {};
     const auto value = node->value_exact<int64_t>();
     if (!value) return error_at(*node, key, "must be an integer");
-    if (*value < static_cast<int64_t>(min) || *value > static_cast<int64_t>(max)) {
+    if (*value < 0 || static_cast<uint64_t>(*value) < min || static_cast<uint64_t>(*value) > max) {
       return error_at(*node, key, "must be in [" + std::to_string(min) + ", " +
                                       std::to_string(max) + "], got " + std::to_string(*value));
     }
-    out = static_cast<size_t>(*value);
+    out = static_cast<Integer>(*value);
+    return {};
+  }
+
+  Status bool_key(const std::string& key, bool& out) {
+    const toml::node* node = find(key);
+    if (node == nullptr) return {};
+    const auto value = node->value_exact<bool>();
+    if (!value) return error_at(*node, key, "must be true or false");
+    out = *value;
     return {};
   }
 
@@ -247,9 +259,23 @@ Result<RecorderConfig> parse_config(std::string_view text, const std::string& so
       !s) {
     return s.error();
   }
-  if (Status s = r.size_key("chunk_bytes", config.chunk_bytes, kMinChunkBytes, kMaxChunkBytes); !s) {
+  if (Status s = r.integer_key("chunk_bytes", config.chunk_bytes, kMinChunkBytes, kMaxChunkBytes);
+      !s) {
     return s.error();
   }
+  Status segments = r.number_key("segment_duration", config.segment_duration_s, false,
+                                 kMinIntervalS, kMaxSegmentSeconds);
+  if (segments) {
+    segments = r.integer_key("segment_max_bytes", config.segment_max_bytes, uint64_t{0}, kMaxBytes);
+  }
+  if (segments) {
+    segments = r.integer_key("min_free_bytes", config.min_free_bytes, uint64_t{0}, kMaxBytes);
+  }
+  if (segments) {
+    segments = r.integer_key("max_total_bytes", config.max_total_bytes, uint64_t{0}, kMaxBytes);
+  }
+  if (segments) segments = r.bool_key("crash_safety", config.crash_safety);
+  if (!segments) return segments.error();
   if (Status s = r.number_key("ring_seconds", config.ring_seconds, false, kMinIntervalS, 3600.0);
       !s) {
     return s.error();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -43,6 +44,11 @@ struct RecorderConfig {
   size_t chunk_bytes = 65536;
   double ring_seconds = 10.0;     // storage stall each group's ring absorbs without a drop
   std::string ring_seconds_where;  // "file:line" of ring_seconds (or of the file)
+  double segment_duration_s = 3600.0;       // a new segment file after this long
+  uint64_t segment_max_bytes = uint64_t{1} << 30;  // ... or at this size (0: no size limit)
+  uint64_t min_free_bytes = 0;   // retention: delete oldest closed segments to keep this free
+  uint64_t max_total_bytes = 0;  // retention: ... and to keep all segments under this (0: no limit)
+  bool crash_safety = true;      // journaled checkpoints (off: plain fsync, for comparison)
   std::vector<GroupConfig> groups;
   std::string source_name;  // path of the TOML file, for messages
   std::string source_text;  // the TOML text, stored in every recording

@@ -6,6 +6,8 @@
 #include "platform/thread.hpp"
 #include "recorder/chunk_sizing.hpp"
 #include "recorder/event_log.hpp"
+#include "recorder/journal/recovery.hpp"
+#include "recorder/segment_store.hpp"
 #include "recorder/utc_time.hpp"
 
 namespace h5rec {
@@ -108,12 +110,25 @@ std::vector<GroupLayout> Recorder::file_layout() const {
   return all;
 }
 
-std::string Recorder::next_file_path(int64_t utc_ns) {
-  const std::string stem = config_.output_dir + "/" + config_.device_id + "_" +
-                           format_utc_compact(utc_ns);
-  std::string path = stem + ".h5";
-  for (int n = 1; storage_.exists(path); ++n) path = stem + "_" + std::to_string(n) + ".h5";
-  return path;
+void Recorder::recover_output_dir() {
+  auto reports = journal::recover_path(storage_, config_.output_dir, true, config_.device_id + "_");
+  if (!reports) {
+    log_event(EventLevel::kError, "recovery: " + reports.message());
+    return;
+  }
+  for (const journal::RecoveryReport& r : reports.value()) {
+    std::string rows;
+    for (const journal::DatasetRows& d : r.datasets) {
+      if (d.name.find("/time") != std::string::npos) {
+        rows += (rows.empty() ? "" : ", ") + d.name.substr(0, d.name.size() - 5) + " " +
+                std::to_string(d.rows) + " rows";
+      }
+    }
+    const bool bad = r.outcome == journal::RecoveryOutcome::kUnrecoverable;
+    log_event(bad ? EventLevel::kError : EventLevel::kInfo,
+              "recovery: " + r.path + ": " + journal::describe(r.outcome) + " (" + r.detail + ")" +
+                  (rows.empty() ? "" : ": " + rows));
+  }
 }
 
 void Recorder::wait_until_done(const RecordingStart& start, std::optional<int64_t> duration_ns,
@@ -128,28 +143,36 @@ void Recorder::wait_until_done(const RecordingStart& start, std::optional<int64_
 
 Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
                                        const std::atomic<bool>& interrupt) {
+  recover_output_dir();
   const RecordingStart start{clock_.monotonic_ns(), clock_.realtime_ns()};
-  FileAttributes attributes{config_.device_id, format_utc_iso8601(start.utc_ns),
-                            config_.source_text, 0, "", config_.checkpoint_interval_s};
-  const std::string path = next_file_path(start.utc_ns);
-  auto file = [&] {
+  const SegmentSettings segments{
+      config_.output_dir,
+      config_.device_id,
+      static_cast<int64_t>(config_.segment_duration_s * platform::kNsPerSecond),
+      config_.segment_max_bytes,
+      config_.min_free_bytes,
+      config_.max_total_bytes,
+      config_.crash_safety};
+  SegmentStore store(segments,
+                     {config_.device_id, "", config_.source_text, 0, "",
+                      config_.checkpoint_interval_s},
+                     file_layout(), clock_, storage_);
+  auto first = [&] {
     auto held = Writer::lock();
-    return RecordingFile::create(path, attributes, file_layout(), {&storage_, true});
+    return store.open_next();
   }();
-  if (!file) return file.error();
-  log_event(EventLevel::kInfo, "recording to " + path);
+  if (!first) return first.error();
 
   std::vector<const SamplerCounters*> counters;
   for (const auto& sampler : samplers_) counters.push_back(&sampler->counters());
   WriterSettings settings{
       static_cast<int64_t>(config_.checkpoint_interval_s * platform::kNsPerSecond),
       static_cast<int64_t>(config_.status_interval_s * platform::kNsPerSecond), config_.output_dir};
-  Writer writer(file->file(), clock_, storage_, settings,
-                status_.get(), counters);
+  Writer writer(*first->file, clock_, storage_, settings, status_.get(), counters, &store);
   for (size_t g = 0; g < samplers_.size(); ++g) {
-    writer.add({rings_[g].get(), file->datasets(g), 0});
+    writer.add({rings_[g].get(), first->columns[g], 0, &samplers_[g]->counters()});
   }
-  writer.add({&status_->ring(), file->datasets(samplers_.size()), 0});
+  writer.add({&status_->ring(), first->columns.back(), 0});
 
   std::atomic<bool> stop_sampling{false};
   std::atomic<bool> finish_writing{false};
@@ -186,14 +209,15 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   writer_thread.join();
   {
     auto held = Writer::lock();
-    if (Status s = file.value().close(); !s) return s.error();
+    if (Status s = store.close_last(); !s) return s.error();
   }
 
-  RecordingSummary summary{path, {}, writer.stats()};
+  RecordingSummary summary{store.paths(), {}, writer.stats()};
   for (size_t g = 0; g < samplers_.size(); ++g) {
     const SamplerCounters& c = samplers_[g]->counters();
-    summary.groups.push_back({layouts_[g].name, c.rows_due.load(), summary.writer.rows_written[g],
-                              c.dropped_rows.load(), c.ring_high_water.load()});
+    summary.groups.push_back({layouts_[g].name, c.rows_due.load(), summary.writer.rows_stored[g],
+                              c.dropped_rows.load() + c.lost_rows.load(),
+                              c.ring_high_water.load()});
   }
   return summary;
 }

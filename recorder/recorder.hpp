@@ -23,13 +23,13 @@ namespace h5rec {
 struct GroupSummary {
   std::string name;
   uint64_t rows_due = 0;      // rows the schedule called for
-  uint64_t rows_stored = 0;   // rows in the file
-  uint64_t rows_dropped = 0;  // rows_due - rows_stored
+  uint64_t rows_stored = 0;   // rows in the segment files
+  uint64_t rows_dropped = 0;  // rows_due - rows_stored: no room in the ring, or rolled back
   uint64_t ring_high_water = 0;
 };
 
 struct RecordingSummary {
-  std::string path;
+  std::vector<std::string> paths;  // the segments, in order (retention may have deleted some)
   std::vector<GroupSummary> groups;
   WriterStats writer;
 };
@@ -42,8 +42,9 @@ class Recorder {
                                                   platform::Clock& clock,
                                                   platform::Storage& storage);
 
-  // Records until `duration_ns` has passed (if given) or `interrupt` becomes true, then makes a
-  // final checkpoint and closes the file. Call once.
+  // Recovers this device's unclean files in the output directory (logging what it did), then
+  // records into rotating segments until `duration_ns` has passed (if given) or `interrupt`
+  // becomes true, then makes a final checkpoint and closes the last segment. Call once.
   Result<RecordingSummary> run(std::optional<int64_t> duration_ns,
                                const std::atomic<bool>& interrupt);
 
@@ -54,7 +55,7 @@ class Recorder {
   Recorder(const config::RecorderConfig& config, platform::Clock& clock,
            platform::Storage& storage);
   std::vector<GroupLayout> file_layout() const;
-  std::string next_file_path(int64_t utc_ns);
+  void recover_output_dir();
   // Sleeps (attached to the clock) until the duration has passed or `interrupt` is set.
   void wait_until_done(const RecordingStart& start, std::optional<int64_t> duration_ns,
                        const std::atomic<bool>& interrupt);

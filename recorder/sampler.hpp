@@ -17,10 +17,12 @@
 
 namespace h5rec {
 
-// Health counters of a group: written by its sampler, read by the writer (relaxed atomics).
+// Health counters of a group: written by its sampler (lost_rows by the writer), read by the
+// writer (relaxed atomics).
 struct SamplerCounters {
   std::atomic<uint64_t> rows_due{0};         // rows the schedule called for so far
   std::atomic<uint64_t> dropped_rows{0};     // rows not stored: ring full or sampler overrun
+  std::atomic<uint64_t> lost_rows{0};        // rows rolled back with a given-up segment
   std::atomic<uint64_t> ring_high_water{0};  // most rows ever held in the ring
   std::atomic<uint64_t> sensor_errors{0};    // failed sensor reads (value stored as fill)
 };
@@ -49,6 +51,7 @@ class Sampler {
            const std::atomic<bool>& stop);
 
   const SamplerCounters& counters() const { return counters_; }
+  SamplerCounters& counters() { return counters_; }
 
  private:
   void take_row(uint64_t index, const RecordingStart& start);

@@ -61,7 +61,8 @@ bool StatusLog::append(int64_t utc_ns, const WriterHealth& health,
   put(ring_, 4, health.storage_errors);
   size_t column = 5;
   for (const SamplerCounters* c : groups) {
-    put(ring_, column++, c->dropped_rows.load(std::memory_order_relaxed));
+    put(ring_, column++, c->dropped_rows.load(std::memory_order_relaxed) +
+                             c->lost_rows.load(std::memory_order_relaxed));
     put(ring_, column++, c->ring_high_water.load(std::memory_order_relaxed));
     put(ring_, column++, c->sensor_errors.load(std::memory_order_relaxed));
   }

@@ -5,7 +5,8 @@
 //   checkpoint_duration_ns   int64 duration of the last completed checkpoint
 //   checkpoints              uint64 checkpoints completed
 //   storage_errors           uint64 failed storage/HDF5 operations so far
-//   <group>_dropped_rows     uint64 rows of <group> not stored so far (cumulative)
+//   <group>_dropped_rows     uint64 rows of <group> not stored so far (cumulative): no room in
+//                            the ring, or rolled back with a segment given up after failures
 //   <group>_ring_high_water  uint64 most rows <group>'s ring has held
 //   <group>_sensor_errors    uint64 failed sensor reads in <group> so far
 #pragma once

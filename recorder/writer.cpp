@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cerrno>
 #include <cstring>
 
 #include "recorder/event_log.hpp"
@@ -10,20 +11,22 @@ namespace h5rec {
 
 Writer::Writer(h5::File& file, platform::Clock& clock, platform::Storage& storage,
                WriterSettings settings, StatusLog* status,
-               std::vector<const SamplerCounters*> counters)
-    : file_(file),
+               std::vector<const SamplerCounters*> counters, SegmentSource* segments)
+    : file_(&file),
       clock_(clock),
       storage_(storage),
       settings_(std::move(settings)),
       status_(status),
-      counters_(std::move(counters)) {
+      counters_(std::move(counters)),
+      segments_(segments) {
   assert(settings_.checkpoint_interval_ns > 0 && settings_.status_interval_ns > 0);
 }
 
 void Writer::add(WriterBinding binding) {
-  for (size_t c = 0; c < binding.columns.size(); ++c) {
-    scratch_.resize(std::max(scratch_.size(), binding.ring->chunk(0, c).size()));
+  for (size_t c = 0; c < binding.ring->columns(); ++c) {
+    scratch_.resize(std::max(scratch_.size(), binding.ring->chunk_bytes(c)));
   }
+  binding.rows_checkpointed = binding.rows_written;
   bindings_.push_back(std::move(binding));
 }
 
@@ -34,6 +37,7 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
   };
   int64_t next_status = start.monotonic_ns;  // a first status row right away
   int64_t next_checkpoint = start.monotonic_ns + settings_.checkpoint_interval_ns;
+  int64_t next_retry = start.monotonic_ns;
   while (!finish.load(std::memory_order_acquire)) {
     const int64_t now = clock_.monotonic_ns();
     {
@@ -42,12 +46,18 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
         append_status_row();
         next_status = next_after(next_status, now, settings_.status_interval_ns);
       }
-      if (now >= next_checkpoint) {
-        (void)checkpoint(&held);  // failures are counted and logged by report()
+      if (file_ == nullptr) {
+        if (now >= next_retry && !open_next_segment()) next_retry = now + kRetryNs;
+      } else if (now >= next_checkpoint) {
+        if (Status s = checkpoint(&held); s) {
+          rotate_if_due();
+        } else {
+          on_failure(s);
+        }
         next_checkpoint =
             next_after(next_checkpoint, clock_.monotonic_ns(), settings_.checkpoint_interval_ns);
-      } else {
-        (void)write_full_chunks();
+      } else if (Status s = write_full_chunks(); !s) {
+        on_failure(s);
       }
     }
     const int64_t wake = std::min(next_checkpoint, clock_.monotonic_ns() + kPollNs);
@@ -55,42 +65,67 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
   }
   auto held = lock();
   if (status_ != nullptr) append_status_row();
-  (void)checkpoint(&held);
+  if (file_ == nullptr) (void)open_next_segment();  // a last chance for what the rings hold
+  for (int attempt = 0; file_ != nullptr && attempt < kAttempts; ++attempt) {
+    const Status s = checkpoint(&held);
+    if (s) break;
+    on_failure(s);
+  }
+}
+
+std::span<const std::byte> Writer::chunk_bytes(const WriterBinding& binding, size_t column,
+                                               uint64_t first_row, uint64_t rows) {
+  const ChunkRing& ring = *binding.ring;
+  const uint64_t chunk_rows = ring.chunk_rows();
+  const size_t bytes = ring.chunk_bytes(column);
+  if (rows == chunk_rows && first_row % chunk_rows == 0) {
+    return ring.chunk(first_row / chunk_rows, column);
+  }
+  // A partial chunk (the producer is filling the rest of it right now: never hand HDF5 the live
+  // buffer) or one that straddles two ring chunks (a segment that started mid-chunk).
+  const size_t row_bytes = bytes / chunk_rows;
+  std::byte* out = scratch_.data();
+  for (uint64_t row = first_row, end = first_row + rows; row < end;) {
+    const uint64_t within = row % chunk_rows;
+    const uint64_t n = std::min(end - row, chunk_rows - within);
+    std::memcpy(out, ring.chunk(row / chunk_rows, column).data() + within * row_bytes, n * row_bytes);
+    out += n * row_bytes;
+    row += n;
+  }
+  std::memset(out, 0, scratch_.data() + bytes - out);
+  return {scratch_.data(), bytes};
 }
 
 Status Writer::write_binding(WriterBinding& binding, bool include_partial_chunk) {
   ChunkRing& ring = *binding.ring;
   const uint64_t chunk_rows = ring.chunk_rows();
+  const uint64_t base = binding.first_row;
   const uint64_t committed = ring.committed_rows();
-  const uint64_t target = include_partial_chunk ? committed : committed / chunk_rows * chunk_rows;
+  const uint64_t target =
+      include_partial_chunk ? committed : base + (committed - base) / chunk_rows * chunk_rows;
   const uint64_t written = binding.rows_written;
   if (target <= written) return {};
   // HDF5 1.10 writes a chunk only inside the dataset's extent, so the extent grows first. SWMR
   // readers see the new extent only after the next flush, by which time the chunks are written.
   for (h5::AppendableDataset* d : binding.columns) {
-    if (Status s = d->set_rows(target); !s) return s;
+    if (Status s = d->set_rows(target - base); !s) return s;
   }
   // The chunk holding row `written` may have been written partially at the last checkpoint:
   // it is written again, whole.
-  const uint64_t last_chunk = (target + chunk_rows - 1) / chunk_rows;
-  for (uint64_t chunk = written / chunk_rows; chunk < last_chunk; ++chunk) {
-    const uint64_t rows_in_chunk = std::min<uint64_t>(chunk_rows, target - chunk * chunk_rows);
+  const uint64_t last_chunk = (target - base + chunk_rows - 1) / chunk_rows;
+  for (uint64_t chunk = (written - base) / chunk_rows; chunk < last_chunk; ++chunk) {
+    const uint64_t chunk_start = base + chunk * chunk_rows;
+    const uint64_t rows = std::min<uint64_t>(chunk_rows, target - chunk_start);
     for (size_t column = 0; column < binding.columns.size(); ++column) {
-      std::span<const std::byte> bytes = ring.chunk(chunk, column);
-      if (rows_in_chunk < chunk_rows) {
-        // The producer is filling the rest of this chunk right now: write a copy of the
-        // committed rows, zero-padded, never the live buffer.
-        const size_t used = bytes.size() / chunk_rows * rows_in_chunk;
-        std::memcpy(scratch_.data(), bytes.data(), used);
-        std::memset(scratch_.data() + used, 0, bytes.size() - used);
-        bytes = std::span<const std::byte>(scratch_.data(), bytes.size());
-      }
-      Status s = binding.columns[column]->write_chunk(chunk, bytes, written, target);
+      const std::span<const std::byte> bytes = chunk_bytes(binding, column, chunk_start, rows);
+      Status s = binding.columns[column]->write_chunk(chunk, bytes, written - base, target - base);
       if (!s) return s;
     }
   }
   binding.rows_written = target;
-  ring.release_chunks(target / chunk_rows);
+  // Keep the ring chunks holding the dataset's unfinished chunk: it is written again, whole.
+  const uint64_t keep_from = base + (target - base) / chunk_rows * chunk_rows;
+  ring.release_chunks(keep_from / chunk_rows);
   return {};
 }
 
@@ -107,11 +142,15 @@ void Writer::report(const Status& s, const char* what, bool& failing) {
 
 Status Writer::write_full_chunks() {
   Status result;
+  if (file_ == nullptr) return result;
   for (WriterBinding& b : bindings_) {
     Status s = write_binding(b, false);
-    report(s, "write", failing_write_);
-    if (!s) result = s;
+    if (!s) {
+      report(s, "write", failing_write_);
+      return s;
+    }
   }
+  report(result, "write", failing_write_);
   return result;
 }
 
@@ -125,10 +164,12 @@ void Writer::append_status_row() {
   health.checkpoint_duration_ns = last_checkpoint_ns_;
   health.checkpoints = checkpoints_;
   health.storage_errors = storage_errors_;
-  if (!status_->append(clock_.realtime_ns(), health, counters_)) ++storage_errors_;
+  // A full ring means storage has failed for long; the row is lost, the counters go on.
+  (void)status_->append(clock_.realtime_ns(), health, counters_);
 }
 
 Status Writer::checkpoint(std::unique_lock<std::mutex>* held) {
+  if (file_ == nullptr) return Error{"checkpoint: no segment open (storage failing or full)"};
   const int64_t began = clock_.monotonic_ns();
   // One failing dataset must not stop the others from becoming durable.
   Status s;
@@ -136,26 +177,106 @@ Status Writer::checkpoint(std::unique_lock<std::mutex>* held) {
     Status written = write_binding(b, true);
     if (s && !written) s = written;
   }
-  Status flushed = file_.flush();
-  if (flushed) {
+  Status committed = file_->flush();
+  if (committed) {
     // The commit touches no HDF5 state: other writers and loggers may use HDF5 while it waits
     // on a slow card.
     if (held != nullptr) held->unlock();
-    flushed = file_.commit();
+    committed = file_->commit();
     if (held != nullptr) held->lock();
   }
-  if (s && !flushed) s = flushed;
+  if (s && !committed) s = committed;
   report(s, "checkpoint", failing_checkpoint_);
   if (!s) return s;
+  failures_in_row_ = 0;
+  for (WriterBinding& b : bindings_) b.rows_checkpointed = b.rows_written;
   ++checkpoints_;
   last_checkpoint_ns_ = clock_.monotonic_ns() - began;
   max_checkpoint_ns_ = std::max(max_checkpoint_ns_, last_checkpoint_ns_);
   return {};
 }
 
+void Writer::on_failure(const Status& s) {
+  ++failures_in_row_;
+  if (segments_ == nullptr || file_ == nullptr) return;  // the logger retries at the next poll
+  if (s.code() == ENOSPC) {
+    if (segments_->apply_retention(true) > 0) return;  // retried at the next poll
+    log_event(EventLevel::kError, "storage full and no closed segment left to delete: "
+                                  "recording stops until space returns (rows are counted as dropped)");
+    give_up();
+    out_of_space_ = true;
+    return;
+  }
+  if (failures_in_row_ < kAttempts && !file_->abandoned()) return;
+  give_up();
+  (void)open_next_segment();
+}
+
+void Writer::give_up() {
+  log_event(EventLevel::kError, "giving up segment '" + file_->path() +
+                                    "' after storage failures; it keeps its last checkpoint");
+  for (WriterBinding& b : bindings_) {
+    // Rows written since the last checkpoint are rolled back with the segment; those still in
+    // the ring go to the next segment, the rest are lost (and counted).
+    const uint64_t in_ring = b.ring->released_chunks() * b.ring->chunk_rows();
+    const uint64_t resume = std::max(b.rows_checkpointed, in_ring);
+    if (b.counters != nullptr) {
+      b.counters->lost_rows.fetch_add(resume - b.rows_checkpointed, std::memory_order_relaxed);
+    }
+    b.rows_in_closed_segments += b.rows_checkpointed - b.first_row;
+    b.first_row = b.rows_written = b.rows_checkpointed = resume;
+    b.columns.clear();
+  }
+  file_->abandon();
+  file_ = nullptr;
+  ++segments_given_up_;
+  failures_in_row_ = 0;
+  if (Status s = segments_->close_current(true); !s) {
+    log_event(EventLevel::kError, "closing the given-up segment: " + s.message());
+  }
+}
+
+void Writer::rotate_if_due() {
+  if (segments_ == nullptr || !segments_->rotation_due()) return;
+  for (WriterBinding& b : bindings_) {
+    b.rows_in_closed_segments += b.rows_written - b.first_row;
+    b.first_row = b.rows_written;
+    b.columns.clear();
+  }
+  file_ = nullptr;
+  // A failed close loses nothing: recovery brings the segment back to the checkpoint just made.
+  if (Status s = segments_->close_current(false); !s) report(s, "close segment", failing_open_);
+  (void)segments_->apply_retention(false);
+  (void)open_next_segment();
+}
+
+bool Writer::open_next_segment() {
+  if (segments_ == nullptr) return false;
+  if (out_of_space_ && !segments_->space_available()) return false;
+  auto segment = segments_->open_next();
+  report(segment ? Status() : Status(segment.error()), "open segment", failing_open_);
+  if (!segment) {
+    if (segment.code() == ENOSPC && segments_->apply_retention(true) == 0) out_of_space_ = true;
+    return false;
+  }
+  if (out_of_space_) log_event(EventLevel::kInfo, "storage has room again: recording resumes");
+  out_of_space_ = false;
+  use_segment(segment.value());
+  return true;
+}
+
+void Writer::use_segment(const OpenSegment& segment) {
+  file_ = segment.file;
+  failures_in_row_ = 0;
+  for (size_t b = 0; b < bindings_.size(); ++b) bindings_[b].columns = segment.columns[b];
+}
+
 WriterStats Writer::stats() const {
-  WriterStats out{checkpoints_, storage_errors_, max_checkpoint_ns_, {}};
-  for (const WriterBinding& b : bindings_) out.rows_written.push_back(b.rows_written);
+  WriterStats out{checkpoints_, storage_errors_, segments_given_up_, max_checkpoint_ns_, {}};
+  for (const WriterBinding& b : bindings_) {
+    const uint64_t current = file_ != nullptr ? b.rows_checkpointed - b.first_row : 0;
+    out.rows_stored.push_back(b.rows_in_closed_segments + current);
+  }
   return out;
 }
 

@@ -4,8 +4,17 @@
 //
 // Between checkpoints only full chunks are written (and their ring buffers released). A
 // checkpoint also writes each ring's partial last chunk, sets every dataset to the rows
-// committed so far, flushes all HDF5 metadata (SWMR readers then see the rows) and fsyncs the
-// file (the rows are then durable).
+// committed so far, flushes all HDF5 metadata and commits the file through the journal driver
+// (SWMR readers then see the rows, and they survive a crash).
+//
+// With a SegmentSource (the recorder) the writer also rotates segments after a checkpoint when
+// they are due, and handles storage failures: a failing operation is retried; after
+// kAttempts failures in a row the segment is given up (rolled back to its last checkpoint) and
+// a new one started; ENOSPC first applies the retention policy and, if that frees nothing,
+// stops writing until space returns. The samplers never notice: rows that do not fit in the
+// rings are dropped and counted by them, rows rolled back with a failed segment and no longer in
+// the ring are counted as lost by the writer. Without a source (the logger) failures are
+// counted and retried at the next poll.
 #pragma once
 
 #include <atomic>
@@ -20,6 +29,7 @@
 #include "recorder/hdf5/h5_file.hpp"
 #include "recorder/ring/chunk_ring.hpp"
 #include "recorder/sampler.hpp"
+#include "recorder/segment_source.hpp"
 #include "recorder/status_log.hpp"
 
 namespace h5rec {
@@ -30,27 +40,33 @@ struct WriterSettings {  // intervals > 0
   std::string output_dir;  // for free-space readings
 };
 
-// A ring and the datasets its columns go to.
+// A ring and where its rows go. Row numbers are the ring's (rows since the recording started);
+// the current segment's datasets start at first_row.
 struct WriterBinding {
   ChunkRing* ring = nullptr;
   std::vector<h5::AppendableDataset*> columns;  // ring column c → columns[c]
-  uint64_t rows_written = 0;  // rows already in the file (the ring's first row)
+  uint64_t rows_written = 0;       // rows handed to the current segment (the ring's first row)
+  SamplerCounters* counters = nullptr;  // where lost rows are counted (optional)
+  uint64_t first_row = 0;          // row 0 of the current segment's datasets
+  uint64_t rows_checkpointed = 0;  // rows durable in the current segment
+  uint64_t rows_in_closed_segments = 0;
 };
 
 struct WriterStats {
   uint64_t checkpoints = 0;
   uint64_t storage_errors = 0;
+  uint64_t segments_given_up = 0;
   int64_t max_checkpoint_ns = 0;
-  std::vector<uint64_t> rows_written;  // per binding, in the order added
+  std::vector<uint64_t> rows_stored;  // per binding, in the order added: rows in every segment
 };
 
 class Writer {
  public:
-  // With a status log, a health row is appended every status interval (its ring must be bound
-  // too).
+  // `file` is the first (or only) file; with `segments`, later ones come from it. With a status
+  // log, a health row is appended every status interval (its ring must be bound too).
   Writer(h5::File& file, platform::Clock& clock, platform::Storage& storage,
          WriterSettings settings, StatusLog* status = nullptr,
-         std::vector<const SamplerCounters*> counters = {});
+         std::vector<const SamplerCounters*> counters = {}, SegmentSource* segments = nullptr);
 
   // Serialises HDF5 access between this writer's thread and every other thread using HDF5.
   static std::unique_lock<std::mutex> lock() { return std::unique_lock(h5::api_mutex()); }
@@ -59,40 +75,66 @@ class Writer {
   void add(WriterBinding binding);
 
   // Thread body; the calling thread must be attached to the clock. Runs until `finish` is set
-  // (after the producers have stopped), then writes everything left and makes a final checkpoint.
+  // (after the producers have stopped), then writes everything left and makes a final
+  // checkpoint. The last segment stays open for its owner to close.
   void run(const RecordingStart& start, const std::atomic<bool>& finish);
 
   // Called with lock() held, from any thread. Given the caller's lock, checkpoint() releases it
-  // during the fsync (HDF5 is flushed by then), so a slow card does not block other HDF5 users.
+  // during the commit (HDF5 is flushed by then), so a slow card does not block other HDF5 users.
   Status checkpoint(std::unique_lock<std::mutex>* held = nullptr);
   Status write_full_chunks();
 
+  // Whether a segment is open (false while stopped for lack of space or a failing card).
+  bool writing() const { return file_ != nullptr; }
   WriterStats stats() const;
+
+  // A failing operation is tried this many times before its segment is given up.
+  static constexpr int kAttempts = 3;
 
  private:
   // Writes the committed rows of one binding (all of them, or only whole chunks).
   Status write_binding(WriterBinding& binding, bool include_partial_chunk);
+  // The bytes of one dataset chunk: the ring's buffer when the chunk is whole and aligned with
+  // the ring's, else a zero-padded copy in scratch_.
+  std::span<const std::byte> chunk_bytes(const WriterBinding& binding, size_t column,
+                                         uint64_t first_row, uint64_t rows);
   // Counts a failure and logs the first of a run of them (and the recovery).
   void report(const Status& s, const char* what, bool& failing);
   void append_status_row();
+  // The failure policy (see the top of this file) after `s` failed.
+  void on_failure(const Status& s);
+  // Rotates to the next segment after a successful checkpoint, when due.
+  void rotate_if_due();
+  // Gives the current segment up (rolled back to its last checkpoint).
+  void give_up();
+  // Opens the next segment (after a rotation or a give-up); false if it could not.
+  bool open_next_segment();
+  void use_segment(const OpenSegment& segment);
 
   // How often the writer looks for full chunks between checkpoints.
   static constexpr int64_t kPollNs = 20 * platform::kNsPerMs;
+  // While no segment is open, how often it tries to open one.
+  static constexpr int64_t kRetryNs = platform::kNsPerSecond;
 
-  h5::File& file_;
+  h5::File* file_;  // null while stopped
   platform::Clock& clock_;
   platform::Storage& storage_;
   WriterSettings settings_;
   StatusLog* status_;
   std::vector<const SamplerCounters*> counters_;
+  SegmentSource* segments_;
   std::vector<WriterBinding> bindings_;
   uint64_t checkpoints_ = 0;
   uint64_t storage_errors_ = 0;
+  uint64_t segments_given_up_ = 0;
   int64_t last_checkpoint_ns_ = 0;
   int64_t max_checkpoint_ns_ = 0;
+  int failures_in_row_ = 0;
+  bool out_of_space_ = false;        // stopped until space_available()
   bool failing_write_ = false;       // the last write of full chunks failed
   bool failing_checkpoint_ = false;  // the last checkpoint failed
-  std::vector<std::byte> scratch_;   // a copy of a partial chunk (sized by add())
+  bool failing_open_ = false;        // the last attempt to open a segment failed
+  std::vector<std::byte> scratch_;   // a copy of one chunk (sized by add())
 };
 
 }  // namespace h5rec

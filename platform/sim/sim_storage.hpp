@@ -97,6 +97,7 @@ class SimStorage final : public Storage {
   Status sync_directory(const std::string& path) override;
   Result<uint64_t> free_bytes(const std::string& path) override;
   bool exists(const std::string& path) override;
+  bool is_symlink(const std::string& path) override { return base_.is_symlink(path); }
   Result<std::vector<std::string>> list_directory(const std::string& path) override;
   Result<double> seconds_since_modified(const std::string& path) override;
 

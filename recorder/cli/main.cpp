@@ -62,7 +62,7 @@ int record(const RecordArgs& args) {
     std::fprintf(stderr, "h5rec record: %s\n", summary.message().c_str());
     return kExitRuntime;
   }
-  std::printf("recorded %s\n", summary->path.c_str());
+  for (const std::string& path : summary->paths) std::printf("recorded %s\n", path.c_str());
   for (const h5rec::GroupSummary& g : summary->groups) {
     std::printf("  group %s: %llu rows stored, %llu dropped, %llu due, ring high-water %llu rows\n",
                 g.name.c_str(), static_cast<unsigned long long>(g.rows_stored),

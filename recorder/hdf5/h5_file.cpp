@@ -70,6 +70,11 @@ unsigned File::superblock_version() const {
   return info.super.version;
 }
 
+uint64_t File::size() const {
+  hsize_t size = 0;
+  return H5Fget_filesize(file_.get(), &size) < 0 ? 0 : size;
+}
+
 Status File::start_swmr() {
   silence_errors();
   if (swmr_) return {};

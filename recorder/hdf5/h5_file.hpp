@@ -26,6 +26,7 @@ class File {
   bool swmr() const { return swmr_; }
   // The superblock's format version: SWMR writing needs 3 or more (HDF5 1.10 "latest").
   unsigned superblock_version() const;
+  uint64_t size() const;  // bytes, as HDF5 sees the file
 
   // Switches to SWMR writing: create every object and close every attribute first.
   Status start_swmr();
@@ -36,6 +37,7 @@ class File {
   Status commit();
   // Gives the file up after storage failures (see JournaledFile::abandon).
   void abandon();
+  bool abandoned() const { return journaled_ != nullptr && journaled_->abandoned(); }
   // Closes the file; the close is durable (committed, journal removed) when this succeeds.
   Status close();
 

@@ -175,7 +175,7 @@ RecoveryReport recover_file(platform::Storage& storage, const std::string& path)
 }
 
 Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, const std::string& path,
-                                                 bool only_unclean) {
+                                                 bool only_unclean, const std::string& name_prefix) {
   auto names = storage.list_directory(path);
   if (!names) {
     if (!storage.exists(path)) return Error{"'" + path + "': no such file or directory"};
@@ -184,6 +184,7 @@ Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, con
   }
   std::vector<RecoveryReport> out;
   for (const std::string& name : names.value()) {
+    if (name.rfind(name_prefix, 0) != 0) continue;
     const std::string full = path + "/" + name;
     std::string data_file;
     if (ends_with(name, ".h5") || ends_with(name, ".hdf5")) {

@@ -47,8 +47,9 @@ bool needs_recovery(platform::Storage& storage, const std::string& path);
 
 // A file, or every HDF5 file (*.h5, *.hdf5) and orphaned journal in a directory, in name order.
 // Symbolic links (the recorder's live link) are skipped. With `only_unclean`, clean files are
-// not opened or reported.
+// not opened or reported; with a `name_prefix`, only files whose names start with it count.
 Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, const std::string& path,
-                                                 bool only_unclean = false);
+                                                 bool only_unclean = false,
+                                                 const std::string& name_prefix = "");
 
 }  // namespace h5rec::journal

@@ -81,7 +81,7 @@ TEST_P(DropAccounting, EveryScheduledRowIsStoredOrCountedAsDropped) {
                            std::string(stall.expect_drops
                                            ? " --min-dropped fast=1 --min-dropped slow=1"
                                            : " --max-dropped fast=0 --max-dropped slow=0");
-  EXPECT_EQ(verify_with_h5py(summary.path, args), 0);
+  EXPECT_EQ(verify_with_h5py(summary.paths.at(0), args), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stalls, DropAccounting,

@@ -112,12 +112,14 @@ _SUMMARY_RECORDED = re.compile(r"^recorded (.+)$")
 
 
 def parse_record_summary(stdout):
-    """Parses `h5rec record`'s summary: {"path": str, "groups": {name: {stored, dropped, due}}}."""
-    out = {"path": None, "groups": {}}
+    """Parses `h5rec record`'s summary: {"path": first segment, "paths": [every segment],
+    "groups": {name: {stored, dropped, due}}}."""
+    out = {"path": None, "paths": [], "groups": {}}
     for line in stdout.splitlines():
         m = _SUMMARY_RECORDED.match(line)
         if m:
-            out["path"] = m.group(1)
+            out["paths"].append(m.group(1))
+            out["path"] = out["paths"][0]
             continue
         m = _SUMMARY_GROUP.match(line)
         if m:

@@ -273,7 +273,7 @@ class RecordCliTest(lib.TempDirTestCase):
             self.assertEqual(lib.attr_text(a["device_id"]), "test-dev")
             self.assertEqual(lib.attr_text(a["start_time_utc"]), lib.VIRTUAL_EPOCH_ISO)
             self.assertEqual(lib.attr_text(a["config"]), config.read_text())
-            self.assertEqual(int(a["segment"]), 0)
+            self.assertEqual(int(a["segment"]), 1)  # the first segment of the run
             self.assertEqual(lib.attr_text(a["previous_segment"]), "")
             self.assertEqual(float(a["checkpoint_interval_s"]), 0.5)
             # Groups in config order, then _status.
