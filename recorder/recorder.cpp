@@ -167,7 +167,8 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   for (const auto& sampler : samplers_) counters.push_back(&sampler->counters());
   WriterSettings settings{
       static_cast<int64_t>(config_.checkpoint_interval_s * platform::kNsPerSecond),
-      static_cast<int64_t>(config_.status_interval_s * platform::kNsPerSecond), config_.output_dir};
+      static_cast<int64_t>(config_.status_interval_s * platform::kNsPerSecond), config_.output_dir,
+      checkpoint_observer_};
   Writer writer(*first->file, clock_, storage_, settings, status_.get(), counters, &store);
   for (size_t g = 0; g < samplers_.size(); ++g) {
     writer.add({rings_[g].get(), first->columns[g], 0, &samplers_[g]->counters()});

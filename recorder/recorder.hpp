@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,12 @@ class Recorder {
   Result<RecordingSummary> run(std::optional<int64_t> duration_ns,
                                const std::atomic<bool>& interrupt);
 
+  // Called on the writer thread after every completed checkpoint, with the rows then durable
+  // per group (the last entry is /_status). Set before run().
+  void set_checkpoint_observer(std::function<void(const WriterStats&)> observer) {
+    checkpoint_observer_ = std::move(observer);
+  }
+
   // Test hook: lets a test count allocations made by sampler threads (named "h5rec-sample").
   static constexpr const char* kSamplerThreadPrefix = "h5rec-sample";
 
@@ -67,6 +74,7 @@ class Recorder {
   std::vector<std::unique_ptr<ChunkRing>> rings_;
   std::vector<std::unique_ptr<Sampler>> samplers_;
   std::unique_ptr<StatusLog> status_;
+  std::function<void(const WriterStats&)> checkpoint_observer_;
 };
 
 }  // namespace h5rec

@@ -193,6 +193,7 @@ Status Writer::checkpoint(std::unique_lock<std::mutex>* held) {
   ++checkpoints_;
   last_checkpoint_ns_ = clock_.monotonic_ns() - began;
   max_checkpoint_ns_ = std::max(max_checkpoint_ns_, last_checkpoint_ns_);
+  if (settings_.on_checkpoint) settings_.on_checkpoint(stats());
   return {};
 }
 

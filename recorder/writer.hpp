@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -34,10 +35,14 @@
 
 namespace h5rec {
 
+struct WriterStats;
+
 struct WriterSettings {  // intervals > 0
   int64_t checkpoint_interval_ns = platform::kNsPerSecond;
   int64_t status_interval_ns = platform::kNsPerSecond;
   std::string output_dir;  // for free-space readings
+  // Called on the writer thread after every completed checkpoint (tests mark crash traces).
+  std::function<void(const WriterStats&)> on_checkpoint;
 };
 
 // A ring and where its rows go. Row numbers are the ring's (rows since the recording started);
