@@ -51,6 +51,8 @@ class Storage {
   virtual bool exists(const std::string& path) = 0;
   // Whether path is a symbolic link (not followed). Storage without links says false.
   virtual bool is_symlink(const std::string& /*path*/) { return false; }
+  // The path with every symbolic link resolved (the file a link points to now).
+  virtual Result<std::string> resolve(const std::string& path) { return path; }
   // Names (not paths) of the entries of a directory, sorted.
   virtual Result<std::vector<std::string>> list_directory(const std::string& path) = 0;
   // Seconds since the file was last modified (realtime clock of the storage).

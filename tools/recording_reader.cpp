@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "platform/posix/posix_storage.hpp"
+#include "recorder/journal/superblock.hpp"
 
 namespace h5rec::tools {
 namespace {
@@ -71,18 +72,6 @@ std::string read_string_attr(hid_t object, const char* name) {
 }
 
 // Where the HDF5 superblock starts: offset 0, or after a user block at 512, 1024, 2048, ...
-std::optional<uint64_t> find_superblock(platform::File& file) {
-  static constexpr unsigned char kSignature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-  auto size = file.size();
-  if (!size) return std::nullopt;
-  for (uint64_t offset = 0; offset + 8 <= size.value(); offset = offset == 0 ? 512 : offset * 2) {
-    std::byte head[8]{};
-    auto got = file.pread(head, offset);
-    if (got && got.value() == 8 && std::memcmp(head, kSignature, 8) == 0) return offset;
-  }
-  return std::nullopt;
-}
-
 std::string type_name(hid_t type) {
   const size_t size = H5Tget_size(type);
   switch (H5Tget_class(type)) {
@@ -110,18 +99,23 @@ Result<RecordingReader> RecordingReader::open(const std::string& path) {
   h5::silence_errors();
   platform::PosixStorage storage;
   if (!storage.exists(path)) return Error{path + ": no such file"};
+  // Through a link (the recorder's live link), the segment it points to now.
+  auto resolved = storage.resolve(path);
+  if (!resolved) return resolved.error();
+  const std::string& real = resolved.value();
   // H5Fis_accessible would take a lock; a plain signature check keeps readers lock-free.
-  auto file = storage.open(path, platform::OpenMode::kRead);
+  auto file = storage.open(real, platform::OpenMode::kRead);
   if (!file) return file.error();
-  if (!find_superblock(*file.value())) return Error{path + ": not an HDF5 file"};
+  auto superblock = journal::read_superblock(*file.value());
+  if (!superblock || !superblock.value()) return Error{path + ": not an HDF5 file"};
 
   h5::Handle fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_file_locking(fapl.get(), false, true);
   H5Pset_metadata_read_attempts(fapl.get(), kMetadataReadAttempts);
   RecordingReader r;
-  r.path_ = path;
-  r.file_ = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl.get()));
-  if (!r.file_.valid()) r.file_ = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()));
+  r.path_ = real;
+  r.file_ = h5::file(H5Fopen(real.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl.get()));
+  if (!r.file_.valid()) r.file_ = h5::file(H5Fopen(real.c_str(), H5F_ACC_RDONLY, fapl.get()));
   if (!r.file_.valid()) return h5_error("cannot open as HDF5 (truncated or damaged?)", path);
   if (read_string_attr(r.file_.get(), "h5rec_format").empty()) {
     return Error{path + ": an HDF5 file, but not an h5rec recording (no h5rec_format attribute)"};
@@ -157,13 +151,9 @@ FileState RecordingReader::state() const {
   platform::PosixStorage storage;
   auto file = storage.open(path_, platform::OpenMode::kRead);
   if (!file) return FileState::kUnclean;
-  const auto superblock = find_superblock(*file.value());
-  if (!superblock) return FileState::kUnclean;
-  std::byte head[12]{};
-  auto got = file.value()->pread(head, *superblock);
-  if (!got || got.value() < 12) return FileState::kUnclean;
-  const auto version = static_cast<unsigned>(head[8]);
-  if (version < 2 || head[11] == std::byte{0}) return FileState::kClosed;
+  const auto superblock = journal::read_superblock(*file.value());
+  if (!superblock || !superblock.value()) return FileState::kUnclean;
+  if (superblock.value()->status_flags == 0) return FileState::kClosed;
   const double interval = std::max(1.0, std::atof(root_attribute("checkpoint_interval_s").c_str()));
   auto age = storage.seconds_since_modified(path_);
   const bool recent = age && age.value() < std::max(5.0, 3.0 * interval);

@@ -4,12 +4,16 @@
 #include <vector>
 
 #include "platform/posix/posix_clock.hpp"
+#include "platform/posix/posix_storage.hpp"
 #include "recorder/status_log.hpp"
 #include "recorder/utc_time.hpp"
 #include "tools/recording_reader.hpp"
 
 namespace h5rec::tools {
 namespace {
+
+// How long to wait, after the followed segment closed, for the recorder to open the next one.
+constexpr int64_t kRotationWaitNs = 30 * platform::kNsPerSecond;
 
 struct Selection {
   size_t group;
@@ -66,6 +70,37 @@ Status print_rows(const RecordingReader& r, const Selection& s, uint64_t first, 
   return {};
 }
 
+// Prints the rows of `r` past `printed` (per selection); false on a read error (reported).
+bool print_new_rows(RecordingReader& r, const std::vector<Selection>& selection,
+                    std::vector<uint64_t>& printed, bool single) {
+  for (size_t i = 0; i < selection.size(); ++i) {
+    const Selection& s = selection[i];
+    const uint64_t rows = r.rows(s.group);
+    if (rows <= printed[i]) continue;
+    if (Status st = print_rows(r, s, printed[i], rows - printed[i], single); !st) {
+      std::fprintf(stderr, "h5rec tail: %s\n", st.message().c_str());
+      return false;
+    }
+    printed[i] = rows;
+  }
+  return true;
+}
+
+// After the followed segment closed: the segment the live link points to next, once the
+// recorder has made it; empty when the recorder has stopped (link removed) or none came.
+std::string next_segment(const std::string& link, const std::string& closed,
+                         platform::PosixClock& clock, const std::atomic<bool>& interrupt) {
+  platform::PosixStorage storage;
+  const int64_t give_up = clock.monotonic_ns() + kRotationWaitNs;
+  while (!interrupt.load() && clock.monotonic_ns() < give_up) {
+    if (!storage.is_symlink(link)) return {};
+    auto target = storage.resolve(link);
+    if (target && target.value() != closed) return target.value();
+    clock.sleep_until(clock.monotonic_ns() + 50 * platform::kNsPerMs);
+  }
+  return {};
+}
+
 }  // namespace
 
 int run_tail(const TailOptions& options, const std::atomic<bool>& interrupt) {
@@ -74,8 +109,7 @@ int run_tail(const TailOptions& options, const std::atomic<bool>& interrupt) {
     std::fprintf(stderr, "h5rec tail: %s\n", opened.message().c_str());
     return 2;
   }
-  RecordingReader& r = opened.value();
-  auto selection = select(r, options.channel);
+  auto selection = select(opened.value(), options.channel);
   if (!selection) {
     std::fprintf(stderr, "h5rec tail: %s\n", selection.message().c_str());
     return 2;
@@ -83,36 +117,45 @@ int run_tail(const TailOptions& options, const std::atomic<bool>& interrupt) {
   const bool single = !options.channel.empty();
   std::vector<uint64_t> printed;
   for (const Selection& s : selection.value()) {
-    const uint64_t rows = r.rows(s.group);
-    const uint64_t first = rows > options.lines ? rows - options.lines : 0;
-    if (Status st = print_rows(r, s, first, rows - first, single); !st) {
-      std::fprintf(stderr, "h5rec tail: %s\n", st.message().c_str());
-      return 2;
-    }
-    printed.push_back(rows);
+    const uint64_t rows = opened->rows(s.group);
+    printed.push_back(rows > options.lines ? rows - options.lines : 0);
   }
+  if (!print_new_rows(opened.value(), selection.value(), printed, single)) return 2;
   if (!options.follow) return 0;
 
   platform::PosixClock clock;
+  platform::PosixStorage storage;
+  const bool through_link = storage.is_symlink(options.path);
   const auto poll_ns = static_cast<int64_t>(options.poll_s * 1e9);
   while (!interrupt.load()) {
+    RecordingReader& r = opened.value();
     // Read the state before the rows: rows made visible by the final close are still printed.
     const bool closed = r.state() == FileState::kClosed;
     if (Status st = r.refresh(); !st) {
       std::fprintf(stderr, "h5rec tail: %s\n", st.message().c_str());
       return 1;
     }
-    for (size_t i = 0; i < selection.value().size(); ++i) {
-      const Selection& s = selection.value()[i];
-      const uint64_t rows = r.rows(s.group);
-      if (rows <= printed[i]) continue;
-      if (Status st = print_rows(r, s, printed[i], rows - printed[i], single); !st) {
-        std::fprintf(stderr, "h5rec tail: %s\n", st.message().c_str());
+    if (!print_new_rows(r, selection.value(), printed, single)) return 1;
+    if (closed) {
+      // Followed through the recorder's live link: go on with the next segment from its start.
+      const std::string next = through_link ? next_segment(options.path, r.path(), clock, interrupt)
+                                            : std::string();
+      if (next.empty()) return 0;
+      auto reopened = RecordingReader::open(next);
+      if (!reopened) {
+        std::fprintf(stderr, "h5rec tail: %s\n", reopened.message().c_str());
         return 1;
       }
-      printed[i] = rows;
+      auto reselected = select(reopened.value(), options.channel);
+      if (!reselected) {
+        std::fprintf(stderr, "h5rec tail: %s\n", reselected.message().c_str());
+        return 2;
+      }
+      opened = std::move(reopened);
+      selection = std::move(reselected);
+      printed.assign(selection->size(), 0);
+      continue;
     }
-    if (closed) return 0;
     clock.sleep_until(clock.monotonic_ns() + poll_ns);
   }
   return 0;

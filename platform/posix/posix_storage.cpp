@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 
@@ -156,6 +157,14 @@ bool PosixStorage::exists(const std::string& path) {
 bool PosixStorage::is_symlink(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+Result<std::string> PosixStorage::resolve(const std::string& path) {
+  char* resolved = ::realpath(path.c_str(), nullptr);
+  if (resolved == nullptr) return os_error("resolve", path, errno);
+  std::string out(resolved);
+  std::free(resolved);
+  return out;
 }
 
 Result<std::vector<std::string>> PosixStorage::list_directory(const std::string& path) {

@@ -17,6 +17,7 @@ class PosixStorage final : public Storage {
   Result<uint64_t> free_bytes(const std::string& path) override;
   bool exists(const std::string& path) override;
   bool is_symlink(const std::string& path) override;
+  Result<std::string> resolve(const std::string& path) override;
   Result<std::vector<std::string>> list_directory(const std::string& path) override;
   Result<double> seconds_since_modified(const std::string& path) override;
 };

@@ -7,6 +7,7 @@ read raises. `tail --follow` must print every row once, in order, and exit 0 by 
 recording is closed.
 """
 
+import pathlib
 import subprocess
 import time
 import unittest
@@ -229,6 +230,41 @@ class SwmrReaderTest(lib.TempDirTestCase):
                          % (first, values[-1], len(values)))
         self.assertEqual(values[-1], rows - 1)
         self.assertLess(first, rows - 10, "tail started after the recording had ended")
+
+    def test_tail_follows_the_live_link_across_segments(self):
+        """Segments rotate every 0.7 s: `tail --follow DIR/<device>_live.h5` prints every row of
+        every segment once, in order, and exits when the recorder stops (the link goes away).
+        The segments chain through their `segment` and `previous_segment` attributes."""
+        rate, duration = 200, 3
+        out = self.tmp / "out"
+        config = lib.write_config(self.tmp, [lib.counter_group("fast", rate_hz=rate)],
+                                  output_dir=str(out), checkpoint_interval=0.2,
+                                  segment_duration=0.7, device_id="rot")
+        recorder = lib.start_h5rec("record", config, "--duration", duration, cwd=self.tmp)
+        self.addCleanup(lambda: recorder.poll() is None and recorder.kill())
+        link = out / "rot_live.h5"
+        deadline = time.monotonic() + OPEN_TIMEOUT_S
+        while not link.is_symlink():
+            self.assertLess(time.monotonic(), deadline, "no live link appeared")
+            time.sleep(0.01)
+        tail = subprocess.run(
+            [str(lib.H5REC), "tail", str(link), "--channel", "c0", "--follow", "-n", "100000"],
+            capture_output=True, text=True, cwd=self.tmp, env=lib.child_env(), timeout=120)
+        rec_stdout, rec_stderr = recorder.communicate(timeout=60)
+        self.assertEqual(recorder.returncode, 0, rec_stderr)
+        self.assertEqual(tail.returncode, 0, tail.stderr)
+        self.assertFalse(link.exists() or link.is_symlink(), "live link left behind")
+        values = [int(line.split()[1]) for line in tail.stdout.splitlines()]
+        self.assertEqual(values, list(range(rate * duration)),
+                         "tail lost, repeated or reordered rows across segments")
+        paths = lib.parse_record_summary(rec_stdout)["paths"]
+        self.assertGreaterEqual(len(paths), 4, rec_stdout)
+        previous = ""
+        for number, path in enumerate(paths, start=1):
+            with lib.open_recording(path) as f:
+                self.assertEqual(int(f.attrs["segment"]), number)
+                self.assertEqual(lib.attr_text(f.attrs["previous_segment"]), previous)
+            previous = pathlib.Path(path).name
 
 
 if __name__ == "__main__":
