@@ -53,13 +53,13 @@ constexpr uint64_t short_write_prefix(uint64_t size) { return size / 2 / 512 * 5
 //   Fault::failing(FaultOp::kWrite, 12, ENOSPC).from_then_on().on_path(".h5")
 struct Fault {
   FaultOp op = FaultOp::kWrite;
-  uint64_t nth = 0;          // 1-based index among matching operations since inject; 0 = never
-  bool persistent = false;   // also every later matching operation (until clear_faults)
+  uint64_t nth = 0;         // 1-based index among matching operations since inject; 0 = never
+  bool persistent = false;  // also every later matching operation (until clear_faults)
   FaultEffect effect = FaultEffect::kError;
-  int error = EIO;           // errno for kError/kShortWrite (EIO or ENOSPC)
-  int64_t stall_ns = 0;      // kStall: how long the operation blocks on the clock, ns
-  std::string path_contains; // only operations on paths containing this text count ("" = all);
-                             // a rename counts when either of its paths contains it
+  int error = EIO;            // errno for kError/kShortWrite (EIO or ENOSPC)
+  int64_t stall_ns = 0;       // kStall: how long the operation blocks on the clock, ns
+  std::string path_contains;  // only operations on paths containing this text count ("" = all);
+                              // a rename counts when either of its paths contains it
 
   static Fault failing(FaultOp fault_op, uint64_t at, int errno_value = EIO) {
     Fault fault;

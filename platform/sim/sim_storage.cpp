@@ -244,7 +244,8 @@ Status SimStorage::file_pwrite(File& base_file, std::span<const std::byte> data,
   }
   const uint64_t old_size = known->second;
   const uint64_t new_size = length == 0 ? old_size : std::max(old_size, offset + length);
-  if (capacity_ && used_ + (new_size - old_size) > *capacity_) {
+  const uint64_t growth = new_size - old_size;
+  if (capacity_ && growth > 0 && used_ + growth > *capacity_) {
     if (!failure) {
       return Error{quoted("pwrite", path) + std::strerror(ENOSPC) + " (capacity " +
                        std::to_string(*capacity_) + " bytes, " + std::to_string(used_) + " used)",
@@ -490,6 +491,16 @@ Result<uint64_t> SimStorage::free_bytes(const std::string& path) {
 bool SimStorage::exists(const std::string& path) {
   std::lock_guard lock(mutex_);
   return base_.exists(path);
+}
+
+bool SimStorage::is_symlink(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  return base_.is_symlink(path);
+}
+
+Result<std::string> SimStorage::resolve(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  return base_.resolve(path);
 }
 
 Result<std::vector<std::string>> SimStorage::list_directory(const std::string& path) {

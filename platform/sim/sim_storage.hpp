@@ -62,9 +62,9 @@ class SimStorage final : public Storage {
   // storage (each file truncated to its image), and from then on every operation fails with EIO:
   // open, make_directories, rename, unlink, replace_symlink, sync_directory, and every method of
   // every File opened here, including those opened before the cut. The read-only views exists,
-  // list_directory, free_bytes and seconds_since_modified keep working, so a test can look at
-  // the directory through the same storage. If writing the image fails, that pwrite returns the
-  // error instead. after_writes = 0: the model is fed but no cut happens.
+  // is_symlink, resolve, list_directory, free_bytes and seconds_since_modified keep working, so
+  // a test can look at the directory through the same storage. If writing the image fails, that
+  // pwrite returns the error instead. after_writes = 0: the model is fed but no cut happens.
   void inject(const PowerCut& cut);
   bool powered_off() const;
 
@@ -97,7 +97,8 @@ class SimStorage final : public Storage {
   Status sync_directory(const std::string& path) override;
   Result<uint64_t> free_bytes(const std::string& path) override;
   bool exists(const std::string& path) override;
-  bool is_symlink(const std::string& path) override { return base_.is_symlink(path); }
+  bool is_symlink(const std::string& path) override;
+  Result<std::string> resolve(const std::string& path) override;
   Result<std::vector<std::string>> list_directory(const std::string& path) override;
   Result<double> seconds_since_modified(const std::string& path) override;
 
@@ -141,7 +142,7 @@ class SimStorage final : public Storage {
   StorageCounts counts_;
   std::optional<uint64_t> capacity_;
   std::unordered_map<std::string, uint64_t> sizes_;  // known files' current sizes
-  uint64_t used_ = 0;                                 // sum of sizes_
+  uint64_t used_ = 0;                                // sum of sizes_
   std::optional<PowerCut> cut_;
   std::optional<CrashModel> model_;  // fed while a power cut is armed (or has happened)
   uint64_t writes_since_cut_armed_ = 0;
