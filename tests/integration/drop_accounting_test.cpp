@@ -55,8 +55,9 @@ TEST_P(DropAccounting, EveryScheduledRowIsStoredOrCountedAsDropped) {
   const StallCase stall = GetParam();
   TempDir dir;
   SimPlatform sim;
-  // The 3rd fsync is the checkpoint at t = 3 s.
-  sim.storage.inject(platform::Fault::stall(platform::FaultOp::kFsync, 3,
+  // The start-up commit and each checkpoint fsync three times (journal, file, journal): the 10th
+  // fsync starts the writer's checkpoint at t = 3 s.
+  sim.storage.inject(platform::Fault::stall(platform::FaultOp::kFsync, 10,
                                             static_cast<int64_t>(stall.stall_s * 1e9)));
   const RecordingSummary summary = record(parse_or_die(config_text(dir.path())), sim, 12.0);
   ASSERT_EQ(summary.groups.size(), 2u);
@@ -96,7 +97,7 @@ TEST(DropAccounting, ARecordingIsDeterministicOnTheVirtualClock) {
   for (int run = 0; run < 2; ++run) {
     TempDir dir;
     SimPlatform sim;
-    sim.storage.inject(platform::Fault::stall(platform::FaultOp::kFsync, 3, 5'000'000'000));
+    sim.storage.inject(platform::Fault::stall(platform::FaultOp::kFsync, 10, 5'000'000'000));
     dropped[run] = record(parse_or_die(config_text(dir.path())), sim, 12.0).groups[0].rows_dropped;
   }
   EXPECT_EQ(dropped[0], dropped[1]);
