@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 
+#include "bench/crash_safety_cost.hpp"
 #include "bench/h5logger_method.hpp"
 
 namespace {
@@ -169,6 +170,24 @@ int main(int argc, char** argv) {
                   (*large - *small) / 1'000'000.0);
     }
   }
+
+  // What crash safety costs the recorder (issue: crash-safe checkpoints).
+  const double recorded_s = quick ? 60 : 600;
+  const std::string config = H5REC_SOURCE_DIR "/config/examples/field-station.toml";
+  const auto journaled = h5rec::bench::recording_cost(config, dir, recorded_s, true);
+  const auto plain = h5rec::bench::recording_cost(config, dir, recorded_s, false);
+  if (!journaled || !plain) return 1;
+  std::printf("\nfield-station config, %.0f s on the virtual clock (%.1f MB payload):\n", recorded_s,
+              static_cast<double>(journaled->payload_bytes) / 1e6);
+  std::printf("%-52s %14s %12s %12s\n", "checkpoints", "payload MB/s", "written/B", "fsyncs/ckpt");
+  std::printf("%-52s %14.1f %12.3f %12.1f\n", "plain (H5Fflush + fsync, crash_safety = false)",
+              plain->payload_mb_per_s, plain->written_per_payload_byte, plain->fsyncs_per_checkpoint);
+  std::printf("%-52s %14.1f %12.3f %12.1f\n", "journaled (crash_safety = true, the default)",
+              journaled->payload_mb_per_s, journaled->written_per_payload_byte,
+              journaled->fsyncs_per_checkpoint);
+  std::printf("crash-safety cost: throughput x%.2f, bytes written x%.3f\n",
+              journaled->payload_mb_per_s / plain->payload_mb_per_s,
+              journaled->written_per_payload_byte / plain->written_per_payload_byte);
 
   // The logger's promise: at least 1000 times h5logger's rate (h5logger is Python + h5py).
   if (h5py_base <= 0) {

@@ -10,7 +10,9 @@
 #include "platform/posix/posix_storage.hpp"
 #include "platform/thread.hpp"
 #include "recorder/hdf5/appendable_dataset.hpp"
+#include "recorder/event_log.hpp"
 #include "recorder/hdf5/h5_file.hpp"
+#include "recorder/journal/recovery.hpp"
 #include "recorder/ring/chunk_ring.hpp"
 #include "recorder/shape_text.hpp"
 #include "recorder/writer.hpp"
@@ -198,8 +200,18 @@ LogStatus Logger::Impl::open_file() {
   if (LogStatus s = check_options(); !s) return s;
   const Options& o = options;
   auto held = Writer::lock();
-  const bool exists = storage.exists(path);
-  if (exists && !o.replace_if_exists) {
+  // A file left by a killed logger comes back to its last checkpoint first (or goes, if it
+  // never reached one).
+  if (!o.replace_if_exists && journal::needs_recovery(storage, path)) {
+    const journal::RecoveryReport r = journal::recover_file(storage, path);
+    if (r.outcome == journal::RecoveryOutcome::kUnrecoverable ||
+        r.outcome == journal::RecoveryOutcome::kLive) {
+      return fail(LogError::kIo, "'" + path + "' was not closed cleanly and is " +
+                                     journal::describe(r.outcome) + ": " + r.detail);
+    }
+    log_event(EventLevel::kInfo, path + ": " + journal::describe(r.outcome) + " (" + r.detail + ")");
+  }
+  if (storage.exists(path) && !o.replace_if_exists) {
     auto opened = h5::File::open(path, {&storage, true});
     if (!opened) {
       const bool not_hdf5 = opened.message().find("not an HDF5 file") != std::string::npos;

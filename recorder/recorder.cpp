@@ -111,6 +111,7 @@ std::vector<GroupLayout> Recorder::file_layout() const {
 }
 
 void Recorder::recover_output_dir() {
+  auto held = Writer::lock();
   auto reports = journal::recover_path(storage_, config_.output_dir, true, config_.device_id + "_");
   if (!reports) {
     log_event(EventLevel::kError, "recovery: " + reports.message());

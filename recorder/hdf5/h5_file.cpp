@@ -80,7 +80,8 @@ Status File::start_swmr() {
   if (swmr_) return {};
   if (H5Fstart_swmr_write(file_.get()) < 0) return error("start SWMR writing", path_);
   swmr_ = true;
-  return {};
+  // The switch rewrote the superblock; readers look there for SWMR mode: commit it.
+  return commit();
 }
 
 Status File::flush() {

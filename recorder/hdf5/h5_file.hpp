@@ -28,7 +28,8 @@ class File {
   unsigned superblock_version() const;
   uint64_t size() const;  // bytes, as HDF5 sees the file
 
-  // Switches to SWMR writing: create every object and close every attribute first.
+  // Switches to SWMR writing: create every object and close every attribute first. Commits,
+  // so SWMR readers can open the file when this returns.
   Status start_swmr();
   // Writes all metadata to the driver (nothing is durable yet).
   Status flush();

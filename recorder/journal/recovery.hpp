@@ -39,6 +39,7 @@ struct RecoveryReport {
   std::string detail;                 // what was done, or why it failed
 };
 
+// Uses HDF5: where other threads may too, call with h5::api_mutex() held.
 RecoveryReport recover_file(platform::Storage& storage, const std::string& path);
 
 // Whether a file needs recovery: it has a journal, or its superblock says it is open for

@@ -34,6 +34,7 @@ def _program(variable, default):
 
 
 DRIVER = _program("H5REC_LOGGER_DRIVER", BUILD / "tests/logger/h5rec_logger_driver")
+H5REC = _program("H5REC", BUILD / "h5rec")
 C_DRIVER = _program("H5REC_LOGGER_C_DRIVER", BUILD / "tests/logger/h5rec_logger_c_driver")
 WALKTHROUGH = _program("H5REC_WALKTHROUGH", BUILD / "examples/h5rec_walkthrough")
 C_EXAMPLE = _program("H5REC_C_EXAMPLE", BUILD / "examples/h5rec_c_example")

@@ -7,6 +7,7 @@ logged so far visible to the reader; a killed logger leaves everything up to its
 """
 
 import os
+import pathlib
 import signal
 import subprocess
 import time
@@ -327,19 +328,42 @@ class SwmrTest(lib.LoggerTestCase):
         with h5py.File(path, "r", libver="latest", swmr=True) as f:
             self.assertValues(f["x"], "int64", lib.values("x", "int64", (), 0, 777))
 
-    def test_killed_logger_without_swmr_keeps_its_checkpoints(self):
-        """Without SWMR the killed file is marked open for writing: after `h5clear -s` (HDF5's
-        tool for exactly that) every row up to the last checkpoint is there."""
-        path = self.path()
+    def killed_without_swmr(self, name):
+        path = self.path(name)
         proc = lib.start(lib.DRIVER, "--replace", "--checkpoint", 1000, "--chunk-bytes", 128,
                          path, "log", "x", "int64", "-", 0, 1234, "log", "s", "string", "-", 0, 40,
-                         "flush", "echo", "FLUSHED", "wait")
+                         "flush", "log", "x", "int64", "-", 1234, 1300, "echo", "FLUSHED", "wait")
         self.kill_after(proc, "FLUSHED")
-        clear = subprocess.run(["h5clear", "-s", path], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, timeout=lib.TIMEOUT_S, env=lib.child_env())
-        self.assertEqual(clear.returncode, 0, lib.decode(clear.stderr))
+        self.assertTrue(pathlib.Path(str(path) + "-journal").exists(), "no journal left behind")
+        return path
+
+    def test_killed_logger_without_swmr_is_recovered(self):
+        """Without SWMR a killed file is marked open for writing. `h5rec recover` brings it back
+        to its last checkpoint (the flush): plain h5py and h5dump open it, no h5clear, and the
+        rows logged after the flush are gone."""
+        path = self.killed_without_swmr("killed.h5")
+        recover = subprocess.run([str(lib.H5REC), "recover", path], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, timeout=lib.TIMEOUT_S, env=lib.child_env())
+        self.assertEqual(recover.returncode, 0, lib.decode(recover.stderr))
+        self.assertRegex(lib.decode(recover.stdout), r"killed.h5: recovered ")
+        self.assertRegex(lib.decode(recover.stdout), r"(?m)^\s+x\s+1234 rows$")
+        self.assertFalse(pathlib.Path(str(path) + "-journal").exists())
         with h5py.File(path, "r") as f:
             self.assertValues(f["x"], "int64", lib.values("x", "int64", (), 0, 1234))
+            self.assertValues(f["s"], "string", lib.texts(0, 40, 255))
+        dump = subprocess.run(["h5dump", "-H", path], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=lib.TIMEOUT_S, env=lib.child_env())
+        self.assertEqual(dump.returncode, 0, lib.decode(dump.stderr))
+
+    def test_killed_logger_file_is_recovered_when_reopened(self):
+        """Opening a killed logger's file to append recovers it first, then appends after the
+        last checkpoint."""
+        path = self.killed_without_swmr("reopened.h5")
+        proc = lib.start(lib.DRIVER, path, "log", "x", "int64", "-", 1234, 766, "close")
+        out, err = proc.communicate(timeout=lib.TIMEOUT_S)
+        self.assertEqual(proc.returncode, 0, lib.decode(err))
+        with h5py.File(path, "r") as f:
+            self.assertValues(f["x"], "int64", lib.values("x", "int64", (), 0, 2000))
             self.assertValues(f["s"], "string", lib.texts(0, 40, 255))
 
 
