@@ -10,6 +10,9 @@
 // but never during a stall's sleep). The calling thread of an operation that may stall must be
 // attached to the clock. Files opened here must not outlive the SimStorage.
 //
+// Files are known by the path they were opened with (sizes, crash model, trace): writing through
+// a File after renaming its path is attributed to the old name. The recorder renames closed files.
+//
 // Errors name the operation and path, like PosixStorage's:
 //   "pwrite '/x/y.h5': Input/output error (injected: write #12)"
 //   "pwrite '/x/y.h5': No space left on device (capacity 1048576 bytes, 1048064 used)"
