@@ -11,7 +11,7 @@
 // attached to the clock. Files opened here must not outlive the SimStorage.
 //
 // Files are known by the path they were opened with (sizes, crash model, trace): writing through
-// a File after renaming its path is attributed to the old name. The recorder renames closed files.
+// a File after renaming its path is attributed to the old name (the recorder renames no file).
 //
 // Errors name the operation and path, like PosixStorage's:
 //   "pwrite '/x/y.h5': Input/output error (injected: write #12)"
