@@ -87,7 +87,8 @@ class SimStorage final : public Storage {
   // for replay() into a CrashModel. start_trace() clears the trace and starts recording; mark()
   // appends a kMark while recording (ignored otherwise). trace() must not be called while another
   // thread uses this storage. make_directories, replace_symlink and sync_directory are not traced
-  // (directory operations are durable in the crash model; symlinks are not modelled).
+  // (directory operations are durable in the crash model; symlinks are not modelled), except that
+  // a traced file which replace_symlink replaces is traced as unlinked.
   void start_trace();
   void mark(std::string label);
   const std::vector<TraceOp>& trace() const;
