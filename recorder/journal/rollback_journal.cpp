@@ -121,6 +121,14 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::create(platform::Storage& 
     return Error{"'" + data_path + "' is being written by another process (its journal '" + path +
                  "' is locked)"};
   }
+  if (!active_for_empty_file) {
+    // An active journal is a crash's only way back to its last checkpoint: never overwrite it.
+    auto left = read_journal(*file.value());
+    if (!left) return left.error();
+    if (left->active) {
+      return Error{"'" + data_path + "' was not closed cleanly: recover it first (h5rec recover)"};
+    }
+  }
   std::unique_ptr<JournalWriter> w(new JournalWriter(storage, path, std::move(file.value())));
   Status s = active_for_empty_file ? w->write_active(0, {}) : w->write_idle();
   if (!s) return s.error();
