@@ -610,5 +610,7 @@ int run(const Options& options) {
 }  // namespace h5rec::fault
 
 int main(int argc, char** argv) {
+  // Whole lines: the verifier, a child process, prints to the same stdout meanwhile.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   return h5rec::fault::run(h5rec::fault::parse_options(argc, argv));
 }
