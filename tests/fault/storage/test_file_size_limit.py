@@ -1,0 +1,61 @@
+"""Real storage errors in the real binary: `h5rec record` under a file size limit.
+
+RLIMIT_FSIZE (with SIGXFSZ ignored, so the process is not killed) makes every pwrite past the
+limit fail with EFBIG, on the host's own file system: the writer retries, gives the segment up
+(brought back to its last checkpoint), starts a new one, and so on while the recording lasts.
+The process must end normally with exit 1 (storage errors) and its summary; every row due is
+stored or counted as dropped, exactly, and every segment opens with plain h5py.
+"""
+import pathlib
+import resource
+import signal
+import subprocess
+import sys
+import unittest
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "integration"))
+sys.path.insert(0, str(HERE))
+
+import h5rec_testlib as lib  # noqa: E402
+import verify_segments  # noqa: E402
+
+LIMIT_BYTES = 60_000  # a segment reaches it after about 1.5 s of the groups below
+DURATION_S = 4.0
+
+
+def limit_file_size():
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # ignored dispositions survive exec
+    resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT_BYTES, LIMIT_BYTES))
+
+
+class FileSizeLimit(lib.TempDirTestCase):
+    def test_efbig_gives_segments_up_and_every_row_is_accounted_for(self):
+        out = self.tmp / "out"
+        config = lib.write_config(
+            self.tmp, [lib.counter_group("fast", 1000, channels=2), lib.counter_group("slow", 10)],
+            device_id="efbig-dev", output_dir=str(out), checkpoint_interval=0.2)
+        proc = subprocess.run(
+            [str(lib.H5REC), "record", str(config), "--duration", str(DURATION_S)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120,
+            env=lib.child_env(), preexec_fn=limit_file_size)
+        self.assertNoCrash(proc)
+        self.assertExit(proc, lib.EXIT_RUNTIME)
+        self.assertIn("File too large", proc.stderr)
+        self.assertIn("giving up segment", proc.stderr)
+        summary = lib.parse_record_summary(proc.stdout)
+        self.assertGreaterEqual(len(summary["paths"]), 2, lib.describe(proc))
+        due = {"fast": int(DURATION_S * 1000), "slow": int(DURATION_S * 10)}
+        for name, group in summary["groups"].items():
+            self.assertEqual(group["due"], due[name])
+            self.assertEqual(group["stored"] + group["dropped"], group["due"])
+        self.assertEqual(list(out.glob("*-journal")), [], "a given-up segment kept its journal")
+        verify_segments.check_chain(
+            [out], due=due, h5dump=True,
+            stored_want={n: g["stored"] for n, g in summary["groups"].items()},
+            dropped_want={n: g["dropped"] for n, g in summary["groups"].items()},
+            log=lambda line: None)
+
+
+if __name__ == "__main__":
+    unittest.main()
