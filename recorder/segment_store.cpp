@@ -1,6 +1,7 @@
 #include "recorder/segment_store.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "recorder/event_log.hpp"
 #include "recorder/journal/recovery.hpp"
@@ -51,9 +52,14 @@ Result<OpenSegment> SegmentStore::open_next() {
   Status s = file->file().flush();
   if (s) s = file->file().commit();
   if (!s) {
+    // Never a half-made segment in the directory: it held no rows.
     file->file().abandon();
     (void)file->close();
     (void)journal::recover_file(storage_, path);
+    if (storage_.exists(path)) (void)storage_.unlink(path);
+    if (storage_.exists(journal::journal_path(path))) {
+      (void)storage_.unlink(journal::journal_path(path));
+    }
     return s.error();
   }
   current_.emplace(std::move(file.value()));
@@ -77,17 +83,18 @@ Status SegmentStore::close_current(bool give_up) {
   if (give_up) current_->file().abandon();
   Status s = current_->close();
   current_.reset();
+  const std::string path = std::exchange(current_path_, std::string());
   if (s && !give_up) return {};
   // Given up, or the close failed: bring the file back to its last checkpoint now, so that a
-  // closed segment is final.
-  const journal::RecoveryReport r = journal::recover_file(storage_, current_path_);
+  // closed segment is final. (If storage still fails, the journal stays for the next start.)
+  const journal::RecoveryReport r = journal::recover_file(storage_, path);
   log_event(r.outcome == journal::RecoveryOutcome::kUnrecoverable ? EventLevel::kError
                                                                    : EventLevel::kInfo,
-            current_path_ + ": " + journal::describe(r.outcome) + " (" + r.detail + ")");
+            path + ": " + journal::describe(r.outcome) + " (" + r.detail + ")");
   if (r.outcome == journal::RecoveryOutcome::kUnrecoverable) {
-    return Error{"segment '" + current_path_ + "' could not be recovered: " + r.detail};
+    return Error{"segment '" + path + "' could not be recovered: " + r.detail};
   }
-  return s;
+  return give_up ? Status() : s;
 }
 
 Status SegmentStore::close_last() {

@@ -60,16 +60,37 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
         on_failure(s);
       }
     }
-    const int64_t wake = std::min(next_checkpoint, clock_.monotonic_ns() + kPollNs);
+    // Without a segment there is no checkpoint to wait for: poll for the retry.
+    const int64_t poll = clock_.monotonic_ns() + kPollNs;
+    const int64_t wake = std::min(file_ != nullptr ? next_checkpoint : next_retry, poll);
     clock_.sleep_until(status_ != nullptr ? std::min(wake, next_status) : wake);
   }
   auto held = lock();
-  if (status_ != nullptr) append_status_row();
-  if (file_ == nullptr) (void)open_next_segment();  // a last chance for what the rings hold
-  for (int attempt = 0; file_ != nullptr && attempt < kAttempts; ++attempt) {
+  // Everything the rings hold, with the usual retries (a given-up segment is followed by a new
+  // one, a last chance for what the rings hold).
+  if (file_ == nullptr) (void)open_next_segment();
+  bool stored = false;
+  for (int attempt = 0; file_ != nullptr && !stored && attempt < 2 * kAttempts; ++attempt) {
     const Status s = checkpoint(&held);
-    if (s) break;
-    on_failure(s);
+    stored = s.ok();
+    if (!stored) on_failure(s);
+  }
+  if (!stored && file_ != nullptr && segments_ != nullptr) give_up();  // certain: rolled back
+  count_rows_never_stored();
+  // The last health row, with the final counts: the file's accounting is exact.
+  if (status_ != nullptr && file_ != nullptr) {
+    append_status_row();
+    (void)checkpoint(&held);
+  }
+}
+
+void Writer::count_rows_never_stored() {
+  for (WriterBinding& b : bindings_) {
+    const uint64_t durable = file_ != nullptr ? b.rows_checkpointed : b.first_row;
+    const uint64_t produced = b.ring->committed_rows();
+    if (b.counters != nullptr && produced > durable) {
+      b.counters->lost_rows.fetch_add(produced - durable, std::memory_order_relaxed);
+    }
   }
 }
 
@@ -186,6 +207,8 @@ Status Writer::checkpoint(std::unique_lock<std::mutex>* held) {
     if (held != nullptr) held->lock();
   }
   if (s && !committed) s = committed;
+  // Writes that failed under HDF5 were retried by the commit: count them, whatever came of it.
+  storage_errors_ += file_->take_failed_operations();
   report(s, "checkpoint", failing_checkpoint_);
   if (!s) return s;
   failures_in_row_ = 0;

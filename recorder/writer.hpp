@@ -115,6 +115,8 @@ class Writer {
   // Opens the next segment (after a rotation or a give-up); false if it could not.
   bool open_next_segment();
   void use_segment(const OpenSegment& segment);
+  // At the end: rows produced but not durable in any segment are lost (counted).
+  void count_rows_never_stored();
 
   // How often the writer looks for full chunks between checkpoints.
   static constexpr int64_t kPollNs = 20 * platform::kNsPerMs;

@@ -105,8 +105,9 @@ void File::abandon() {
 Status File::close() {
   silence_errors();
   journaled_ = nullptr;
+  (void)take_storage_failure();
   if (!file_.close()) return error("close", path_);
-  return {};
+  return take_storage_failure();  // the driver's close never fails HDF5's
 }
 
 }  // namespace h5rec::h5

@@ -39,6 +39,10 @@ class File {
   // Gives the file up after storage failures (see JournaledFile::abandon).
   void abandon();
   bool abandoned() const { return journaled_ != nullptr && journaled_->abandoned(); }
+  // See JournaledFile::take_failed_operations.
+  uint64_t take_failed_operations() {
+    return journaled_ != nullptr ? journaled_->take_failed_operations() : 0;
+  }
   // Closes the file; the close is durable (committed, journal removed) when this succeeds.
   Status close();
 

@@ -30,6 +30,8 @@ static thread_local Status t_storage_failure;
 
 void note_storage_failure(const Status& failure) { t_storage_failure = failure; }
 
+Status take_storage_failure() { return std::exchange(t_storage_failure, Status()); }
+
 Error error(const std::string& what, const std::string& where) {
   Error e{what + " '" + where + "': " + last_error()};
   if (!t_storage_failure) {

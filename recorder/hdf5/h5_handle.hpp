@@ -66,6 +66,8 @@ std::string last_error();
 // The storage failure behind a failing HDF5 call: the file driver notes it (with its errno) on
 // the calling thread, and error() reports and clears it.
 void note_storage_failure(const Status& failure);
+// Returns (and clears) the storage failure noted on this thread, if any.
+Status take_storage_failure();
 // "<what> '<where>': <last_error()>", the form every HDF5 failure is reported in; when storage
 // failed underneath, its message and errno are included (so callers can tell ENOSPC from EIO).
 Error error(const std::string& what, const std::string& where);

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "recorder/journal/rollback_journal.hpp"
@@ -15,6 +16,8 @@ namespace {
 // Unchanged runs shorter than this inside a changed range are journaled and rewritten with it:
 // fewer, larger records.
 constexpr size_t kMergeGap = 64;
+// Writes that failed are held for the next commit up to this much; beyond, the file is given up.
+constexpr uint64_t kMaxHeldBytes = uint64_t{64} << 20;
 
 std::string directory_of(const std::string& path) {
   const size_t slash = path.rfind('/');
@@ -34,6 +37,10 @@ class DriverFile final : public JournaledFile {
   Status commit() override;
   void abandon() override;
   bool abandoned() const override;
+  uint64_t take_failed_operations() override {
+    std::lock_guard guard(mutex_);
+    return std::exchange(failed_operations_, 0);
+  }
   // Commits, then removes the journal (kept if anything failed, for recovery).
   Status close();
 
@@ -53,15 +60,21 @@ class DriverFile final : public JournaledFile {
         eof_(size),
         writable_(writable) {}
 
-  // Keeps bytes destined for the checkpointed part of the file until the next commit.
+  // Keeps bytes in memory until the next commit writes them.
   void hold(uint64_t addr, std::span<const std::byte> in);
+  bool overlaps_held(uint64_t addr, uint64_t end) const;
   Status apply_held(bool& applied);
 
   std::string path_;
   std::unique_ptr<platform::File> data_;
   std::unique_ptr<journal::JournalWriter> journal_;  // null without crash safety
   mutable std::mutex mutex_;
-  std::map<uint64_t, std::vector<std::byte>> held_;  // disjoint ranges, all below committed_size_
+  // Bytes not on storage yet, as disjoint ranges: writes to the checkpointed part of the file
+  // (they wait for the commit's journal) and writes that failed (the commit retries them).
+  std::map<uint64_t, std::vector<std::byte>> held_;
+  uint64_t held_bytes_ = 0;
+  Status failure_;  // the last write that failed since the last commit
+  uint64_t failed_operations_ = 0;
   uint64_t committed_size_;  // the file's size at the last checkpoint
   uint64_t physical_size_;   // the file's size on storage now
   uint64_t eof_;             // the size HDF5 sees
@@ -147,6 +160,7 @@ void DriverFile::hold(uint64_t addr, std::span<const std::byte> in) {
   }
   if (first == last) {  // overlaps nothing held
     held_.emplace(addr, std::vector<std::byte>(in.begin(), in.end()));
+    held_bytes_ += in.size();
     return;
   }
   if (begin == addr && stop == end && std::next(first) == last) {  // rewrites one range exactly
@@ -156,10 +170,19 @@ void DriverFile::hold(uint64_t addr, std::span<const std::byte> in) {
   std::vector<std::byte> merged(stop - begin);
   for (auto it = first; it != last; ++it) {
     std::memcpy(merged.data() + (it->first - begin), it->second.data(), it->second.size());
+    held_bytes_ -= it->second.size();
   }
   std::memcpy(merged.data() + (addr - begin), in.data(), in.size());
   held_.erase(first, last);
+  held_bytes_ += merged.size();
   held_.emplace(begin, std::move(merged));
+}
+
+bool DriverFile::overlaps_held(uint64_t addr, uint64_t end) const {
+  auto it = held_.lower_bound(end);
+  if (it == held_.begin()) return false;
+  --it;
+  return it->first + it->second.size() > addr;
 }
 
 Status DriverFile::write(uint64_t addr, std::span<const std::byte> in) {
@@ -168,17 +191,36 @@ Status DriverFile::write(uint64_t addr, std::span<const std::byte> in) {
   if (!writable_) return Error{"write '" + path_ + "': opened read-only"};
   dirty_ = true;
   const uint64_t end = addr + in.size();
+  eof_ = std::max(eof_, end);
   if (journal_ && addr < committed_size_) {
     const size_t held = static_cast<size_t>(std::min(end, committed_size_) - addr);
     hold(addr, in.first(held));
     in = in.subspan(held);
     addr += held;
   }
-  if (!in.empty()) {
-    if (Status s = data_->pwrite(in, addr); !s) return s;
+  if (in.empty()) return {};
+  // A write over bytes still held (an earlier failed write) joins them; the newest bytes win.
+  Status s = overlaps_held(addr, end) ? Status(Error{"held"}) : data_->pwrite(in, addr);
+  if (s) {
     physical_size_ = std::max(physical_size_, end);
+    return {};
   }
-  eof_ = std::max(eof_, end);
+  // Storage failed: HDF5 is told the write succeeded (a failed write leaves HDF5's caches in
+  // states it cannot recover from), the bytes are held and retried by the next commit, which
+  // reports the failure if it persists.
+  if (s.message() != "held") {
+    failure_ = s;
+    ++failed_operations_;
+  }
+  hold(addr, in);
+  if (held_bytes_ > kMaxHeldBytes) {
+    abandoned_ = true;
+    held_.clear();
+    held_bytes_ = 0;
+    failure_ = Error{"'" + path_ + "': more than " + std::to_string(kMaxHeldBytes >> 20) +
+                         " MiB of writes could not reach storage (" + failure_.message() + ")",
+                     failure_.code()};
+  }
   return {};
 }
 
@@ -189,9 +231,14 @@ Status DriverFile::truncate() {
   // them); HDF5 never reads past its end of allocation anyway.
   const uint64_t target = journal_ ? std::max(eoa_, committed_size_) : eoa_;
   if (target != physical_size_) {
-    if (Status s = data_->truncate(target); !s) return s;
-    physical_size_ = target;
-    dirty_ = true;
+    // A failed truncate changes nothing HDF5 reads back: noted for the commit, not fatal.
+    if (Status s = data_->truncate(target); !s) {
+      failure_ = s;
+      ++failed_operations_;
+    } else {
+      physical_size_ = target;
+      dirty_ = true;
+    }
   }
   eof_ = eoa_;
   return {};
@@ -199,67 +246,89 @@ Status DriverFile::truncate() {
 
 Status DriverFile::commit() {
   std::lock_guard guard(mutex_);
-  if (abandoned_) return Error{"commit '" + path_ + "': the file was given up after a storage failure"};
+  if (abandoned_) {
+    return Error{"commit '" + path_ + "': the file was given up after a storage failure" +
+                     (failure_ ? "" : " (" + failure_.message() + ")"),
+                 failure_.code()};
+  }
   if (!writable_) return {};
-  bool applied = false;
-  if (Status s = apply_held(applied); !s) return s;
+  bool overwrote = false;
+  if (Status s = apply_held(overwrote); !s) return s;
   if (dirty_) {
     if (Status s = data_->fsync(); !s) {
       // Overwrites may be half on the card: only recovery from the journal may go on.
-      if (applied) abandoned_ = true;
+      if (overwrote) abandoned_ = true;
       return s;
     }
     dirty_ = false;
   }
   committed_size_ = physical_size_;
+  failure_ = Status();
   // Step 3. If it fails the journal stays active for the previous checkpoint, which is still
   // consistent; the next commit retries it.
   if (journal_ && journal_->active()) return journal_->write_idle();
   return {};
 }
 
-// Steps 1 and 2 of the protocol for the held writes: journals the old value of every range
-// that really changes, then overwrites it. `applied` tells whether the file was touched.
-Status DriverFile::apply_held(bool& applied) {
+// Writes the held bytes: steps 1 and 2 of the protocol for those in the checkpointed part of
+// the file (journal the old value of every range that really changes, then overwrite it), and
+// a retry for writes that failed past it. `overwrote` tells whether checkpointed bytes changed.
+Status DriverFile::apply_held(bool& overwrote) {
   if (held_.empty()) return {};
   records_.clear();
-  std::vector<std::pair<uint64_t, std::span<const std::byte>>> changes;
+  std::vector<std::pair<uint64_t, std::span<const std::byte>>> appends, overwrites;
   std::vector<std::byte> old;
   for (const auto& [offset, bytes] : held_) {
-    old.resize(bytes.size());
+    const size_t below = offset >= committed_size_
+                             ? 0
+                             : static_cast<size_t>(std::min<uint64_t>(bytes.size(),
+                                                                      committed_size_ - offset));
+    if (below < bytes.size()) appends.emplace_back(offset + below, std::span(bytes).subspan(below));
+    if (below == 0) continue;
+    if (!journal_) {
+      overwrites.emplace_back(offset, std::span(bytes).first(below));
+      continue;
+    }
+    old.resize(below);
     auto got = data_->pread(old, offset);
     if (!got) return got.error();
     std::memset(old.data() + got.value(), 0, old.size() - got.value());
-    for (size_t i = 0; i < bytes.size();) {
+    for (size_t i = 0; i < below;) {
       if (old[i] == bytes[i]) {
         ++i;
         continue;
       }
       size_t last = i;
-      for (size_t j = i + 1; j < bytes.size() && j - last <= kMergeGap; ++j) {
+      for (size_t j = i + 1; j < below && j - last <= kMergeGap; ++j) {
         if (old[j] != bytes[j]) last = j;
       }
       const auto from = static_cast<ptrdiff_t>(i);
       const auto to = static_cast<ptrdiff_t>(last + 1);
       records_.push_back({offset + i, std::vector<std::byte>(old.begin() + from, old.begin() + to)});
-      changes.emplace_back(offset + i, std::span<const std::byte>(bytes).subspan(i, last + 1 - i));
+      overwrites.emplace_back(offset + i, std::span(bytes).subspan(i, last + 1 - i));
       i = last + 1;
     }
   }
-  if (!changes.empty()) {
-    // Nothing is overwritten before the old bytes are durable in the journal: a failure up to
-    // here leaves the file as it was, and the next commit starts over.
+  // Nothing checkpointed is overwritten before its old bytes are durable in the journal: a
+  // failure up to the overwrites leaves the checkpoint intact, and the next commit starts over.
+  if (!records_.empty()) {
     if (Status s = journal_->write_active(committed_size_, records_); !s) return s;
-    applied = true;
+  }
+  for (const auto& [offset, bytes] : appends) {
+    if (Status s = data_->pwrite(bytes, offset); !s) return s;
+    physical_size_ = std::max<uint64_t>(physical_size_, offset + bytes.size());
     dirty_ = true;
-    for (const auto& [offset, bytes] : changes) {
-      if (Status s = data_->pwrite(bytes, offset); !s) {
-        abandoned_ = true;
-        return s;
-      }
+  }
+  for (const auto& [offset, bytes] : overwrites) {
+    overwrote = true;
+    dirty_ = true;
+    if (Status s = data_->pwrite(bytes, offset); !s) {
+      if (journal_) abandoned_ = true;  // half-applied: only the journal can undo it
+      return s;
     }
   }
   held_.clear();
+  held_bytes_ = 0;
   return {};
 }
 
@@ -275,7 +344,9 @@ bool DriverFile::abandoned() const {
 }
 
 Status DriverFile::close() {
-  Status s = commit();
+  // A given-up file keeps its journal for recovery; so does one whose last commit fails.
+  Status s = abandoned() ? Status(Error{"close '" + path_ + "': given up after storage failures"})
+                         : commit();
   std::lock_guard guard(mutex_);
   if (s && journal_) s = journal_->remove();
   journal_.reset();
@@ -329,7 +400,10 @@ herr_t driver_close(H5FD_t* f) {
   const Status s = handle->file->close();
   delete handle->file;
   delete handle;
-  return s ? 0 : fail(s, H5E_CANTCLOSEFILE);
+  // HDF5 must let go of the file whatever happened (a failed close leaves it half-closed until
+  // the process exits); h5::File::close() reports the failure.
+  if (!s) note_storage_failure(s);
+  return 0;
 }
 
 int driver_cmp(const H5FD_t* a, const H5FD_t* b) {

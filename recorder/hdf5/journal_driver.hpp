@@ -40,6 +40,10 @@ class JournaledFile {
   // restores the last checkpoint.
   virtual void abandon() = 0;
   virtual bool abandoned() const = 0;
+  // Storage operations that failed under HDF5 since the last call. HDF5 is never told (a failed
+  // write leaves HDF5's caches in states it cannot recover from): the bytes are held and the
+  // next commit retries them, failing if storage still does.
+  virtual uint64_t take_failed_operations() = 0;
 
  protected:
   ~JournaledFile() = default;

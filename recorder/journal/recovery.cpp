@@ -138,6 +138,7 @@ RecoveryReport recover_file(platform::Storage& storage, const std::string& path)
   auto size = data.size();
   if (!size) return unrecoverable(r, size.message());
   if (size.value() == 0) {
+    if (!journal) return unrecoverable(r, "empty file, not HDF5 (and no journal: not h5rec's)");
     opened.value().reset();
     return discard("stopped before its first checkpoint, so it held no rows: removed");
   }
@@ -185,6 +186,7 @@ Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, con
   for (const std::string& name : names.value()) {
     if (name.rfind(name_prefix, 0) != 0) continue;
     const std::string full = path + "/" + name;
+    if (!storage.exists(full)) continue;  // removed with a file recovered before it
     std::string data_file;
     if (ends_with(name, ".h5") || ends_with(name, ".hdf5")) {
       data_file = full;

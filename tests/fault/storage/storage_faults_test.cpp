@@ -443,10 +443,12 @@ TEST(StorageFaults, EioThreeTimesInARowGivesUpASegmentThatTheRecorderRecovers) {
   FaultRecording rec(setup);
   auto& storage = rec.storage();
   std::string failing;
-  rec.at(at_s(3.5), "EIO on the next 3 writes to the live segment", [&] {
+  // Failed writes are held and retried by the next commit; what gives a segment up is commits
+  // failing kAttempts times in a row: here each one's first fsync (the journal's).
+  rec.at(at_s(3.5), "EIO on the next 3 fsyncs of the live segment (its journal)", [&] {
     failing = rec.live_segment();
     for (uint64_t nth = 1; nth <= Writer::kAttempts; ++nth) {
-      storage.inject(Fault::failing(FaultOp::kWrite, nth, EIO).on_path(failing));
+      storage.inject(Fault::failing(FaultOp::kFsync, nth, EIO).on_path(failing));
     }
   });
   const double seconds = 8.0;
