@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "platform/path.hpp"
 #include "recorder/event_log.hpp"
 #include "recorder/journal/recovery.hpp"
 #include "recorder/journal/rollback_journal.hpp"
@@ -13,11 +14,6 @@ namespace {
 
 // Room a new segment needs at least before recording resumes after the card was full.
 constexpr uint64_t kMinRoomBytes = uint64_t{1} << 20;
-
-std::string file_name(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 }  // namespace
 
@@ -44,7 +40,7 @@ Result<OpenSegment> SegmentStore::open_next() {
   FileAttributes a = attributes_;
   a.start_time_utc = format_utc_iso8601(utc);
   a.segment = static_cast<int64_t>(paths_.size()) + 1;
-  a.previous_segment = paths_.empty() ? "" : file_name(paths_.back());
+  a.previous_segment = paths_.empty() ? "" : platform::file_name_of(paths_.back());
   auto file = RecordingFile::create(path, a, layout_, {&storage_, settings_.crash_safe});
   if (!file) return file.error();
   // Committed empty: readers can open it now, and a crash before its first checkpoint leaves a
@@ -67,7 +63,7 @@ Result<OpenSegment> SegmentStore::open_next() {
   opened_at_ns_ = clock_.monotonic_ns();
   paths_.push_back(path);
   const std::string link = settings_.output_dir + "/" + live_link_name(settings_.device_id);
-  if (Status linked = storage_.replace_symlink(file_name(path), link); !linked && !link_failed_) {
+  if (Status linked = storage_.replace_symlink(platform::file_name_of(path), link); !linked && !link_failed_) {
     log_event(EventLevel::kWarning, "no live link (" + linked.message() +
                                         "): follow the newest segment instead");
     link_failed_ = true;

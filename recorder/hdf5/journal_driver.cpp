@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "platform/path.hpp"
 #include "recorder/journal/rollback_journal.hpp"
 
 namespace h5rec::h5 {
@@ -18,12 +19,6 @@ namespace {
 constexpr size_t kMergeGap = 64;
 // Writes that failed are held for the next commit up to this much; beyond, the file is given up.
 constexpr uint64_t kMaxHeldBytes = uint64_t{64} << 20;
-
-std::string directory_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
 
 class DriverFile final : public JournaledFile {
  public:
@@ -109,7 +104,7 @@ Result<std::unique_ptr<DriverFile>> DriverFile::open(const DriverOptions& option
     auto d = storage.open(path, platform::OpenMode::kCreateTruncate);
     if (!d) return d.error();
     data = std::move(d.value());
-    if (Status s = storage.sync_directory(directory_of(path)); !s) return s.error();
+    if (Status s = storage.sync_directory(platform::directory_of(path)); !s) return s.error();
   } else {
     auto d = storage.open(path, writable ? platform::OpenMode::kReadWrite
                                          : platform::OpenMode::kRead);

@@ -3,18 +3,13 @@
 #include <algorithm>
 #include <memory>
 
+#include "platform/path.hpp"
 #include "recorder/hdf5/h5_handle.hpp"
 #include "recorder/journal/rollback_journal.hpp"
 #include "recorder/journal/superblock.hpp"
 
 namespace h5rec::journal {
 namespace {
-
-std::string directory_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -108,14 +103,14 @@ RecoveryReport recover_file(platform::Storage& storage, const std::string& path)
     if (!journal) return {};
     if (Status s = storage.unlink(journal_name); !s) return s;
     journal.reset();
-    return storage.sync_directory(directory_of(path));
+    return storage.sync_directory(platform::directory_of(path));
   };
   const auto discard = [&](const std::string& why) {
     if (storage.exists(path)) {
       if (Status s = storage.unlink(path); !s) return unrecoverable(r, s.message());
     }
     if (Status s = remove_journal(); !s) return unrecoverable(r, s.message());
-    if (Status s = storage.sync_directory(directory_of(path)); !s) return unrecoverable(r, s.message());
+    if (Status s = storage.sync_directory(platform::directory_of(path)); !s) return unrecoverable(r, s.message());
     r.outcome = RecoveryOutcome::kDiscarded;
     r.detail = why;
     return r;

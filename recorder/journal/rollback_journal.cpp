@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "platform/path.hpp"
 #include "recorder/journal/lookup3.hpp"
 
 namespace h5rec::journal {
@@ -23,12 +24,6 @@ uint64_t get(const std::byte* p, size_t n) {
   uint64_t v = 0;
   for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(p[i]) << (8 * i);
   return v;
-}
-
-std::string directory_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
 }
 
 // Fills the header at the front of `out` (kHeaderBytes long).
@@ -132,7 +127,7 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::create(platform::Storage& 
   std::unique_ptr<JournalWriter> w(new JournalWriter(storage, path, std::move(file.value())));
   Status s = active_for_empty_file ? w->write_active(0, {}) : w->write_idle();
   if (!s) return s.error();
-  if (Status synced = storage.sync_directory(directory_of(path)); !synced) return synced.error();
+  if (Status synced = storage.sync_directory(platform::directory_of(path)); !synced) return synced.error();
   return w;
 }
 
@@ -167,7 +162,7 @@ Status JournalWriter::write_idle() {
 Status JournalWriter::remove() {
   // Unlinked while still locked: a recovery that opens it meanwhile waits for nothing stale.
   Status s = storage_.unlink(path_);
-  if (s) s = storage_.sync_directory(directory_of(path_));
+  if (s) s = storage_.sync_directory(platform::directory_of(path_));
   file_.reset();
   return s;
 }
