@@ -510,7 +510,7 @@ LogStatus Logger::flush() {
   Impl& m = *impl_;
   if (!m.open) return m.closed_status();
   auto held = Writer::lock();
-  if (Status s = m.writer->checkpoint(&held); !s) return m.fail(LogError::kIo, s.message());
+  if (Status s = m.writer->checkpoint(); !s) return m.fail(LogError::kIo, s.message());
   return {};
 }
 

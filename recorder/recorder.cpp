@@ -120,9 +120,11 @@ void Recorder::recover_output_dir() {
   for (const journal::RecoveryReport& r : reports.value()) {
     std::string rows;
     for (const journal::DatasetRows& d : r.datasets) {
-      if (d.name.find("/time") != std::string::npos) {
-        rows += (rows.empty() ? "" : ", ") + d.name.substr(0, d.name.size() - 5) + " " +
-                std::to_string(d.rows) + " rows";
+      const std::string suffix = "/time";
+      if (d.name.size() > suffix.size() &&
+          d.name.compare(d.name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        rows += (rows.empty() ? "" : ", ") + d.name.substr(0, d.name.size() - suffix.size()) +
+                " " + std::to_string(d.rows) + " rows";
       }
     }
     const bool bad = r.outcome == journal::RecoveryOutcome::kUnrecoverable;

@@ -41,22 +41,16 @@ Result<OpenSegment> SegmentStore::open_next() {
   a.start_time_utc = format_utc_iso8601(utc);
   a.segment = static_cast<int64_t>(paths_.size()) + 1;
   a.previous_segment = paths_.empty() ? "" : platform::file_name_of(paths_.back());
+  // Created committed (the SWMR switch commits): readers can open it at once, and a crash
+  // before its first checkpoint leaves a file that opens.
   auto file = RecordingFile::create(path, a, layout_, {&storage_, settings_.crash_safe});
-  if (!file) return file.error();
-  // Committed empty: readers can open it now, and a crash before its first checkpoint leaves a
-  // file that opens.
-  Status s = file->file().flush();
-  if (s) s = file->file().commit();
-  if (!s) {
+  if (!file) {
     // Never a half-made segment in the directory: it held no rows.
-    file->file().abandon();
-    (void)file->close();
-    (void)journal::recover_file(storage_, path);
-    if (storage_.exists(path)) (void)storage_.unlink(path);
-    if (storage_.exists(journal::journal_path(path))) {
-      (void)storage_.unlink(journal::journal_path(path));
+    for (const std::string& p : {path, journal::journal_path(path)}) {
+      if (storage_.exists(p)) (void)storage_.unlink(p);
     }
-    return s.error();
+    (void)storage_.sync_directory(settings_.output_dir);
+    return file.error();
   }
   current_.emplace(std::move(file.value()));
   current_path_ = path;

@@ -49,7 +49,7 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
       if (file_ == nullptr) {
         if (now >= next_retry && !open_next_segment()) next_retry = now + kRetryNs;
       } else if (now >= next_checkpoint) {
-        if (Status s = checkpoint(&held); s) {
+        if (Status s = checkpoint(); s) {
           rotate_if_due();
         } else {
           on_failure(s);
@@ -71,7 +71,7 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
   if (file_ == nullptr) (void)open_next_segment();
   bool stored = false;
   for (int attempt = 0; file_ != nullptr && !stored && attempt < 2 * kAttempts; ++attempt) {
-    const Status s = checkpoint(&held);
+    const Status s = checkpoint();
     stored = s.ok();
     if (!stored) on_failure(s);
   }
@@ -80,7 +80,7 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
   // The last health row, with the final counts: the file's accounting is exact.
   if (status_ != nullptr && file_ != nullptr) {
     append_status_row();
-    (void)checkpoint(&held);
+    (void)checkpoint();
   }
 }
 
@@ -164,6 +164,10 @@ void Writer::report(const Status& s, const char* what, bool& failing) {
 Status Writer::write_full_chunks() {
   Status result;
   if (file_ == nullptr) return result;
+  if (file_->abandoned()) {
+    // The driver gave the file up (too much it could not write): the next segment, now.
+    return Error{"write '" + file_->path() + "': the file was given up after storage failures"};
+  }
   for (WriterBinding& b : bindings_) {
     Status s = write_binding(b, false);
     if (!s) {
@@ -189,24 +193,18 @@ void Writer::append_status_row() {
   (void)status_->append(clock_.realtime_ns(), health, counters_);
 }
 
-Status Writer::checkpoint(std::unique_lock<std::mutex>* held) {
+Status Writer::checkpoint() {
   if (file_ == nullptr) return Error{"checkpoint: no segment open (storage failing or full)"};
   const int64_t began = clock_.monotonic_ns();
-  // One failing dataset must not stop the others from becoming durable.
+  // A dataset that failed would make the others' rows durable under a grown extent with
+  // missing chunks: all or nothing. The HDF5 lock stays held through the commit: another thread's
+  // HDF5 write between the flush and the commit would be committed half-done.
   Status s;
   for (WriterBinding& b : bindings_) {
-    Status written = write_binding(b, true);
-    if (s && !written) s = written;
+    if (s) s = write_binding(b, true);
   }
-  Status committed = file_->flush();
-  if (committed) {
-    // The commit touches no HDF5 state: other writers and loggers may use HDF5 while it waits
-    // on a slow card.
-    if (held != nullptr) held->unlock();
-    committed = file_->commit();
-    if (held != nullptr) held->lock();
-  }
-  if (s && !committed) s = committed;
+  if (s) s = file_->flush();
+  if (s) s = file_->commit();
   // Writes that failed under HDF5 were retried by the commit: count them, whatever came of it.
   storage_errors_ += file_->take_failed_operations();
   report(s, "checkpoint", failing_checkpoint_);
@@ -223,6 +221,15 @@ Status Writer::checkpoint(std::unique_lock<std::mutex>* held) {
 void Writer::on_failure(const Status& s) {
   ++failures_in_row_;
   if (segments_ == nullptr || file_ == nullptr) return;  // the logger retries at the next poll
+  if (file_->abandoned()) {  // the driver gave it up: nothing more can reach it
+    give_up();
+    if (s.code() == ENOSPC && segments_->apply_retention(true) == 0) {
+      out_of_space_ = true;
+      return;
+    }
+    (void)open_next_segment();
+    return;
+  }
   if (s.code() == ENOSPC) {
     if (segments_->apply_retention(true) > 0) return;  // retried at the next poll
     log_event(EventLevel::kError, "storage full and no closed segment left to delete: "

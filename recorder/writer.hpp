@@ -84,9 +84,8 @@ class Writer {
   // checkpoint. The last segment stays open for its owner to close.
   void run(const RecordingStart& start, const std::atomic<bool>& finish);
 
-  // Called with lock() held, from any thread. Given the caller's lock, checkpoint() releases it
-  // during the commit (HDF5 is flushed by then), so a slow card does not block other HDF5 users.
-  Status checkpoint(std::unique_lock<std::mutex>* held = nullptr);
+  // Called with lock() held, from any thread.
+  Status checkpoint();
   Status write_full_chunks();
 
   // Whether a segment is open (false while stopped for lack of space or a failing card).

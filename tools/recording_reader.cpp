@@ -107,7 +107,8 @@ Result<RecordingReader> RecordingReader::open(const std::string& path) {
   auto file = storage.open(real, platform::OpenMode::kRead);
   if (!file) return file.error();
   auto superblock = journal::read_superblock(*file.value());
-  if (!superblock || !superblock.value()) return Error{path + ": not an HDF5 file"};
+  if (!superblock) return superblock.error();
+  if (!superblock.value()) return Error{path + ": not an HDF5 file"};
 
   h5::Handle fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_file_locking(fapl.get(), false, true);

@@ -45,6 +45,7 @@ Result<File> File::create(const std::string& path, Create mode, const DriverOpti
   const unsigned flags = mode == Create::kFailIfExists ? H5F_ACC_EXCL : H5F_ACC_TRUNC;
   out.file_ = file(H5Fcreate(path.c_str(), flags, fcpl.get(), fapl.value().get()));
   if (!out.file_.valid()) return error("create HDF5 file", path);
+  (void)take_storage_failure();  // HDF5 first tries to open the file without creating it
   out.journaled_ = journaled_file(out.file_.get());
   return out;
 }

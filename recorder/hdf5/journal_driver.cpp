@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -57,8 +58,10 @@ class DriverFile final : public JournaledFile {
 
   // Keeps bytes in memory until the next commit writes them.
   void hold(uint64_t addr, std::span<const std::byte> in);
+  // Marks the file given up (see abandon()), remembering why for later commits' errors.
+  void give_up(const Status& why);
   bool overlaps_held(uint64_t addr, uint64_t end) const;
-  Status apply_held(bool& applied);
+  Status apply_held();
 
   std::string path_;
   std::unique_ptr<platform::File> data_;
@@ -66,8 +69,13 @@ class DriverFile final : public JournaledFile {
   mutable std::mutex mutex_;
   // Bytes not on storage yet, as disjoint ranges: writes to the checkpointed part of the file
   // (they wait for the commit's journal) and writes that failed (the commit retries them).
-  std::map<uint64_t, std::vector<std::byte>> held_;
+  struct HeldRange {
+    std::vector<std::byte> bytes;
+    uint64_t sequence;  // when HDF5 last wrote into it: overwrites are applied in this order
+  };
+  std::map<uint64_t, HeldRange> held_;
   uint64_t held_bytes_ = 0;
+  uint64_t writes_ = 0;  // sequence numbers
   Status failure_;  // the last write that failed since the last commit
   uint64_t failed_operations_ = 0;
   uint64_t committed_size_;  // the file's size at the last checkpoint
@@ -133,9 +141,9 @@ Status DriverFile::read(uint64_t addr, std::span<std::byte> out) {
   if (it != held_.begin()) --it;
   for (; it != held_.end() && it->first < end; ++it) {
     const uint64_t from = std::max(addr, it->first);
-    const uint64_t to = std::min(end, it->first + it->second.size());
+    const uint64_t to = std::min(end, it->first + it->second.bytes.size());
     if (from >= to) continue;
-    std::memcpy(out.data() + (from - addr), it->second.data() + (from - it->first), to - from);
+    std::memcpy(out.data() + (from - addr), it->second.bytes.data() + (from - it->first), to - from);
   }
   return {};
 }
@@ -143,7 +151,7 @@ Status DriverFile::read(uint64_t addr, std::span<std::byte> out) {
 void DriverFile::hold(uint64_t addr, std::span<const std::byte> in) {
   const uint64_t end = addr + in.size();
   auto first = held_.upper_bound(addr);
-  if (first != held_.begin() && std::prev(first)->first + std::prev(first)->second.size() > addr) {
+  if (first != held_.begin() && std::prev(first)->first + std::prev(first)->second.bytes.size() > addr) {
     --first;
   }
   auto last = first;
@@ -151,33 +159,34 @@ void DriverFile::hold(uint64_t addr, std::span<const std::byte> in) {
   uint64_t stop = end;
   for (; last != held_.end() && last->first < end; ++last) {
     begin = std::min(begin, last->first);
-    stop = std::max(stop, last->first + last->second.size());
+    stop = std::max(stop, last->first + last->second.bytes.size());
   }
   if (first == last) {  // overlaps nothing held
-    held_.emplace(addr, std::vector<std::byte>(in.begin(), in.end()));
+    held_.emplace(addr, HeldRange{std::vector<std::byte>(in.begin(), in.end()), ++writes_});
     held_bytes_ += in.size();
     return;
   }
   if (begin == addr && stop == end && std::next(first) == last) {  // rewrites one range exactly
-    std::memcpy(first->second.data(), in.data(), in.size());
+    std::memcpy(first->second.bytes.data(), in.data(), in.size());
+    first->second.sequence = ++writes_;
     return;
   }
   std::vector<std::byte> merged(stop - begin);
   for (auto it = first; it != last; ++it) {
-    std::memcpy(merged.data() + (it->first - begin), it->second.data(), it->second.size());
-    held_bytes_ -= it->second.size();
+    std::memcpy(merged.data() + (it->first - begin), it->second.bytes.data(), it->second.bytes.size());
+    held_bytes_ -= it->second.bytes.size();
   }
   std::memcpy(merged.data() + (addr - begin), in.data(), in.size());
   held_.erase(first, last);
   held_bytes_ += merged.size();
-  held_.emplace(begin, std::move(merged));
+  held_.emplace(begin, HeldRange{std::move(merged), ++writes_});
 }
 
 bool DriverFile::overlaps_held(uint64_t addr, uint64_t end) const {
   auto it = held_.lower_bound(end);
   if (it == held_.begin()) return false;
   --it;
-  return it->first + it->second.size() > addr;
+  return it->first + it->second.bytes.size() > addr;
 }
 
 Status DriverFile::write(uint64_t addr, std::span<const std::byte> in) {
@@ -195,28 +204,32 @@ Status DriverFile::write(uint64_t addr, std::span<const std::byte> in) {
   }
   if (in.empty()) return {};
   // A write over bytes still held (an earlier failed write) joins them; the newest bytes win.
-  Status s = overlaps_held(addr, end) ? Status(Error{"held"}) : data_->pwrite(in, addr);
-  if (s) {
-    physical_size_ = std::max(physical_size_, end);
-    return {};
-  }
-  // Storage failed: HDF5 is told the write succeeded (a failed write leaves HDF5's caches in
-  // states it cannot recover from), the bytes are held and retried by the next commit, which
-  // reports the failure if it persists.
-  if (s.message() != "held") {
+  if (!overlaps_held(addr, end)) {
+    const Status s = data_->pwrite(in, addr);
+    if (s) {
+      physical_size_ = std::max(physical_size_, end);
+      return {};
+    }
+    // Storage failed: HDF5 is told the write succeeded (a failed write leaves HDF5's caches in
+    // states it cannot recover from), the bytes are held and retried by the next commit, which
+    // reports the failure if it persists.
     failure_ = s;
     ++failed_operations_;
   }
   hold(addr, in);
   if (held_bytes_ > kMaxHeldBytes) {
-    abandoned_ = true;
-    held_.clear();
-    held_bytes_ = 0;
-    failure_ = Error{"'" + path_ + "': more than " + std::to_string(kMaxHeldBytes >> 20) +
-                         " MiB of writes could not reach storage (" + failure_.message() + ")",
-                     failure_.code()};
+    give_up(Error{"'" + path_ + "': more than " + std::to_string(kMaxHeldBytes >> 20) +
+                      " MiB of writes could not reach storage (" + failure_.message() + ")",
+                  failure_.code()});
   }
   return {};
+}
+
+void DriverFile::give_up(const Status& why) {
+  abandoned_ = true;
+  failure_ = why;
+  held_.clear();
+  held_bytes_ = 0;
 }
 
 Status DriverFile::truncate() {
@@ -242,38 +255,52 @@ Status DriverFile::truncate() {
 Status DriverFile::commit() {
   std::lock_guard guard(mutex_);
   if (abandoned_) {
-    return Error{"commit '" + path_ + "': the file was given up after a storage failure" +
-                     (failure_ ? "" : " (" + failure_.message() + ")"),
+    return Error{"commit '" + path_ + "': the file was given up (" + failure_.message() + ")",
                  failure_.code()};
   }
   if (!writable_) return {};
-  bool overwrote = false;
-  if (Status s = apply_held(overwrote); !s) return s;
+  if (Status s = apply_held(); !s) return s;
+  // The file must reach HDF5's end of allocation, or stock HDF5 calls it truncated.
+  if (physical_size_ < eoa_) {
+    if (Status s = data_->truncate(eoa_); !s) return s;
+    physical_size_ = eoa_;
+    dirty_ = true;
+  }
   if (dirty_) {
+    // After a failed fsync Linux may have dropped the dirty pages and a second fsync succeeds:
+    // nothing written since the last checkpoint can be trusted any more. Given up, so that
+    // recovery goes back to that checkpoint.
     if (Status s = data_->fsync(); !s) {
-      // Overwrites may be half on the card: only recovery from the journal may go on.
-      if (overwrote) abandoned_ = true;
+      give_up(s);
       return s;
     }
     dirty_ = false;
   }
   committed_size_ = physical_size_;
   failure_ = Status();
-  // Step 3. If it fails the journal stays active for the previous checkpoint, which is still
-  // consistent; the next commit retries it.
-  if (journal_ && journal_->active()) return journal_->write_idle();
+  // Step 3. If it fails, the journal still says "roll back to the previous checkpoint" while
+  // the writer would count this one: given up, so that both agree on the previous one.
+  if (journal_ && journal_->active()) {
+    if (Status s = journal_->write_idle(); !s) {
+      give_up(s);
+      return s;
+    }
+  }
   return {};
 }
 
 // Writes the held bytes: steps 1 and 2 of the protocol for those in the checkpointed part of
-// the file (journal the old value of every range that really changes, then overwrite it), and
-// a retry for writes that failed past it. `overwrote` tells whether checkpointed bytes changed.
-Status DriverFile::apply_held(bool& overwrote) {
+// the file (journal the old value of every range that really changes, then overwrite it, in
+// the order HDF5 wrote them, which SWMR readers rely on), and a retry for writes that failed
+// past it (first: new blocks before what points at them).
+Status DriverFile::apply_held() {
   if (held_.empty()) return {};
   records_.clear();
-  std::vector<std::pair<uint64_t, std::span<const std::byte>>> appends, overwrites;
+  std::vector<std::pair<uint64_t, std::span<const std::byte>>> appends;
+  std::vector<std::tuple<uint64_t, uint64_t, std::span<const std::byte>>> overwrites;  // seq first
   std::vector<std::byte> old;
-  for (const auto& [offset, bytes] : held_) {
+  for (const auto& [offset, range] : held_) {
+    const std::vector<std::byte>& bytes = range.bytes;
     const size_t below = offset >= committed_size_
                              ? 0
                              : static_cast<size_t>(std::min<uint64_t>(bytes.size(),
@@ -281,7 +308,7 @@ Status DriverFile::apply_held(bool& overwrote) {
     if (below < bytes.size()) appends.emplace_back(offset + below, std::span(bytes).subspan(below));
     if (below == 0) continue;
     if (!journal_) {
-      overwrites.emplace_back(offset, std::span(bytes).first(below));
+      overwrites.emplace_back(range.sequence, offset, std::span(bytes).first(below));
       continue;
     }
     old.resize(below);
@@ -300,7 +327,8 @@ Status DriverFile::apply_held(bool& overwrote) {
       const auto from = static_cast<ptrdiff_t>(i);
       const auto to = static_cast<ptrdiff_t>(last + 1);
       records_.push_back({offset + i, std::vector<std::byte>(old.begin() + from, old.begin() + to)});
-      overwrites.emplace_back(offset + i, std::span(bytes).subspan(i, last + 1 - i));
+      overwrites.emplace_back(range.sequence, offset + i,
+                              std::span(bytes).subspan(i, last + 1 - i));
       i = last + 1;
     }
   }
@@ -314,11 +342,12 @@ Status DriverFile::apply_held(bool& overwrote) {
     physical_size_ = std::max<uint64_t>(physical_size_, offset + bytes.size());
     dirty_ = true;
   }
-  for (const auto& [offset, bytes] : overwrites) {
-    overwrote = true;
+  std::sort(overwrites.begin(), overwrites.end(),
+            [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  for (const auto& [sequence, offset, bytes] : overwrites) {
     dirty_ = true;
     if (Status s = data_->pwrite(bytes, offset); !s) {
-      if (journal_) abandoned_ = true;  // half-applied: only the journal can undo it
+      if (journal_) give_up(s);  // half-applied: only the journal can undo it
       return s;
     }
   }
@@ -329,8 +358,9 @@ Status DriverFile::apply_held(bool& overwrote) {
 
 void DriverFile::abandon() {
   std::lock_guard guard(mutex_);
-  abandoned_ = true;
-  held_.clear();
+  if (!abandoned_) {
+    give_up(failure_ ? Status(Error{"given up by its writer after storage failures"}) : failure_);
+  }
 }
 
 bool DriverFile::abandoned() const {

@@ -100,7 +100,7 @@ RecoveryReport recover_file(platform::Storage& storage, const std::string& path)
     contents = std::move(read.value());
   }
   const auto remove_journal = [&]() -> Status {
-    if (!journal) return {};
+    if (!journal || !contents.recognised) return {};  // not ours: never deleted
     if (Status s = storage.unlink(journal_name); !s) return s;
     journal.reset();
     return storage.sync_directory(platform::directory_of(path));
@@ -116,8 +116,10 @@ RecoveryReport recover_file(platform::Storage& storage, const std::string& path)
     return r;
   };
   if (!storage.exists(path)) {
-    if (journal) return discard("a journal without its data file: removed");
-    return unrecoverable(r, "no such file");
+    if (journal && contents.recognised) return discard("a journal without its data file: removed");
+    return unrecoverable(r, journal ? "no such file, and '" + journal_name +
+                                          "' is not an h5rec journal: left alone"
+                                    : "no such file");
   }
 
   auto opened = storage.open(path, platform::OpenMode::kReadWrite);
@@ -146,7 +148,10 @@ RecoveryReport recover_file(platform::Storage& storage, const std::string& path)
     done.push_back("cleared the superblock's open-for-writing flags");
     changed = true;
   }
-  if (superblock.version >= 2 && size.value() > superblock.end_of_file_address) {
+  // Bytes past the end-of-file address are what a crashed writer appended after its last
+  // checkpoint; a file closed cleanly is never cut.
+  const bool crashed = journal != nullptr || superblock.status_flags != 0;
+  if (crashed && superblock.version >= 2 && size.value() > superblock.end_of_file_address) {
     if (Status s = data.truncate(superblock.end_of_file_address); !s) {
       return unrecoverable(r, s.message());
     }
@@ -185,7 +190,8 @@ Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, con
     std::string data_file;
     if (ends_with(name, ".h5") || ends_with(name, ".hdf5")) {
       data_file = full;
-    } else if (ends_with(name, kJournalSuffix)) {
+    } else if (ends_with(name, std::string(".h5") + kJournalSuffix) ||
+               ends_with(name, std::string(".hdf5") + kJournalSuffix)) {
       data_file = full.substr(0, full.size() - std::string(kJournalSuffix).size());
       if (storage.exists(data_file)) continue;  // reached through its data file
     } else {

@@ -1,5 +1,6 @@
 #include "recorder/journal/rollback_journal.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "platform/path.hpp"
@@ -48,6 +49,9 @@ Result<JournalContents> read_journal(platform::File& journal) {
   std::byte header[kHeaderBytes]{};
   auto got = journal.pread(header, 0);
   if (!got) return got.error();
+  // A header torn before its first write completed is zeros (or short): still one of ours.
+  out.recognised = got.value() < sizeof kMagic || std::memcmp(header, kMagic, sizeof kMagic) == 0 ||
+                   std::all_of(header, header + sizeof kMagic, [](std::byte b) { return b == std::byte{0}; });
   if (got.value() < kHeaderBytes || std::memcmp(header, kMagic, sizeof kMagic) != 0 ||
       get(header + kHeaderSumAt, 4) !=
           lookup3(std::span<const std::byte>(header, kHeaderSumAt))) {

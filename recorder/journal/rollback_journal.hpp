@@ -38,6 +38,7 @@ struct Record {
 
 // What a journal file says, as recovery reads it.
 struct JournalContents {
+  bool recognised = false;    // h5rec's magic is there (torn or not)
   bool active = false;        // a valid header says "active": roll back
   uint64_t data_size = 0;     // the data file's size at its last checkpoint
   std::vector<Record> records;
