@@ -8,10 +8,12 @@
 // (SWMR readers then see the rows, and they survive a crash).
 //
 // With a SegmentSource (the recorder) the writer also rotates segments after a checkpoint when
-// they are due, and handles storage failures: a failing operation is retried; after
-// kAttempts failures in a row the segment is given up (rolled back to its last checkpoint) and
-// a new one started; ENOSPC first applies the retention policy and, if that frees nothing,
-// stops writing until space returns. The samplers never notice: rows that do not fit in the
+// they are due, and handles storage failures (writes that fail are held and retried by the
+// journal driver, so they surface as failing checkpoints): a failing checkpoint is retried;
+// after kAttempts failures in a row, or once the driver has given the file up (a failed fsync),
+// the segment is given up (rolled back to its last checkpoint) and a new one started; ENOSPC
+// first applies the retention policy and, if that frees nothing, stops writing until space
+// returns. The samplers never notice: rows that do not fit in the
 // rings are dropped and counted by them, rows rolled back with a failed segment and no longer in
 // the ring are counted as lost by the writer. Without a source (the logger) failures are
 // counted and retried at the next poll.
