@@ -221,25 +221,19 @@ Status Writer::checkpoint() {
 void Writer::on_failure(const Status& s) {
   ++failures_in_row_;
   if (segments_ == nullptr || file_ == nullptr) return;  // the logger retries at the next poll
-  if (file_->abandoned()) {  // the driver gave it up: nothing more can reach it
-    give_up();
-    if (s.code() == ENOSPC && segments_->apply_retention(true) == 0) {
-      out_of_space_ = true;
-      return;
-    }
-    (void)open_next_segment();
-    return;
+  const bool full = s.code() == ENOSPC;
+  const bool given_up = file_->abandoned();  // by the driver: nothing more can reach the file
+  if (!given_up) {
+    if (full && segments_->apply_retention(true) > 0) return;  // retried at the next poll
+    if (!full && failures_in_row_ < kAttempts) return;
   }
-  if (s.code() == ENOSPC) {
-    if (segments_->apply_retention(true) > 0) return;  // retried at the next poll
+  give_up();
+  if (full && (!given_up || segments_->apply_retention(true) == 0)) {
     log_event(EventLevel::kError, "storage full and no closed segment left to delete: "
                                   "recording stops until space returns (rows are counted as dropped)");
-    give_up();
     out_of_space_ = true;
     return;
   }
-  if (failures_in_row_ < kAttempts && !file_->abandoned()) return;
-  give_up();
   (void)open_next_segment();
 }
 
