@@ -1,7 +1,7 @@
 // An HDF5 file opened for appending the way h5rec writes: through platform storage and the
 // journal driver (crash-safe checkpoints), latest file format (needed for SWMR in HDF5 1.10),
 // link creation order kept, a fixed-size metadata cache and capped free lists so memory stays
-// flat. Used by one thread at a time (the caller serialises access), except commit().
+// flat. Used by one thread at a time (the caller serialises access).
 #pragma once
 
 #include <string>
@@ -34,7 +34,8 @@ class File {
   // Writes all metadata to the driver (nothing is durable yet).
   Status flush();
   // After flush(): makes the flushed state durable, the checkpoint (see journal_driver.hpp).
-  // Touches no HDF5 state, so the caller may release the HDF5 lock around it.
+  // Keep the HDF5 lock from the flush through the commit: another thread's HDF5 write in
+  // between would be committed half-done.
   Status commit();
   // Gives the file up after storage failures (see JournaledFile::abandon).
   void abandon();

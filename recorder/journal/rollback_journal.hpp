@@ -79,7 +79,7 @@ class JournalWriter {
   std::string path_;
   std::unique_ptr<platform::File> file_;
   bool active_ = false;
-  uint64_t sequence_ = 0;
+  uint64_t sequence_ = 0;  // counts header writes; in the header for diagnosis only
   std::vector<std::byte> buffer_;  // reused: header + records
 };
 
