@@ -58,6 +58,10 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
             next_after(next_checkpoint, clock_.monotonic_ns(), settings_.checkpoint_interval_ns);
       } else if (Status s = write_full_chunks(); !s) {
         on_failure(s);
+      } else if (!file_->pending_failure().ok()) {
+        // A write failed under HDF5 and is held: retry it now (a checkpoint), not at the next
+        // checkpoint time, so a failing card is given up within a few polls.
+        if (Status retried = checkpoint(); !retried) on_failure(retried);
       }
     }
     // Without a segment there is no checkpoint to wait for: poll for the retry.

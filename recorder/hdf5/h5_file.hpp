@@ -40,6 +40,10 @@ class File {
   // Gives the file up after storage failures (see JournaledFile::abandon).
   void abandon();
   bool abandoned() const { return journaled_ != nullptr && journaled_->abandoned(); }
+  // See JournaledFile::pending_failure.
+  Status pending_failure() const {
+    return journaled_ != nullptr ? journaled_->pending_failure() : Status();
+  }
   // See JournaledFile::take_failed_operations.
   uint64_t take_failed_operations() {
     return journaled_ != nullptr ? journaled_->take_failed_operations() : 0;

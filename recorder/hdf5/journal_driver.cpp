@@ -33,6 +33,10 @@ class DriverFile final : public JournaledFile {
   Status commit() override;
   void abandon() override;
   bool abandoned() const override;
+  Status pending_failure() const override {
+    std::lock_guard guard(mutex_);
+    return failure_;
+  }
   uint64_t take_failed_operations() override {
     std::lock_guard guard(mutex_);
     return std::exchange(failed_operations_, 0);

@@ -44,6 +44,9 @@ class JournaledFile {
   // write leaves HDF5's caches in states it cannot recover from): the bytes are held and the
   // next commit retries them, failing if storage still does.
   virtual uint64_t take_failed_operations() = 0;
+  // The last storage failure held for the next commit (ok when none): the writer commits early
+  // to retry it.
+  virtual Status pending_failure() const = 0;
 
  protected:
   ~JournaledFile() = default;
