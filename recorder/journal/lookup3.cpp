@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "recorder/journal/little_endian.hpp"
+
 namespace h5rec::journal {
 namespace {
 
@@ -26,12 +28,8 @@ void final_mix(uint32_t& a, uint32_t& b, uint32_t& c) {
   c ^= b; c -= rotate(b, 24);
 }
 
-// Little-endian word from up to four bytes (fewer at the tail).
-uint32_t word(const std::byte* p, size_t n) {
-  uint32_t w = 0;
-  for (size_t i = 0; i < n; ++i) w |= static_cast<uint32_t>(p[i]) << (8 * i);
-  return w;
-}
+// A little-endian word from up to four bytes (fewer at the tail).
+uint32_t word(const std::byte* p, size_t n) { return static_cast<uint32_t>(load_le(p, n)); }
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "platform/path.hpp"
+#include "recorder/journal/little_endian.hpp"
 #include "recorder/journal/lookup3.hpp"
 
 namespace h5rec::journal {
@@ -18,28 +19,19 @@ constexpr size_t kFormatAt = 8, kStateAt = 12, kSequenceAt = 16, kDataSizeAt = 2
                  kCountAt = 32, kRecordBytesAt = 40, kRecordSumAt = 48, kHeaderSumAt = 52;
 constexpr uint32_t kIdle = 0, kActive = 1;
 
-void put(std::byte* p, uint64_t v, size_t n) {
-  for (size_t i = 0; i < n; ++i) p[i] = static_cast<std::byte>(v >> (8 * i));
-}
-uint64_t get(const std::byte* p, size_t n) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(p[i]) << (8 * i);
-  return v;
-}
-
 // Fills the header at the front of `out` (kHeaderBytes long).
 void encode_header(std::byte* out, uint32_t state, uint64_t sequence, uint64_t data_size,
                    uint64_t count, std::span<const std::byte> records) {
   std::memset(out, 0, kHeaderBytes);
   std::memcpy(out, kMagic, sizeof kMagic);
-  put(out + kFormatAt, kFormat, 4);
-  put(out + kStateAt, state, 4);
-  put(out + kSequenceAt, sequence, 8);
-  put(out + kDataSizeAt, data_size, 8);
-  put(out + kCountAt, count, 8);
-  put(out + kRecordBytesAt, records.size(), 8);
-  put(out + kRecordSumAt, lookup3(records), 4);
-  put(out + kHeaderSumAt, lookup3(std::span<const std::byte>(out, kHeaderSumAt)), 4);
+  store_le(out + kFormatAt, kFormat, 4);
+  store_le(out + kStateAt, state, 4);
+  store_le(out + kSequenceAt, sequence, 8);
+  store_le(out + kDataSizeAt, data_size, 8);
+  store_le(out + kCountAt, count, 8);
+  store_le(out + kRecordBytesAt, records.size(), 8);
+  store_le(out + kRecordSumAt, lookup3(records), 4);
+  store_le(out + kHeaderSumAt, lookup3(std::span<const std::byte>(out, kHeaderSumAt)), 4);
 }
 
 }  // namespace
@@ -53,21 +45,21 @@ Result<JournalContents> read_journal(platform::File& journal) {
   out.recognised = got.value() < sizeof kMagic || std::memcmp(header, kMagic, sizeof kMagic) == 0 ||
                    std::all_of(header, header + sizeof kMagic, [](std::byte b) { return b == std::byte{0}; });
   if (got.value() < kHeaderBytes || std::memcmp(header, kMagic, sizeof kMagic) != 0 ||
-      get(header + kHeaderSumAt, 4) !=
+      load_le(header + kHeaderSumAt, 4) !=
           lookup3(std::span<const std::byte>(header, kHeaderSumAt))) {
     out.note = "journal header missing or torn (the checkpoint had not started)";
     return out;
   }
-  if (get(header + kFormatAt, 4) != kFormat) {
+  if (load_le(header + kFormatAt, 4) != kFormat) {
     return Error{"'" + journal.path() + "': journal format " +
-                 std::to_string(get(header + kFormatAt, 4)) + " is not supported"};
+                 std::to_string(load_le(header + kFormatAt, 4)) + " is not supported"};
   }
-  if (get(header + kStateAt, 4) != kActive) {
+  if (load_le(header + kStateAt, 4) != kActive) {
     out.note = "journal idle (the last checkpoint completed)";
     return out;
   }
-  const uint64_t count = get(header + kCountAt, 8);
-  const uint64_t bytes = get(header + kRecordBytesAt, 8);
+  const uint64_t count = load_le(header + kCountAt, 8);
+  const uint64_t bytes = load_le(header + kRecordBytesAt, 8);
   auto size = journal.size();
   if (!size) return size.error();
   if (bytes > size.value() - kHeaderBytes) {
@@ -77,7 +69,7 @@ Result<JournalContents> read_journal(platform::File& journal) {
   std::vector<std::byte> records(bytes);
   got = journal.pread(records, kHeaderBytes);
   if (!got) return got.error();
-  if (got.value() != bytes || lookup3(records) != get(header + kRecordSumAt, 4)) {
+  if (got.value() != bytes || lookup3(records) != load_le(header + kRecordSumAt, 4)) {
     out.note = "journal records torn (the checkpoint had not started overwriting)";
     return out;
   }
@@ -85,8 +77,8 @@ Result<JournalContents> read_journal(platform::File& journal) {
   for (uint64_t i = 0; i < count; ++i) {
     if (bytes - at < kRecordHeadBytes) return Error{"'" + journal.path() + "': record list short"};
     Record r;
-    r.offset = get(&records[at], 8);
-    const uint64_t length = get(&records[at + 8], 8);
+    r.offset = load_le(&records[at], 8);
+    const uint64_t length = load_le(&records[at + 8], 8);
     at += kRecordHeadBytes;
     if (length > bytes - at) return Error{"'" + journal.path() + "': record overruns the journal"};
     r.old_bytes.assign(records.begin() + static_cast<ptrdiff_t>(at),
@@ -95,7 +87,7 @@ Result<JournalContents> read_journal(platform::File& journal) {
     out.records.push_back(std::move(r));
   }
   out.active = true;
-  out.data_size = get(header + kDataSizeAt, 8);
+  out.data_size = load_le(header + kDataSizeAt, 8);
   return out;
 }
 
@@ -141,8 +133,8 @@ Status JournalWriter::write_active(uint64_t data_size, std::span<const Record> r
   buffer_.resize(kHeaderBytes + bytes);
   std::byte* at = buffer_.data() + kHeaderBytes;
   for (const Record& r : records) {
-    put(at, r.offset, 8);
-    put(at + 8, r.old_bytes.size(), 8);
+    store_le(at, r.offset, 8);
+    store_le(at + 8, r.old_bytes.size(), 8);
     std::memcpy(at + kRecordHeadBytes, r.old_bytes.data(), r.old_bytes.size());
     at += kRecordHeadBytes + r.old_bytes.size();
   }

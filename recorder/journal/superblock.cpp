@@ -3,6 +3,7 @@
 #include <array>
 #include <cstring>
 
+#include "recorder/journal/little_endian.hpp"
 #include "recorder/journal/lookup3.hpp"
 
 namespace h5rec::journal {
@@ -16,12 +17,6 @@ constexpr size_t kBaseAt = 12;
 constexpr size_t kEndOfFileAt = 28;
 constexpr size_t kChecksumAt = 44;
 constexpr size_t kSize = 48;
-
-uint64_t little_endian(const std::byte* p, size_t n) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(p[i]) << (8 * i);
-  return v;
-}
 
 }  // namespace
 
@@ -44,8 +39,8 @@ Result<std::optional<Superblock>> read_superblock(platform::File& file) {
       }
       sb.status_flags = static_cast<uint8_t>(head[kFlagsAt]);
       sb.end_of_file_address =
-          little_endian(&head[kBaseAt], 8) + little_endian(&head[kEndOfFileAt], 8);
-      const uint32_t stored = static_cast<uint32_t>(little_endian(&head[kChecksumAt], 4));
+          load_le(&head[kBaseAt], 8) + load_le(&head[kEndOfFileAt], 8);
+      const uint32_t stored = static_cast<uint32_t>(load_le(&head[kChecksumAt], 4));
       if (stored != lookup3(std::span(head).first(kChecksumAt))) {
         return Error{"'" + file.path() + "': superblock checksum mismatch"};
       }
@@ -66,7 +61,7 @@ Status clear_status_flags(platform::File& file, const Superblock& superblock) {
   if (got.value() < kSize) return Error{"'" + file.path() + "': superblock truncated"};
   head[kFlagsAt] = std::byte{0};
   const uint32_t sum = lookup3(std::span(head).first(kChecksumAt));
-  for (size_t i = 0; i < 4; ++i) head[kChecksumAt + i] = static_cast<std::byte>(sum >> (8 * i));
+  store_le(&head[kChecksumAt], sum, 4);
   return file.pwrite(head, superblock.offset);
 }
 
