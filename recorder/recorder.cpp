@@ -120,9 +120,8 @@ void Recorder::recover_output_dir() {
   for (const journal::RecoveryReport& r : reports.value()) {
     std::string rows;
     for (const journal::DatasetRows& d : r.datasets) {
-      const std::string suffix = "/time";
-      if (d.name.size() > suffix.size() &&
-          d.name.compare(d.name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      const std::string_view suffix = "/time";
+      if (d.name.size() > suffix.size() && d.name.ends_with(suffix)) {
         rows += (rows.empty() ? "" : ", ") + d.name.substr(0, d.name.size() - suffix.size()) +
                 " " + std::to_string(d.rows) + " rows";
       }

@@ -112,7 +112,7 @@ std::vector<std::pair<std::string, uint64_t>> SegmentStore::closed_segments() {
   const std::string prefix = settings_.device_id + "_";
   for (const std::string& name : names.value()) {
     const std::string path = settings_.output_dir + "/" + name;
-    if (name.rfind(prefix, 0) != 0 || name.size() < 3 || name.substr(name.size() - 3) != ".h5" ||
+    if (!name.starts_with(prefix) || !name.ends_with(".h5") ||
         path == current_path_ || storage_.is_symlink(path) ||
         storage_.exists(journal::journal_path(path))) {
       continue;

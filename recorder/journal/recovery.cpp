@@ -11,10 +11,6 @@
 namespace h5rec::journal {
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 struct Visit {
   hid_t file;
   std::vector<DatasetRows>* rows;
@@ -99,10 +95,14 @@ RecoveryReport recover_file(platform::Storage& storage, const std::string& path)
     if (!read) return unrecoverable(r, read.message());
     contents = std::move(read.value());
   }
+  // Unlinks the journal (if it is h5rec's) and makes the directory durable (with whatever else
+  // was unlinked beside it).
   const auto remove_journal = [&]() -> Status {
-    if (!journal || !contents.recognised) return {};  // not ours: never deleted
-    if (Status s = storage.unlink(journal_name); !s) return s;
-    journal.reset();
+    if (!journal) return {};
+    if (contents.recognised) {  // not ours: never deleted
+      if (Status s = storage.unlink(journal_name); !s) return s;
+      journal.reset();
+    }
     return storage.sync_directory(platform::directory_of(path));
   };
   const auto discard = [&](const std::string& why) {
@@ -110,7 +110,6 @@ RecoveryReport recover_file(platform::Storage& storage, const std::string& path)
       if (Status s = storage.unlink(path); !s) return unrecoverable(r, s.message());
     }
     if (Status s = remove_journal(); !s) return unrecoverable(r, s.message());
-    if (Status s = storage.sync_directory(platform::directory_of(path)); !s) return unrecoverable(r, s.message());
     r.outcome = RecoveryOutcome::kDiscarded;
     r.detail = why;
     return r;
@@ -184,14 +183,14 @@ Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, con
   }
   std::vector<RecoveryReport> out;
   for (const std::string& name : names.value()) {
-    if (name.rfind(name_prefix, 0) != 0) continue;
+    if (!name.starts_with(name_prefix)) continue;
     const std::string full = path + "/" + name;
     if (!storage.exists(full)) continue;  // removed with a file recovered before it
     std::string data_file;
-    if (ends_with(name, ".h5") || ends_with(name, ".hdf5")) {
+    if (name.ends_with(".h5") || name.ends_with(".hdf5")) {
       data_file = full;
-    } else if (ends_with(name, std::string(".h5") + kJournalSuffix) ||
-               ends_with(name, std::string(".hdf5") + kJournalSuffix)) {
+    } else if (name.ends_with(std::string(".h5") + kJournalSuffix) ||
+               name.ends_with(std::string(".hdf5") + kJournalSuffix)) {
       data_file = full.substr(0, full.size() - std::string(kJournalSuffix).size());
       if (storage.exists(data_file)) continue;  // reached through its data file
     } else {
