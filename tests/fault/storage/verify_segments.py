@@ -31,6 +31,9 @@ os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "integration"))
+from verify_recording import offsets, pairs  # noqa: E402  (one schedule formula for all checks)
+
 
 class VerifyError(Exception):
     """A check failed (the message says which)."""
@@ -38,22 +41,6 @@ class VerifyError(Exception):
 
 def fail(message):
     raise VerifyError(message)
-
-
-def pairs(values):
-    out = {}
-    for item in values or []:
-        group, number = item.split("=")
-        out[group] = int(number)
-    return out
-
-
-def offsets(index, rate_hz):
-    """RowSchedule::offset_ns for every index (integers for whole-millihertz rates)."""
-    mhz = round(rate_hz * 1000)
-    if abs(rate_hz * 1000 - mhz) < 1e-9 * rate_hz * 1000:
-        return (index.astype(object) * 10**12 + mhz // 2) // mhz
-    return np.round(index.astype(np.float64) * 1e9 / rate_hz).astype(object)
 
 
 def text(value):
