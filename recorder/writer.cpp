@@ -274,7 +274,10 @@ void Writer::rotate_if_due() {
   }
   file_ = nullptr;
   // A failed close loses nothing: recovery brings the segment back to the checkpoint just made.
-  if (Status s = segments_->close_current(false); !s) report(s, "close segment", failing_open_);
+  if (Status s = segments_->close_current(false); !s) {
+    bool once = false;  // a close fails once per segment: counted and logged, not a run
+    report(s, "close segment", once);
+  }
   (void)segments_->apply_retention(false);
   (void)open_next_segment();
 }
