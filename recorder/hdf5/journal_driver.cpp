@@ -392,7 +392,7 @@ struct DriverHandle {
 
 DriverFile* file_of(const H5FD_t* f) { return reinterpret_cast<const DriverHandle*>(f)->file; }
 
-herr_t fail(const Status& s, H5E_minor_t minor) {
+herr_t fail(const Status& s, hid_t minor) {
   note_storage_failure(s);
   H5Epush2(H5E_DEFAULT, __FILE__, "h5rec journal driver", __LINE__, H5E_ERR_CLS, H5E_VFL, minor,
            "%s", s.message().c_str());

@@ -2,6 +2,9 @@
 # cmake --install, then build a separate project against it twice: with find_package(h5rec
 # CONFIG) + h5rec::h5rec, and a C program with `pkg-config --cflags --libs h5rec`. Both logs are
 # read back with h5py.  Usage: test_install.sh BUILD_DIR SOURCE_DIR
+# A cross build's CTest sets H5REC_TOOLCHAIN (its toolchain file), H5REC_CC (the target's C
+# compiler), H5REC_EMULATOR (runs the target's programs) and H5REC_HDF5_PKGCONFIG (the pkg-config
+# directory of the HDF5 it links, statically).
 set -euo pipefail
 build=$1
 source=$2
@@ -13,16 +16,23 @@ test -f "$work/prefix/include/h5rec/logger.hpp"
 test -f "$work/prefix/include/h5rec/logger.h"
 test -x "$work/prefix/bin/h5rec"
 
-cmake -S "$source/tests/install/consumer" -B "$work/consumer" -G Ninja \
+read -r -a emulator <<< "${H5REC_EMULATOR:-}"
+cross=()
+if [ -n "${H5REC_TOOLCHAIN:-}" ]; then cross=(-DCMAKE_TOOLCHAIN_FILE="$H5REC_TOOLCHAIN"); fi
+cmake -S "$source/tests/install/consumer" -B "$work/consumer" -G Ninja "${cross[@]}" \
   -DCMAKE_PREFIX_PATH="$work/prefix" > "$work/configure.log"
 cmake --build "$work/consumer" > "$work/build.log"
-"$work/consumer/consumer" "$work/cmake.h5"
+"${emulator[@]}" "$work/consumer/consumer" "$work/cmake.h5"
 
 pcdir=$(find "$work/prefix" -name h5rec.pc -printf '%h\n')
+pkg_config=(env PKG_CONFIG_PATH="$pcdir" pkg-config)
+if [ -n "${H5REC_HDF5_PKGCONFIG:-}" ]; then
+  pkg_config=(env PKG_CONFIG_LIBDIR="$pcdir:$H5REC_HDF5_PKGCONFIG" pkg-config --static)
+fi
 # shellcheck disable=SC2046
-cc -o "$work/c_example" "$source/examples/c_example.c" \
-  $(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs h5rec)
-"$work/c_example" "$work/pkgconfig.h5" > /dev/null
+"${H5REC_CC:-cc}" -o "$work/c_example" "$source/examples/c_example.c" \
+  $("${pkg_config[@]}" --cflags --libs h5rec)
+"${emulator[@]}" "$work/c_example" "$work/pkgconfig.h5" > /dev/null
 
 /usr/bin/python3 - "$work/cmake.h5" "$work/pkgconfig.h5" <<'PY'
 import sys

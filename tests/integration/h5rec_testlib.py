@@ -14,6 +14,7 @@ import math
 import os
 import pathlib
 import re
+import shlex
 import subprocess
 import tempfile
 import unittest
@@ -28,6 +29,8 @@ import numpy as np  # noqa: E402
 HERE = pathlib.Path(__file__).resolve().parent
 SOURCE_DIR = pathlib.Path(os.environ.get("H5REC_SOURCE") or HERE.parents[1]).resolve()
 H5REC = pathlib.Path(os.environ.get("H5REC") or SOURCE_DIR / "build" / "host" / "h5rec")
+# Cross builds: the target's emulator (qemu-user with its options), set by CTest.
+EMULATOR = shlex.split(os.environ.get("H5REC_EMULATOR", ""))
 
 EXIT_OK = 0
 EXIT_RUNTIME = 1
@@ -51,6 +54,11 @@ CRASH_MARKERS = ("AddressSanitizer", "LeakSanitizer", "UndefinedBehaviorSanitize
                  "malloc(): ", "free(): ", "double free", "stack smashing")
 
 
+def h5rec_command(*args):
+    """The command line that runs h5rec with these arguments (under the emulator if any)."""
+    return [*EMULATOR, str(H5REC), *map(str, args)]
+
+
 def child_env():
     env = dict(os.environ)
     env["HDF5_USE_FILE_LOCKING"] = "FALSE"
@@ -64,7 +72,7 @@ def child_env():
 def run_h5rec(*args, timeout=DEFAULT_TIMEOUT_S, cwd=None):
     """Runs h5rec with the given arguments; returns the CompletedProcess (text output)."""
     return subprocess.run(
-        [str(H5REC), *map(str, args)],
+        h5rec_command(*args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -77,7 +85,7 @@ def run_h5rec(*args, timeout=DEFAULT_TIMEOUT_S, cwd=None):
 def start_h5rec(*args, cwd=None):
     """Starts h5rec in the background; returns the Popen (text pipes for stdout and stderr)."""
     return subprocess.Popen(
-        [str(H5REC), *map(str, args)],
+        h5rec_command(*args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

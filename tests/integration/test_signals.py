@@ -10,9 +10,9 @@ import unittest
 
 import h5py
 
+from h5rec_testlib import h5rec_command
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE = os.environ.get("H5REC_SOURCE", os.path.dirname(os.path.dirname(HERE)))
-H5REC = os.environ.get("H5REC", os.path.join(SOURCE, "build", "host", "h5rec"))
 VERIFY = os.path.join(HERE, "verify_recording.py")
 
 CONFIG = """device_id = "signal-test"
@@ -41,7 +41,7 @@ class SignalStop(unittest.TestCase):
             with open(config, "w") as f:
                 f.write(CONFIG)
             out = os.path.join(tmp, "out")
-            proc = subprocess.Popen([H5REC, "record", config, "--output", out],
+            proc = subprocess.Popen(h5rec_command("record", config, "--output", out),
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             time.sleep(1.5)
             sent = time.monotonic()

@@ -118,7 +118,7 @@ class SwmrReaderTest(lib.TempDirTestCase):
 
         # `tail --follow` from the start, printing the last 10 rows first.
         tail = subprocess.Popen(
-            [str(lib.H5REC), "tail", str(path), "--channel", "fast/c0", "--follow"],
+            lib.h5rec_command("tail", path, "--channel", "fast/c0", "--follow"),
             stdout=tail_out, stderr=tail_err, text=True, cwd=self.tmp, env=lib.child_env())
 
         t0 = {}
@@ -248,7 +248,7 @@ class SwmrReaderTest(lib.TempDirTestCase):
             self.assertLess(time.monotonic(), deadline, "no live link appeared")
             time.sleep(0.01)
         tail = subprocess.run(
-            [str(lib.H5REC), "tail", str(link), "--channel", "c0", "--follow", "-n", "100000"],
+            lib.h5rec_command("tail", link, "--channel", "c0", "--follow", "-n", "100000"),
             capture_output=True, text=True, cwd=self.tmp, env=lib.child_env(), timeout=120)
         rec_stdout, rec_stderr = recorder.communicate(timeout=60)
         self.assertEqual(recorder.returncode, 0, rec_stderr)

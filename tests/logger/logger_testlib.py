@@ -14,6 +14,7 @@ NaNs with payloads, infinities, subnormals), a bool the top bit.
 import os
 import pathlib
 import re
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -38,6 +39,9 @@ H5REC = _program("H5REC", BUILD / "h5rec")
 C_DRIVER = _program("H5REC_LOGGER_C_DRIVER", BUILD / "tests/logger/h5rec_logger_c_driver")
 WALKTHROUGH = _program("H5REC_WALKTHROUGH", BUILD / "examples/h5rec_walkthrough")
 C_EXAMPLE = _program("H5REC_C_EXAMPLE", BUILD / "examples/h5rec_c_example")
+
+# Cross builds: the target's emulator (qemu-user with its options), set by CTest.
+EMULATOR = shlex.split(os.environ.get("H5REC_EMULATOR", ""))
 
 TIMEOUT_S = 120  # generous: the tests also run against the ASan+UBSan build
 
@@ -121,16 +125,21 @@ def child_env():
     return env
 
 
+def command(program, *args):
+    """The command line that runs a program of the build (under the emulator if any)."""
+    return [*EMULATOR, str(program), *map(str, args)]
+
+
 def run(program, *args, timeout=TIMEOUT_S, stdin=None):
     """Runs a program; returns the CompletedProcess with bytes output."""
-    return subprocess.run([str(program), *map(str, args)], stdout=subprocess.PIPE,
+    return subprocess.run(command(program, *args), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=timeout, env=child_env(),
                           stdin=subprocess.DEVNULL if stdin is None else stdin)
 
 
 def start(program, *args):
     """Starts a program with pipes for stdin, stdout and stderr (bytes)."""
-    return subprocess.Popen([str(program), *map(str, args)], stdin=subprocess.PIPE,
+    return subprocess.Popen(command(program, *args), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env())
 
 

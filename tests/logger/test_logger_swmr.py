@@ -342,7 +342,7 @@ class SwmrTest(lib.LoggerTestCase):
         to its last checkpoint (the flush): plain h5py and h5dump open it, no h5clear, and the
         rows logged after the flush are gone."""
         path = self.killed_without_swmr("killed.h5")
-        recover = subprocess.run([str(lib.H5REC), "recover", path], stdout=subprocess.PIPE,
+        recover = subprocess.run(lib.command(lib.H5REC, "recover", path), stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, timeout=lib.TIMEOUT_S, env=lib.child_env())
         self.assertEqual(recover.returncode, 0, lib.decode(recover.stderr))
         self.assertRegex(lib.decode(recover.stdout), r"killed.h5: recovered ")

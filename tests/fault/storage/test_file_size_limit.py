@@ -36,7 +36,7 @@ class FileSizeLimit(lib.TempDirTestCase):
             self.tmp, [lib.counter_group("fast", 1000, channels=2), lib.counter_group("slow", 10)],
             device_id="efbig-dev", output_dir=str(out), checkpoint_interval=0.2)
         proc = subprocess.run(
-            [str(lib.H5REC), "record", str(config), "--duration", str(DURATION_S)],
+            lib.h5rec_command("record", config, "--duration", DURATION_S),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120,
             env=lib.child_env(), preexec_fn=limit_file_size)
         self.assertNoCrash(proc)
