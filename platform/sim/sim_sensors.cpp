@@ -1,7 +1,8 @@
 #include "platform/sim/sim_sensors.hpp"
 
+#include "platform/sim/sim_math.hpp"
+
 #include <cmath>
-#include <numbers>
 #include <set>
 #include <vector>
 
@@ -65,7 +66,7 @@ class Sine final : public Sensor {
     for (size_t c = 0; c < out.size(); ++c) {
       const double phase = frequency_hz_ * tick.elapsed_s +
                            static_cast<double>(c) / static_cast<double>(out.size());
-      out[c] = offset_ + amplitude_ * std::sin(2.0 * std::numbers::pi * phase);
+      out[c] = offset_ + amplitude_ * sim_sin_turns(phase);
     }
     return true;
   }
@@ -131,7 +132,7 @@ double sim_normal(uint64_t seed, uint64_t index, size_t component) {
   const uint64_t key = splitmix64(seed ^ splitmix64(index * 0x100000001B3ULL + component));
   const double u1 = unit_interval(key);
   const double u2 = unit_interval(splitmix64(key));
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+  return std::sqrt(-2.0 * sim_log(u1)) * sim_sin_turns(u2 + 0.25);  // cos(2 pi u2)
 }
 
 Result<std::unique_ptr<Sensor>> make_sim_sensor(const SensorSpec& spec) {

@@ -292,12 +292,48 @@ def _unit_interval(bits):
     return (float(bits >> 11) + 1.0) * 2.0 ** -53
 
 
+# platform/sim/sim_math.cpp: the same operations in the same order; coefficients derived here.
+_SIN_COEFFS = [(-1) ** k / math.factorial(2 * k + 1) for k in range(11, 0, -1)]  # x^23 .. x^3
+_LOG_COEFFS = [1 / (2 * k + 1) for k in range(11, 0, -1)]  # s^22 .. s^2
+_TWO_PI = 2 * math.pi
+_SQRT_HALF = math.sqrt(0.5)
+_LN2 = math.log(2)
+
+
+def sim_sin_turns(turns):
+    """sin(2 pi turns) as platform::sim_sin_turns computes it."""
+    r = turns - float(round(turns))
+    if r > 0.25:
+        r = 0.5 - r
+    if r < -0.25:
+        r = -0.5 - r
+    x = _TWO_PI * r
+    x2 = x * x
+    p = _SIN_COEFFS[0]
+    for c in _SIN_COEFFS[1:]:
+        p = p * x2 + c
+    return x + x * x2 * p
+
+
+def sim_log(x):
+    """log(x) as platform::sim_log computes it."""
+    m, e = math.frexp(x)
+    if m < _SQRT_HALF:
+        m, e = m * 2.0, e - 1
+    s = (m - 1.0) / (m + 1.0)
+    s2 = s * s
+    p = _LOG_COEFFS[0]
+    for c in _LOG_COEFFS[1:]:
+        p = p * s2 + c
+    return float(e) * _LN2 + 2.0 * (s + s * s2 * p)
+
+
 def sim_normal(seed, index, component):
     """platform::sim_normal, the N(0,1) draw of noise and random_walk."""
     key = _splitmix64(seed ^ _splitmix64((index * 0x100000001B3 + component) & _MASK64))
     u1 = _unit_interval(key)
     u2 = _unit_interval(_splitmix64(key))
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+    return math.sqrt(-2.0 * sim_log(u1)) * sim_sin_turns(u2 + 0.25)
 
 
 def default_seed(group, channel):
@@ -327,7 +363,7 @@ def sensor_values(sensor, params, rows, rate_hz, components=1, group=None, chann
             row = []
             for c in range(components):
                 phase = frequency * t + float(c) / float(components)
-                row.append(offset + amplitude * math.sin(2.0 * math.pi * phase))
+                row.append(offset + amplitude * sim_sin_turns(phase))
             out.append(row)
     elif sensor == "noise":
         seed = int(float(p["seed"])) if "seed" in p else default_seed(group, channel)
