@@ -15,7 +15,7 @@ option(H5REC_HDF5_ZLIB "Build the minimal HDF5 with the deflate filter (needs th
 
 set(_h5m_root ${CMAKE_BINARY_DIR}/hdf5-minimal)
 set(_h5m_prefix ${_h5m_root}/prefix)
-set(_h5m_stamp "v3;source=${H5REC_HDF5_SOURCE};zlib=${H5REC_HDF5_ZLIB};toolchain=${CMAKE_TOOLCHAIN_FILE};sysroot=${H5REC_SYSROOT}")
+set(_h5m_stamp "v3;source=${H5REC_HDF5_SOURCE};zlib=${H5REC_HDF5_ZLIB};toolchain=${CMAKE_TOOLCHAIN_FILE};sysroot=${H5REC_SYSROOT};prefix=${H5REC_CROSS_PREFIX}")
 
 function(_h5m_run what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out
@@ -95,7 +95,8 @@ if(NOT _h5m_built STREQUAL _h5m_stamp)
     -DHDF5_ENABLE_PARALLEL=OFF -DHDF5_ENABLE_SZIP_SUPPORT=OFF -DHDF5_ENABLE_DEPRECATED_SYMBOLS=OFF
     -DHDF5_ENABLE_Z_LIB_SUPPORT=${H5REC_HDF5_ZLIB})
   if(CMAKE_TOOLCHAIN_FILE)
-    list(APPEND _h5m_args -DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE} -DH5REC_SYSROOT=${H5REC_SYSROOT})
+    list(APPEND _h5m_args -DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}
+         -DH5REC_SYSROOT=${H5REC_SYSROOT} -DH5REC_CROSS_PREFIX=${H5REC_CROSS_PREFIX})
   else()
     list(APPEND _h5m_args -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER})
   endif()

@@ -134,12 +134,17 @@ void Recorder::recover_output_dir() {
 }
 
 void Recorder::wait_until_done(const RecordingStart& start, std::optional<int64_t> duration_ns,
-                               const std::atomic<bool>& interrupt) {
+                               const std::atomic<bool>& interrupt, const Writer& writer) {
   constexpr int64_t kInterruptCheckNs = 100 * platform::kNsPerMs;
   const int64_t end = duration_ns ? start.monotonic_ns + *duration_ns : INT64_MAX;
+  uint64_t passes = 0;
   for (int64_t now = clock_.monotonic_ns(); now < end && !interrupt.load();
        now = clock_.monotonic_ns()) {
     clock_.sleep_until(std::min(end, now + kInterruptCheckNs));
+    if (const uint64_t p = writer.passes(); p != passes && liveness_observer_) {
+      passes = p;
+      liveness_observer_();
+    }
   }
 }
 
@@ -204,7 +209,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
           }));
     }
     all_attached.wait();
-    wait_until_done(start, duration_ns, interrupt);
+    wait_until_done(start, duration_ns, interrupt, writer);
     stop_sampling = true;
   }  // detached: joining is not sleeping, so a virtual clock must run on without this thread
   for (platform::Thread& t : sampler_threads) t.join();

@@ -55,6 +55,14 @@ class Recorder {
     checkpoint_observer_ = std::move(observer);
   }
 
+  // Called on the thread that called run(), every 100 ms (clock time) in which the writer
+  // thread has made progress: it has passed through its loop since the previous call. A writer
+  // blocked in storage (a hung card, a deadlock) stops the calls; a supervisor's watchdog
+  // (systemd's WATCHDOG=1) fed from here then restarts the recorder. Set before run().
+  void set_liveness_observer(std::function<void()> observer) {
+    liveness_observer_ = std::move(observer);
+  }
+
   // Test hook: lets a test count allocations made by sampler threads (named "h5rec-sample").
   static constexpr const char* kSamplerThreadPrefix = "h5rec-sample";
 
@@ -64,8 +72,9 @@ class Recorder {
   std::vector<GroupLayout> file_layout() const;
   void recover_output_dir();
   // Sleeps (attached to the clock) until the duration has passed or `interrupt` is set.
+  // Calls the liveness observer while `writer` makes progress.
   void wait_until_done(const RecordingStart& start, std::optional<int64_t> duration_ns,
-                       const std::atomic<bool>& interrupt);
+                       const std::atomic<bool>& interrupt, const Writer& writer);
 
   config::RecorderConfig config_;
   platform::Clock& clock_;
@@ -75,6 +84,7 @@ class Recorder {
   std::vector<std::unique_ptr<Sampler>> samplers_;
   std::unique_ptr<StatusLog> status_;
   std::function<void(const WriterStats&)> checkpoint_observer_;
+  std::function<void()> liveness_observer_;
 };
 
 }  // namespace h5rec

@@ -39,6 +39,7 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
   int64_t next_checkpoint = start.monotonic_ns + settings_.checkpoint_interval_ns;
   int64_t next_retry = start.monotonic_ns;
   while (!finish.load(std::memory_order_acquire)) {
+    passes_.fetch_add(1, std::memory_order_relaxed);
     const int64_t now = clock_.monotonic_ns();
     {
       auto held = lock();

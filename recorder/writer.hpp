@@ -93,6 +93,8 @@ class Writer {
   // Whether a segment is open (false while stopped for lack of space or a failing card).
   bool writing() const { return file_ != nullptr; }
   WriterStats stats() const;
+  // Passes through the writer loop so far (at least one per 20 ms unless storage blocks it).
+  uint64_t passes() const { return passes_.load(std::memory_order_relaxed); }
 
   // A failing operation is tried this many times before its segment is given up.
   static constexpr int kAttempts = 3;
@@ -124,6 +126,7 @@ class Writer {
   // While no segment is open, how often it tries to open one.
   static constexpr int64_t kRetryNs = platform::kNsPerSecond;
 
+  std::atomic<uint64_t> passes_{0};
   h5::File* file_;  // null while stopped
   platform::Clock& clock_;
   platform::Storage& storage_;

@@ -11,6 +11,7 @@
 #include "config/recorder_config.hpp"
 #include "platform/posix/posix_clock.hpp"
 #include "platform/posix/posix_storage.hpp"
+#include "platform/posix/systemd_notify.hpp"
 #include "platform/signals.hpp"
 #include "platform/sim/sim_clock.hpp"
 #include "recorder/recorder.hpp"
@@ -57,7 +58,12 @@ int record(const RecordArgs& args) {
   }
   std::optional<int64_t> duration_ns;
   if (args.duration_s) duration_ns = static_cast<int64_t>(*args.duration_s * 1e9);
+  // Under systemd (Type=notify): ready once recording, the watchdog fed while the writer works.
+  auto notifier = h5rec::platform::SystemdNotifier::from_environment();
+  const std::string status = "recording " + config->device_id + " into " + config->output_dir;
+  recorder.value()->set_liveness_observer([&] { notifier.alive(status); });
   auto summary = recorder.value()->run(duration_ns, h5rec::platform::stop_requested_by_signal());
+  notifier.stopping();
   if (!summary) {
     std::fprintf(stderr, "h5rec record: %s\n", summary.message().c_str());
     return kExitRuntime;

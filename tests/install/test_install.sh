@@ -16,7 +16,17 @@ test -f "$work/prefix/include/h5rec/logger.hpp"
 test -f "$work/prefix/include/h5rec/logger.h"
 test -x "$work/prefix/bin/h5rec"
 
+# The board's part: the systemd unit runs the installed binary on the installed config, which
+# records (a short virtual-clock run here).
+unit="$work/prefix/lib/systemd/system/h5rec.service"
+grep -qx "ExecStart=$work/prefix/bin/h5rec record $work/prefix/etc/h5rec/h5rec.toml" "$unit"
+grep -qx "Type=notify" "$unit"
+grep -qx "Restart=on-failure" "$unit"
 read -r -a emulator <<< "${H5REC_EMULATOR:-}"
+"${emulator[@]}" "$work/prefix/bin/h5rec" record "$work/prefix/etc/h5rec/h5rec.toml" \
+  --duration 2 --virtual-clock --output "$work/recordings" > "$work/record.log"
+ls "$work"/recordings/*.h5 > /dev/null
+
 cross=()
 if [ -n "${H5REC_TOOLCHAIN:-}" ]; then cross=(-DCMAKE_TOOLCHAIN_FILE="$H5REC_TOOLCHAIN"); fi
 cmake -S "$source/tests/install/consumer" -B "$work/consumer" -G Ninja "${cross[@]}" \

@@ -150,6 +150,11 @@ class FaultRecording {
       return {};
     }
     recorder.value()->set_checkpoint_observer([this](const WriterStats&) { on_checkpoint(); });
+    recorder.value()->set_liveness_observer([this] {
+      const double now = now_s();
+      longest_liveness_gap_s_ = std::max(longest_liveness_gap_s_, now - last_alive_s_);
+      last_alive_s_ = now;
+    });
     const std::atomic<bool> never{false};
     std::atomic<bool> finished{false};
     std::thread watchdog([&] { watch_clock(finished); });
@@ -177,6 +182,8 @@ class FaultRecording {
   }
 
   platform::SimStorage& storage() { return sim_.storage; }
+  // The longest time without a liveness call (what feeds systemd's watchdog), in seconds.
+  double longest_liveness_gap_s() const { return longest_liveness_gap_s_; }
   const std::string& dir() const { return dir_.path(); }
   double now_s() const { return static_cast<double>(sim_.clock.monotonic_ns()) * 1e-9; }
 
@@ -344,6 +351,8 @@ class FaultRecording {
   std::thread controller_;
   std::atomic<size_t> steps_done_{0};
   std::map<std::string, Closed> closed_;  // by file name; written by the writer thread only
+  double last_alive_s_ = 0;  // liveness calls come on the thread that runs the recorder
+  double longest_liveness_gap_s_ = 0;
 };
 
 std::string seconds_text(double s) {
@@ -375,6 +384,10 @@ TEST(StorageFaults, StallsShorterThanTheRingLoseNoSample) {
   EXPECT_EQ(summary.writer.segments_given_up, 0u);
   EXPECT_EQ(summary.writer.storage_errors, 0u);
   EXPECT_GE(summary.paths.size(), 4u);
+  // The liveness calls (systemd's watchdog) pause while the writer is blocked, and only then.
+  std::cout << "  longest time without a liveness call: " << rec.longest_liveness_gap_s() << " s\n";
+  EXPECT_GE(rec.longest_liveness_gap_s(), 1.9);
+  EXPECT_LE(rec.longest_liveness_gap_s(), 2.5);
   rec.expect_closed_segments_unchanged();
   EXPECT_EQ(
       rec.verify(summary, seconds, "--max-dropped fast=0 --max-dropped slow=0 --min-segments 4"),

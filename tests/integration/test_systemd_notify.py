@@ -1,0 +1,71 @@
+"""h5rec record under systemd's Type=notify protocol: READY=1 once it records, WATCHDOG=1 about
+every half WATCHDOG_USEC while the writer works, STOPPING=1 at the end; nothing for a watchdog
+meant for another process (WATCHDOG_PID). The socket here plays systemd's part."""
+import os
+import socket
+import tempfile
+import unittest
+
+import h5rec_testlib as lib
+
+CONFIG = """device_id = "notify-test"
+checkpoint_interval = 0.5
+[[group]]
+name = "fast"
+rate_hz = 200
+  [[group.channel]]
+  name = "c"
+  sensor = "counter"
+  dtype = "int64"
+"""
+
+
+class SystemdNotifyTest(unittest.TestCase):
+    def record(self, tmp, extra_env):
+        config = os.path.join(tmp, "c.toml")
+        with open(config, "w") as f:
+            f.write(CONFIG)
+        path = os.path.join(tmp, "notify.sock")
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.bind(path)
+            sock.settimeout(0.05)
+            env = lib.child_env()
+            env.update({"NOTIFY_SOCKET": path, **extra_env})
+            proc = lib.subprocess.Popen(
+                lib.h5rec_command("record", config, "--output", os.path.join(tmp, "out"),
+                                  "--duration", "3"),
+                stdout=lib.subprocess.DEVNULL, stderr=lib.subprocess.PIPE, text=True, env=env)
+            messages = []
+            while True:  # read as systemd does, while the recorder runs (it never blocks on us)
+                try:
+                    messages.append(sock.recv(4096).decode())
+                except socket.timeout:
+                    if proc.poll() is not None:
+                        break
+            self.assertEqual(proc.wait(), 0, proc.stderr.read())
+            proc.stderr.close()
+            return messages
+
+    def test_ready_watchdog_stopping(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            messages = self.record(tmp, {"WATCHDOG_USEC": "400000"})
+        self.assertGreaterEqual(len(messages), 3, messages)
+        self.assertTrue(messages[0].startswith("READY=1\nSTATUS=recording notify-test into "),
+                        messages[0])
+        self.assertEqual(messages[-1], "STOPPING=1")
+        pings = messages[1:-1]
+        self.assertEqual(set(pings), {"WATCHDOG=1"}, messages)
+        # 3 s at one ping per 0.2 s, less start-up and the slack of the 100 ms poll.
+        self.assertGreaterEqual(len(pings), 8, messages)
+        self.assertLessEqual(len(pings), 16, messages)
+
+    def test_watchdog_for_another_process_is_not_fed(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            messages = self.record(tmp, {"WATCHDOG_USEC": "400000", "WATCHDOG_PID": "1"})
+        self.assertEqual(len(messages), 2, messages)
+        self.assertTrue(messages[0].startswith("READY=1\n"), messages)
+        self.assertEqual(messages[1], "STOPPING=1")
+
+
+if __name__ == "__main__":
+    unittest.main()
