@@ -10,12 +10,11 @@
 # (qemu-user). The result is installed into <build>/hdf5-minimal/prefix and reused while the
 # source and options stay the same. Defines HDF5::HDF5 and HDF5_C_LIBRARIES as FindHDF5 would.
 
-set(H5REC_HDF5_SOURCE "" CACHE STRING "HDF5 source tarball or directory for the minimal build (empty: Debian's source package)")
+set(H5REC_HDF5_SOURCE "" CACHE FILEPATH "HDF5 source tarball or directory for the minimal build (empty: Debian's source package)")
 option(H5REC_HDF5_ZLIB "Build the minimal HDF5 with the deflate filter (needs the target's zlib)" OFF)
 
 set(_h5m_root ${CMAKE_BINARY_DIR}/hdf5-minimal)
 set(_h5m_prefix ${_h5m_root}/prefix)
-set(_h5m_stamp "v3;source=${H5REC_HDF5_SOURCE};zlib=${H5REC_HDF5_ZLIB};toolchain=${CMAKE_TOOLCHAIN_FILE};sysroot=${H5REC_SYSROOT};prefix=${H5REC_CROSS_PREFIX}")
 
 function(_h5m_run what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out
@@ -57,22 +56,49 @@ function(_h5m_source out_var)
       _h5m_run("apt-get source --download-only hdf5 (is there a deb-src line? see toolchains/README.md)"
                apt-get source --download-only hdf5)
       file(GLOB tarballs ${download}/hdf5_*.orig.tar.*)
+      if(NOT tarballs)
+        message(FATAL_ERROR "minimal HDF5: apt-get source left no hdf5_*.orig.tar.* in ${download}")
+      endif()
     endif()
     list(GET tarballs 0 tarball)
     _h5m_unpack(${tarball} dir)
-  elseif(IS_DIRECTORY ${H5REC_HDF5_SOURCE})
-    set(dir ${H5REC_HDF5_SOURCE})
+    set(${out_var} ${dir} PARENT_SCOPE)
+    return()
+  endif()
+  get_filename_component(source ${H5REC_HDF5_SOURCE} ABSOLUTE BASE_DIR ${CMAKE_SOURCE_DIR})
+  if(IS_DIRECTORY ${source})
+    set(dir ${source})
     if(NOT EXISTS ${dir}/src/H5.c)
       message(FATAL_ERROR "minimal HDF5: H5REC_HDF5_SOURCE=${dir} is not an HDF5 source tree (no src/H5.c)")
     endif()
-  elseif(EXISTS ${H5REC_HDF5_SOURCE})
-    _h5m_unpack(${H5REC_HDF5_SOURCE} dir)
+  elseif(EXISTS ${source})
+    _h5m_unpack(${source} dir)
   else()
     message(FATAL_ERROR "minimal HDF5: H5REC_HDF5_SOURCE=${H5REC_HDF5_SOURCE} does not exist")
   endif()
   set(${out_var} ${dir} PARENT_SCOPE)
 endfunction()
 
+set(_h5m_args
+  -G ${CMAKE_GENERATOR} -DCMAKE_BUILD_TYPE=MinSizeRel -DCMAKE_INSTALL_PREFIX=${_h5m_prefix}
+  # Size: sections the link can drop, no unwind tables (C code; h5rec's callbacks from HDF5
+  # catch what they could throw), link-time optimisation. The library info text is not embedded.
+  "-DCMAKE_C_FLAGS=-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
+  -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON -DHDF5_ENABLE_EMBEDDED_LIBINFO=OFF
+  -DBUILD_SHARED_LIBS=OFF -DBUILD_TESTING=OFF -DHDF5_BUILD_TOOLS=OFF -DHDF5_BUILD_UTILS=OFF
+  -DHDF5_BUILD_EXAMPLES=OFF -DHDF5_BUILD_HL_LIB=OFF -DHDF5_BUILD_CPP_LIB=OFF
+  -DHDF5_BUILD_FORTRAN=OFF -DHDF5_BUILD_JAVA=OFF -DHDF5_ENABLE_THREADSAFE=OFF
+  -DHDF5_ENABLE_PARALLEL=OFF -DHDF5_ENABLE_SZIP_SUPPORT=OFF -DHDF5_ENABLE_DEPRECATED_SYMBOLS=OFF
+  -DHDF5_ENABLE_Z_LIB_SUPPORT=${H5REC_HDF5_ZLIB})
+if(CMAKE_TOOLCHAIN_FILE)
+  list(APPEND _h5m_args -DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}
+       -DH5REC_SYSROOT=${H5REC_SYSROOT} -DH5REC_CROSS_PREFIX=${H5REC_CROSS_PREFIX})
+else()
+  list(APPEND _h5m_args -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER})
+endif()
+# Rebuilt when the source, the compiler or any of these options change (or this file's recipe:
+# bump the 1).
+set(_h5m_stamp "recipe=1;source=${H5REC_HDF5_SOURCE};compiler=${CMAKE_C_COMPILER_VERSION};${_h5m_args}")
 set(_h5m_stamp_file ${_h5m_prefix}/h5rec-minimal-hdf5.stamp)
 set(_h5m_built "")
 if(EXISTS ${_h5m_stamp_file})
@@ -83,28 +109,11 @@ if(NOT _h5m_built STREQUAL _h5m_stamp)
   message(STATUS "minimal HDF5: building ${_h5m_src} for ${CMAKE_SYSTEM_PROCESSOR} (about a minute)")
   file(REMOVE_RECURSE ${_h5m_root}/build ${_h5m_prefix})
   file(MAKE_DIRECTORY ${_h5m_root}/build)
-  set(_h5m_args
-    -G ${CMAKE_GENERATOR} -DCMAKE_BUILD_TYPE=MinSizeRel -DCMAKE_INSTALL_PREFIX=${_h5m_prefix}
-    # Size: sections the link can drop, no unwind tables (C code; h5rec never throws through
-    # HDF5), link-time optimisation. The library info text is not embedded.
-    "-DCMAKE_C_FLAGS=-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
-    -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON -DHDF5_ENABLE_EMBEDDED_LIBINFO=OFF
-    -DBUILD_SHARED_LIBS=OFF -DBUILD_TESTING=OFF -DHDF5_BUILD_TOOLS=OFF -DHDF5_BUILD_UTILS=OFF
-    -DHDF5_BUILD_EXAMPLES=OFF -DHDF5_BUILD_HL_LIB=OFF -DHDF5_BUILD_CPP_LIB=OFF
-    -DHDF5_BUILD_FORTRAN=OFF -DHDF5_BUILD_JAVA=OFF -DHDF5_ENABLE_THREADSAFE=OFF
-    -DHDF5_ENABLE_PARALLEL=OFF -DHDF5_ENABLE_SZIP_SUPPORT=OFF -DHDF5_ENABLE_DEPRECATED_SYMBOLS=OFF
-    -DHDF5_ENABLE_Z_LIB_SUPPORT=${H5REC_HDF5_ZLIB})
-  if(CMAKE_TOOLCHAIN_FILE)
-    list(APPEND _h5m_args -DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}
-         -DH5REC_SYSROOT=${H5REC_SYSROOT} -DH5REC_CROSS_PREFIX=${H5REC_CROSS_PREFIX})
-  else()
-    list(APPEND _h5m_args -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER})
-  endif()
   # HDF5's configure checks write their programs' output into the working directory and read it
   # back from the build directory: run it from the build directory.
   set(_h5m_cwd ${_h5m_root}/build)
   _h5m_run("configuring HDF5" ${CMAKE_COMMAND} ${_h5m_args} ${_h5m_src})
-  _h5m_run("building HDF5" ${CMAKE_COMMAND} --build . --target install)
+  _h5m_run("building HDF5" ${CMAKE_COMMAND} --build . --config MinSizeRel --target install)
   file(WRITE ${_h5m_stamp_file} "${_h5m_stamp}")
   file(REMOVE_RECURSE ${_h5m_root}/build ${_h5m_root}/src)
 endif()
@@ -128,5 +137,8 @@ add_library(HDF5::HDF5 INTERFACE IMPORTED)
 target_link_libraries(HDF5::HDF5 INTERFACE ${_h5m_target})
 get_target_property(_h5m_location ${_h5m_target} LOCATION)
 set(HDF5_C_LIBRARIES ${_h5m_location} m dl)
+if(H5REC_HDF5_ZLIB)
+  list(INSERT HDF5_C_LIBRARIES 1 z)
+endif()
 set(HDF5_PKGCONFIG_DIR ${_h5m_prefix}/lib/pkgconfig)
 message(STATUS "minimal HDF5: ${HDF5_VERSION} static, ${_h5m_location}")

@@ -3,6 +3,7 @@
 #include <h5rec/logger.hpp>
 
 #include <cstring>
+#include <new>
 #include <optional>
 #include <unordered_map>
 
@@ -72,9 +73,15 @@ struct StringHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
-herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* out) {
-  if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(out)->push_back(name);
-  return 0;
+herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* out) noexcept {
+  try {  // nothing may be thrown through HDF5's C frames
+    if (info->type == H5O_TYPE_DATASET) {
+      static_cast<std::vector<std::string>*>(out)->push_back(name);
+    }
+    return 0;
+  } catch (const std::bad_alloc&) {
+    return -1;
+  }
 }
 
 }  // namespace

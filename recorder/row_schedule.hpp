@@ -1,6 +1,7 @@
 // When row i of a rate group is due: offset_ns(i) after the recording's start, exactly
-// i * 1e9 / rate_hz rounded to the nearest ns (computed in integers for rates that are whole
-// millihertz, so an hour at 10 kHz has no drift).
+// i * 1e9 / rate_hz rounded to the nearest ns (halves up), computed in integers so that every
+// architecture gets the same nanosecond and an hour at 10 kHz has no drift: for rates that are
+// whole millihertz with the rate in mHz, for others with the rate as the exact binary double.
 #pragma once
 
 #include <cstdint>

@@ -24,27 +24,32 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
-sources_changed=false
+# What the package lists must hold (checked, not assumed: an interrupted run leaves sources
+# added but lists not fetched): the hdf5 source package, and arm64 packages for the multiarch
+# sysroot (toolchains/debian-sysroot.sh).
+lists_ready=true
 if $cross; then
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     echo "install-deps: enabling the arm64 architecture (multiarch)"
     "${as_root[@]}" dpkg --add-architecture arm64
-    sources_changed=true
   fi
   if ! grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; then
     echo "install-deps: adding deb-src lines for Debian's source packages"
-    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-      sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |
-        "${as_root[@]}" tee /etc/apt/sources.list.d/h5rec-deb-src.sources > /dev/null
-    else
-      grep -hE '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' |
+    for f in /etc/apt/sources.list.d/*.sources; do
+      [ -f "$f" ] || continue
+      sed 's/^Types: deb$/Types: deb-src/' "$f" |
+        "${as_root[@]}" tee "/etc/apt/sources.list.d/h5rec-deb-src-$(basename "$f")" > /dev/null
+    done
+    if [ -f /etc/apt/sources.list ]; then
+      { grep -hE '^deb ' /etc/apt/sources.list || true; } | sed 's/^deb /deb-src /' |
         "${as_root[@]}" tee /etc/apt/sources.list.d/h5rec-deb-src.list > /dev/null
     fi
-    sources_changed=true
   fi
+  apt-cache showsrc hdf5 > /dev/null 2>&1 || lists_ready=false
+  apt-cache show libc6:arm64 > /dev/null 2>&1 || lists_ready=false
 fi
 
-if [ ${#missing[@]} -eq 0 ] && ! $sources_changed; then
+if [ ${#missing[@]} -eq 0 ] && $lists_ready; then
   echo "install-deps: all ${#packages[@]} packages present"
   exit 0
 fi

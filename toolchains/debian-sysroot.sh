@@ -17,11 +17,6 @@ if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
   echo "debian-sysroot: architecture $arch is not enabled; as root: dpkg --add-architecture $arch && apt-get update" >&2
   exit 1
 fi
-if [ -f "$root/.h5rec-sysroot" ]; then
-  echo "debian-sysroot: $root is ready"
-  exit 0
-fi
-
 runtime=(libhdf5-103-1 libstdc++6)
 development=(libhdf5-dev libc6-dev linux-libc-dev libcrypt-dev libstdc++-12-dev libgcc-12-dev
              libtomlplusplus-dev)
@@ -34,11 +29,22 @@ mapfile -t packages < <(
     printf '%s\n' "${headers[@]}"
   } | sort -u)
 
+# The marker lists the architecture and packages unpacked: the same list again means done.
+wanted=$(printf '%s\n' "$arch" "${packages[@]}")
+if [ -f "$root/.h5rec-sysroot" ]; then
+  if [ "$(cat "$root/.h5rec-sysroot")" = "$wanted" ]; then
+    echo "debian-sysroot: $root is ready"
+    exit 0
+  fi
+  echo "debian-sysroot: $root holds another architecture or package list; unpacking afresh"
+  rm -rf "$root"
+fi
+
 debs=$(mktemp -d)
 trap 'rm -rf "$debs"' EXIT
 echo "debian-sysroot: downloading ${#packages[@]} packages for $arch"
 (cd "$debs" && apt-get download -q -o APT::Sandbox::User=root "${packages[@]}" > /dev/null)
 mkdir -p "$root"
 for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$root"; done
-printf '%s\n' "${packages[@]}" > "$root/.h5rec-sysroot"
+echo "$wanted" > "$root/.h5rec-sysroot"
 echo "debian-sysroot: $root holds ${#packages[@]} packages"

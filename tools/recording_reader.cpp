@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <new>
 #include <cstring>
 #include <optional>
 
@@ -19,9 +20,13 @@ Error h5_error(const std::string& what, const std::string& path) {
   return Error{path + ": " + what + ": " + h5::last_error()};
 }
 
-herr_t collect_group(hid_t, const char* name, const H5L_info_t*, void* out) {
-  static_cast<std::vector<std::string>*>(out)->push_back(name);
-  return 0;
+herr_t collect_group(hid_t, const char* name, const H5L_info_t*, void* out) noexcept {
+  try {  // nothing may be thrown through HDF5's C frames
+    static_cast<std::vector<std::string>*>(out)->push_back(name);
+    return 0;
+  } catch (const std::bad_alloc&) {
+    return -1;
+  }
 }
 
 std::vector<std::string> link_names(hid_t location) {

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <ctime>
 
+static_assert(sizeof(off_t) == 8, "files past 2 GiB need a 64-bit off_t (_FILE_OFFSET_BITS=64)");
+
 namespace h5rec::platform {
 namespace {
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <new>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -414,14 +415,19 @@ H5FD_t* driver_open(const char* name, unsigned flags, hid_t fapl, haddr_t) {
                H5E_CANTOPENFILE);
     return nullptr;
   }
-  auto file = DriverFile::open(*options, name, flags);
-  if (!file) {
-    (void)fail(file.error(), H5E_CANTOPENFILE);
+  try {  // nothing may be thrown through HDF5's C frames
+    auto file = DriverFile::open(*options, name, flags);
+    if (!file) {
+      (void)fail(file.error(), H5E_CANTOPENFILE);
+      return nullptr;
+    }
+    auto* handle = new DriverHandle{};
+    handle->file = file.value().release();
+    return &handle->base;
+  } catch (const std::bad_alloc&) {
+    (void)fail(Error{std::string("open '") + name + "': out of memory"}, H5E_CANTOPENFILE);
     return nullptr;
   }
-  auto* handle = new DriverHandle{};
-  handle->file = file.value().release();
-  return &handle->base;
 }
 
 herr_t driver_close(H5FD_t* f) {
@@ -466,8 +472,12 @@ herr_t driver_read(H5FD_t* f, H5FD_mem_t, hid_t, haddr_t addr, size_t size, void
 }
 
 herr_t driver_write(H5FD_t* f, H5FD_mem_t, hid_t, haddr_t addr, size_t size, const void* buffer) {
-  const Status s = file_of(f)->write(addr, {static_cast<const std::byte*>(buffer), size});
-  return s ? 0 : fail(s, H5E_WRITEERROR);
+  try {  // held writes allocate; nothing may be thrown through HDF5's C frames
+    const Status s = file_of(f)->write(addr, {static_cast<const std::byte*>(buffer), size});
+    return s ? 0 : fail(s, H5E_WRITEERROR);
+  } catch (const std::bad_alloc&) {
+    return fail(Error{file_of(f)->path() + ": write: out of memory"}, H5E_WRITEERROR);
+  }
 }
 
 herr_t driver_truncate(H5FD_t* f, hid_t, hbool_t) {

@@ -297,7 +297,7 @@ _SIN_COEFFS = [(-1) ** k / math.factorial(2 * k + 1) for k in range(11, 0, -1)] 
 _LOG_COEFFS = [1 / (2 * k + 1) for k in range(11, 0, -1)]  # s^22 .. s^2
 _TWO_PI = 2 * math.pi
 _SQRT_HALF = math.sqrt(0.5)
-_LN2 = math.log(2)
+_LN2 = float.fromhex("0x1.62e42fefa39efp-1")  # ln 2 rounded to double
 
 
 def sim_sin_turns(turns):

@@ -3,6 +3,7 @@ every half WATCHDOG_USEC while the writer works, STOPPING=1 at the end; nothing 
 meant for another process (WATCHDOG_PID). The socket here plays systemd's part."""
 import os
 import socket
+import subprocess
 import tempfile
 import unittest
 
@@ -31,17 +32,22 @@ class SystemdNotifyTest(unittest.TestCase):
             sock.settimeout(0.05)
             env = lib.child_env()
             env.update({"NOTIFY_SOCKET": path, **extra_env})
-            proc = lib.subprocess.Popen(
+            proc = subprocess.Popen(
                 lib.h5rec_command("record", config, "--output", os.path.join(tmp, "out"),
                                   "--duration", "3"),
-                stdout=lib.subprocess.DEVNULL, stderr=lib.subprocess.PIPE, text=True, env=env)
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
             messages = []
-            while True:  # read as systemd does, while the recorder runs (it never blocks on us)
+            while proc.poll() is None:  # read as systemd does while it runs (it never blocks)
                 try:
                     messages.append(sock.recv(4096).decode())
                 except socket.timeout:
-                    if proc.poll() is not None:
-                        break
+                    pass
+            sock.setblocking(False)  # then what it sent last
+            while True:
+                try:
+                    messages.append(sock.recv(4096).decode())
+                except BlockingIOError:
+                    break
             self.assertEqual(proc.wait(), 0, proc.stderr.read())
             proc.stderr.close()
             return messages

@@ -26,8 +26,14 @@ TEST(RowSchedule, FractionalRatesRoundToNearestNanosecond) {
   EXPECT_EQ(third.offset_ns(3), 1'000'000'000);
   const RowSchedule slow(0.1);
   EXPECT_EQ(slow.offset_ns(7), 70'000'000'000LL);
-  const RowSchedule odd(1.0 / 7.0);  // not whole millihertz: long double path
+  const RowSchedule odd(1.0 / 7.0);  // not whole millihertz: exact binary-double path
   EXPECT_EQ(odd.offset_ns(1), 7'000'000'000LL);
+  // Exact values of floor(i * 1e9 / rate + 1/2) with the rate as its binary double (Python's
+  // Fraction); row 3833 at 0.333333 Hz is 0.4993 ns past a whole ns, which a 64-bit long
+  // double (armhf) rounded up.
+  EXPECT_EQ(RowSchedule(0.333333).offset_ns(3833), 11'499'011'499'011LL);
+  EXPECT_EQ(RowSchedule(0.0123456).offset_ns(98'765'432), 8'000'051'192'327'630'912LL);
+  EXPECT_EQ(RowSchedule(44'100.5).offset_ns(123'456'789), 2'799'441'933'765LL);
 }
 
 TEST(RowSchedule, RowsBeforeIsTheInverseOfOffset) {
