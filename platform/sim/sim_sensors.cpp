@@ -1,10 +1,10 @@
 #include "platform/sim/sim_sensors.hpp"
 
-#include "platform/sim/sim_math.hpp"
-
 #include <cmath>
 #include <set>
 #include <vector>
+
+#include "platform/sim/sim_math.hpp"
 
 namespace h5rec::platform {
 namespace {
