@@ -210,6 +210,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
     }
     all_attached.wait();
     wait_until_done(start, duration_ns, interrupt, writer);
+    if (stopping_observer_) stopping_observer_();
     stop_sampling = true;
   }  // detached: joining is not sleeping, so a virtual clock must run on without this thread
   for (platform::Thread& t : sampler_threads) t.join();

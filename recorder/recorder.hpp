@@ -62,6 +62,11 @@ class Recorder {
   void set_liveness_observer(std::function<void()> observer) {
     liveness_observer_ = std::move(observer);
   }
+  // Called on the thread that called run() when the recording begins to stop (its duration is
+  // over or `interrupt` was set), before the final checkpoint and close. Set before run().
+  void set_stopping_observer(std::function<void()> observer) {
+    stopping_observer_ = std::move(observer);
+  }
 
   // Test hook: lets a test count allocations made by sampler threads (named "h5rec-sample").
   static constexpr const char* kSamplerThreadPrefix = "h5rec-sample";
@@ -85,6 +90,7 @@ class Recorder {
   std::unique_ptr<StatusLog> status_;
   std::function<void(const WriterStats&)> checkpoint_observer_;
   std::function<void()> liveness_observer_;
+  std::function<void()> stopping_observer_;
 };
 
 }  // namespace h5rec

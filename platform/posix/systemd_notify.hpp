@@ -1,8 +1,8 @@
 // The service manager's notification protocol (sd_notify(3)) without libsystemd: datagrams to
 // the socket named by $NOTIFY_SOCKET. Under systemd with Type=notify the recorder reports
 // READY=1 once it records, WATCHDOG=1 while its writer makes progress (WatchdogSec= in the
-// unit; $WATCHDOG_USEC), and STOPPING=1 once it has closed its files. Outside systemd it does
-// nothing.
+// unit; $WATCHDOG_USEC), and STOPPING=1 when it begins to stop (the final checkpoint and close
+// follow). Outside systemd it does nothing.
 #pragma once
 
 #include <cstdint>

@@ -62,8 +62,8 @@ int record(const RecordArgs& args) {
   auto notifier = h5rec::platform::SystemdNotifier::from_environment();
   const std::string status = "recording " + config->device_id + " into " + config->output_dir;
   recorder.value()->set_liveness_observer([&] { notifier.alive(status); });
+  recorder.value()->set_stopping_observer([&] { notifier.stopping(); });
   auto summary = recorder.value()->run(duration_ns, h5rec::platform::stop_requested_by_signal());
-  notifier.stopping();
   if (!summary) {
     std::fprintf(stderr, "h5rec record: %s\n", summary.message().c_str());
     return kExitRuntime;

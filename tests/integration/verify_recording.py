@@ -21,7 +21,9 @@ def offsets(index, rate_hz):
     mhz = round(rate_hz * 1000)
     if abs(rate_hz * 1000 - mhz) < 1e-9 * rate_hz * 1000:
         return (index.astype(object) * 10**12 + mhz // 2) // mhz
-    return np.round(index.astype(np.float64) * 1e9 / rate_hz).astype(object)
+    # Exactly floor(index * 1e9 / rate + 1/2) with the rate as the binary double it is.
+    num, den = float(rate_hz).as_integer_ratio()
+    return (2 * index.astype(object) * 10**9 * den + num) // (2 * num)
 
 
 def pairs(values):
