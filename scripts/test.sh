@@ -3,7 +3,7 @@
 # suite under AddressSanitizer + UndefinedBehaviorSanitizer and under ThreadSanitizer; then the
 # ARM builds (toolchains/README.md): aarch64 with the minimal static HDF5 and the whole suite
 # under qemu-aarch64, armhf with the minimal static HDF5 and every test of the h5rec binary
-# under qemu-arm, and aarch64 against Debian's libhdf5-dev:arm64 with the end-to-end test.
+# under qemu-arm, and aarch64 against Debian's libhdf5-dev:arm64 with the binary's end-to-end tests.
 # Recordings made under emulation are read back bit-exactly by the host's h5py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
