@@ -2,23 +2,15 @@
 
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
 
+#include "platform/posix/posix_clock.hpp"
+
 namespace h5rec::platform {
-namespace {
-
-int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-}  // namespace
 
 SystemdNotifier SystemdNotifier::from_environment() {
   SystemdNotifier n;
@@ -37,7 +29,7 @@ SystemdNotifier SystemdNotifier::from_environment() {
 
 void SystemdNotifier::alive(const std::string& status) {
   if (!enabled()) return;
-  const int64_t now = monotonic_ns();
+  const int64_t now = PosixClock().monotonic_ns();  // systemd's watchdog runs on real time
   if (!ready_sent_) {
     ready_sent_ = send("READY=1\nSTATUS=" + status);
     last_ping_ns_ = now;
