@@ -65,6 +65,9 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
         if (Status retried = checkpoint(); !retried) on_failure(retried);
       }
     }
+    // More full chunks arrived while this pass wrote: write them now, so a fast group streams
+    // at the storage's pace instead of the poll's.
+    if (file_ != nullptr && !failing_write_ && full_chunk_waiting()) continue;
     // Without a segment there is no checkpoint to wait for: poll for the retry.
     const int64_t poll = clock_.monotonic_ns() + kPollNs;
     const int64_t wake = std::min(file_ != nullptr ? next_checkpoint : next_retry, poll);
@@ -87,6 +90,13 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
     append_status_row();
     (void)checkpoint();
   }
+}
+
+bool Writer::full_chunk_waiting() const {
+  for (const WriterBinding& b : bindings_) {
+    if (b.ring->committed_rows() - b.rows_written >= b.ring->chunk_rows()) return true;
+  }
+  return false;
 }
 
 void Writer::count_rows_never_stored() {

@@ -118,6 +118,8 @@ class Writer {
   // Opens the next segment (after a rotation or a give-up); false if it could not.
   bool open_next_segment();
   void use_segment(const OpenSegment& segment);
+  // Whether some ring holds a whole chunk not yet written.
+  bool full_chunk_waiting() const;
   // At the end: rows produced but not durable in any segment are lost (counted).
   void count_rows_never_stored();
 

@@ -1,0 +1,169 @@
+#include "bench/ingest_throughput.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "bench/baselines.hpp"
+#include "bench/writer_path.hpp"
+#include "platform/posix/posix_clock.hpp"
+#include "platform/posix/posix_storage.hpp"
+
+namespace h5rec::bench {
+namespace {
+
+constexpr size_t kKiB = 1024;
+constexpr size_t kMiB = 1024 * kKiB;
+
+// Pushes w.rows rows (the values baselines.cpp writes) through the writer path as fast as it
+// takes them: the producer waits while the ring is full instead of dropping.
+std::optional<Timed> writer_path(const std::string& dir, const Workload& w, bool crash_safe) {
+  platform::PosixClock clock;
+  platform::PosixStorage storage;
+  const size_t chunk_set = w.chunk_bytes * w.columns();
+  WriterPathSettings settings;
+  settings.dir = dir;
+  settings.channels = w.channels;
+  settings.chunk_bytes = w.chunk_bytes;
+  // A ring of at least 64 MiB, as ring_seconds gives a fast group: the writer polls every 20 ms.
+  settings.ring_chunks = std::max<size_t>(4, (64 * kMiB + chunk_set - 1) / chunk_set);
+  settings.crash_safe = crash_safe;
+  settings.checkpoint_interval_s = w.checkpoint_interval_s;
+  auto path = WriterPath::start(settings, clock, storage);
+  if (!path) {
+    std::fprintf(stderr, "h5rec-bench: %s\n", path.message().c_str());
+    return std::nullopt;
+  }
+  const int64_t start_ns = clock.monotonic_ns();
+  ChunkRing& ring = path.value()->ring();
+  for (uint64_t row = 0; row < w.rows; ++row) {
+    while (!ring.can_push()) std::this_thread::yield();
+    const auto t = static_cast<int64_t>(row);
+    std::memcpy(ring.row(0), &t, sizeof t);
+    for (size_t c = 1; c <= w.channels; ++c) {
+      const auto v = static_cast<double>(row + c - 1);
+      std::memcpy(ring.row(c), &v, sizeof v);
+    }
+    ring.commit_row();
+  }
+  auto result = path.value()->finish();
+  if (!result) {
+    std::fprintf(stderr, "h5rec-bench: %s\n", result.message().c_str());
+    return std::nullopt;
+  }
+  if (result->rows_stored != w.rows || result->storage_errors != 0) {
+    std::fprintf(stderr, "h5rec-bench: writer path stored %llu of %llu rows, %llu storage errors\n",
+                 static_cast<unsigned long long>(result->rows_stored),
+                 static_cast<unsigned long long>(w.rows),
+                 static_cast<unsigned long long>(result->storage_errors));
+    return std::nullopt;
+  }
+  return Timed{w.rows, static_cast<double>(result->final_checkpoint_ns - start_ns) * 1e-9};
+}
+
+std::string size_text(size_t bytes) {
+  return bytes >= kMiB ? std::to_string(bytes / kMiB) + " MiB" : std::to_string(bytes / kKiB) + " KiB";
+}
+
+struct Case {
+  Workload w;
+  // Best times (seconds) of the contestants.
+  double raw = 0, safe = 0, plain = 0, per_chunk = 0;
+  Timed per_sample;
+};
+
+void keep_best(double& best, const std::optional<Timed>& t) {
+  if (t && (best == 0 || t->seconds < best)) best = t->seconds;
+}
+
+}  // namespace
+
+void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
+  const std::vector<size_t> channel_counts = quick ? std::vector<size_t>{16} : std::vector<size_t>{1, 16, 256};
+  const std::vector<size_t> chunk_sizes =
+      quick ? std::vector<size_t>{64 * kKiB} : std::vector<size_t>{4 * kKiB, 64 * kKiB, kMiB};
+  const int repeats = quick ? 1 : 3;
+  const double per_sample_budget_s = quick ? 0.5 : 2.0;
+
+  std::printf("## Ingest throughput\n\n");
+  std::printf("Rows pushed into the writer path as fast as it takes them (one producer thread,\n"
+              "the writer thread, checkpoints every 1 s; bench/writer_path.hpp) and the same rows\n"
+              "written by the baselines of bench/baselines.hpp; an int64 time column and float64\n"
+              "channels, every dataset chunked at the chunk size. Best of %d interleaved runs;\n"
+              "per-sample runs for %.1f s. MB/s are payload bytes per second.\n\n",
+              repeats, per_sample_budget_s);
+
+  std::vector<Case> cases;
+  for (size_t chunk : chunk_sizes) {
+    for (size_t channels : channel_counts) {
+      Case c{{channels, chunk, 0, 1.0}};
+      const uint64_t target =
+          quick ? 16 * kMiB : std::max<uint64_t>(256 * kMiB, 4 * chunk * c.w.columns());
+      c.w.rows = std::max<uint64_t>(1, target / (sizeof(int64_t) * c.w.columns()));
+      std::fprintf(stderr, "ingest: %zu channels, %s chunks, %llu rows\n", channels,
+                   size_text(chunk).c_str(), static_cast<unsigned long long>(c.w.rows));
+      for (int r = 0; r < repeats; ++r) {
+        keep_best(c.raw, raw_write_fsync(dir + "/bench-raw.bin", c.w));
+        keep_best(c.safe, writer_path(dir + "/bench-safe", c.w, true));
+        keep_best(c.plain, writer_path(dir + "/bench-plain", c.w, false));
+        keep_best(c.per_chunk, per_chunk_hdf5(dir + "/bench-per-chunk.h5", c.w));
+      }
+      if (auto t = per_sample_hdf5(dir + "/bench-per-sample.h5", c.w, per_sample_budget_s)) {
+        c.per_sample = *t;
+      }
+      cases.push_back(c);
+    }
+  }
+
+  Table table{{"channels", "chunk", "raw MB/s", "h5rec safe MB/s", "x raw", "h5rec plain MB/s",
+               "x raw", "per-chunk MB/s", "safe x per-chunk", "per-sample rows/s",
+               "safe rows/s", "safe x per-sample"},
+              {}};
+  for (const Case& c : cases) {
+    const double mb = static_cast<double>(c.w.payload_bytes(c.w.rows)) / 1e6;
+    const auto mbps = [&](double s) { return s > 0 ? fixed(mb / s, 0) : std::string("failed"); };
+    const auto x = [](double base_s, double s) {
+      return base_s > 0 && s > 0 ? fixed(base_s / s, 2) : std::string("-");
+    };
+    const double safe_rows = c.safe > 0 ? static_cast<double>(c.w.rows) / c.safe : 0;
+    const double sample_rows = c.per_sample.rows > 0 ? c.per_sample.rows_per_s() : 0;
+    table.rows.push_back({std::to_string(c.w.channels), size_text(c.w.chunk_bytes), mbps(c.raw),
+                          mbps(c.safe), x(c.raw, c.safe), mbps(c.plain), x(c.raw, c.plain),
+                          mbps(c.per_chunk), x(c.per_chunk, c.safe),
+                          sample_rows > 0 ? grouped(sample_rows) : "failed", grouped(safe_rows),
+                          sample_rows > 0 && safe_rows > 0 ? grouped(safe_rows / sample_rows) : "-"});
+  }
+  table.print();
+
+  // Goals, with crash safety on: the worst channel count of each chunk size.
+  for (size_t chunk : chunk_sizes) {
+    double vs_raw = 1e9, vs_chunk = 1e9;
+    bool measured = true;
+    for (const Case& c : cases) {
+      if (c.w.chunk_bytes != chunk) continue;
+      if (c.safe <= 0 || c.raw <= 0 || c.per_chunk <= 0) measured = false;
+      else {
+        vs_raw = std::min(vs_raw, c.raw / c.safe);
+        vs_chunk = std::min(vs_chunk, c.per_chunk / c.safe);
+      }
+    }
+    const std::string size = chunk >= kMiB ? std::to_string(chunk / kMiB) + "MiB" : std::to_string(chunk / kKiB) + "KiB";
+    const double raw_target = chunk == kMiB ? 0.9 : chunk == 64 * kKiB ? 0.8 : 0;
+    if (!measured) {
+      goals.unmeasured(GoalKind::kTiming, "ingest-" + size + "-vs-per-chunk-hdf5", "a run failed", ">1.00x");
+      continue;
+    }
+    if (raw_target > 0) {
+      goals.add(GoalKind::kTiming, "ingest-" + size + "-vs-raw-write-fsync", vs_raw >= raw_target,
+                fixed(vs_raw, 2) + "x", ">=" + fixed(raw_target, 2) + "x");
+    }
+    goals.add(GoalKind::kTiming, "ingest-" + size + "-vs-per-chunk-hdf5", vs_chunk > 1.0,
+              fixed(vs_chunk, 2) + "x", ">1.00x");
+  }
+}
+
+}  // namespace h5rec::bench

@@ -1,0 +1,17 @@
+// Ingest throughput: rows/s and MB/s the writer path sustains with 1, 16 and 256 channels and
+// chunks of 4 KiB, 64 KiB and 1 MiB, crash safety on and off, against the baselines of
+// bench/baselines.hpp written in the same run to the same directory. Each case runs its
+// contestants interleaved, `repeats` times, and keeps each one's best time (a shared machine's
+// disk and CPU only ever make a run slower).
+#pragma once
+
+#include <string>
+
+#include "bench/report.hpp"
+
+namespace h5rec::bench {
+
+// --quick: one case (16 channels, 64 KiB), 16 MiB, once.
+void ingest_throughput(const std::string& dir, bool quick, Goals& goals);
+
+}  // namespace h5rec::bench
