@@ -100,7 +100,7 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
   std::vector<Case> cases;
   for (size_t chunk : chunk_sizes) {
     for (size_t channels : channel_counts) {
-      Case c{{channels, chunk, 0, 1.0}};
+      Case c{{channels, chunk, 0, 1.0}, 0, 0, 0, 0, {}};
       const uint64_t target =
           quick ? 16 * kMiB : std::max<uint64_t>(256 * kMiB, 4 * chunk * c.w.columns());
       c.w.rows = std::max<uint64_t>(1, target / (sizeof(int64_t) * c.w.columns()));

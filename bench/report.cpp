@@ -88,6 +88,10 @@ void Goals::unmeasured(GoalKind kind, const std::string& name, const std::string
   add(kind, name, false, "unmeasured(" + why + ")", target);
 }
 
+void Goals::skip(const std::string& name, const std::string& why, const std::string& target) {
+  lines_.push_back({"SKIP " + name + " - " + target + "  (" + why + ")", false, true});
+}
+
 int Goals::print_and_judge() const {
   bool all_pass = true;
   std::printf("```\n");

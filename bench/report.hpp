@@ -1,7 +1,8 @@
 // What h5rec-bench prints: Markdown (headings, tables, a code block of goal lines), so that
 // `h5rec-bench | tee bench/RESULTS.md` is the report the README links to.
 //
-// Every goal prints one line "PASS|FAIL <goal> <measured> <target>". Goals measured by timing
+// Every goal prints one line "PASS|FAIL <goal> <measured> <target>" (or SKIP where a run cannot
+// measure it). Goals measured by timing
 // are judged only by the full run: --quick measures too little to be steady on a shared machine,
 // and under emulation (qemu-user) timings mean nothing; those lines then end in "(not judged: ...)"
 // and do not change the exit code. Goals from counts (instructions, bytes, allocations, drops)
@@ -32,6 +33,8 @@ class Goals {
   // A goal that could not be measured (a tool missing, a run failed): judged as failed.
   void unmeasured(GoalKind kind, const std::string& name, const std::string& why,
                   const std::string& target);
+  // A goal this kind of run cannot measure at all (valgrind under qemu-user): "SKIP", not judged.
+  void skip(const std::string& name, const std::string& why, const std::string& target);
   // Prints the goal lines; returns 0 when every judged goal passed, else 1.
   int print_and_judge() const;
 

@@ -18,7 +18,7 @@ Result<std::unique_ptr<WriterPath>> WriterPath::start(const WriterPathSettings& 
   layout.columns.push_back({"time", DType::kInt64, {}, true, "ns", "row time", {}});
   for (size_t c = 0; c < settings.channels; ++c) {
     char name[16];
-    std::snprintf(name, sizeof name, "c%03zu", c);
+    std::snprintf(name, sizeof name, "c%03u", static_cast<unsigned>(c % 1000));
     layout.columns.push_back({name, DType::kFloat64, {}, true, "1", "benchmark channel", "bench"});
   }
   const std::vector<size_t> row_bytes(layout.columns.size(), sizeof(int64_t));

@@ -8,11 +8,16 @@
 
 namespace h5rec::platform {
 
+// kSampling: the thread's sleeps end on time. Linux otherwise lets a timed sleep of a normal
+// thread end up to 50 us late (timer slack) to batch wake-ups: most of a sampler's jitter.
+enum class ThreadTiming { kDefault, kSampling };
+
 class Thread {
  public:
   Thread() = default;
   // name is truncated to 15 characters (the Linux limit).
-  Thread(std::string name, std::function<void()> body);
+  Thread(std::string name, std::function<void()> body,
+         ThreadTiming timing = ThreadTiming::kDefault);
   ~Thread();
   Thread(Thread&&) = default;
   Thread& operator=(Thread&&) = default;

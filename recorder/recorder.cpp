@@ -206,7 +206,8 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
           std::string(kSamplerThreadPrefix) + std::to_string(g),
           attached_body([=, &start, &stop_sampling] {
             sampler->run(start, duration_ns, stop_sampling);
-          }));
+          }),
+          platform::ThreadTiming::kSampling);
     }
     all_attached.wait();
     wait_until_done(start, duration_ns, interrupt, writer);

@@ -1,0 +1,188 @@
+#include "bench/latency.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "bench/writer_path.hpp"
+#include "platform/posix/posix_clock.hpp"
+#include "platform/posix/posix_storage.hpp"
+#include "platform/thread.hpp"
+#include "recorder/recorder.hpp"
+#include "recorder/sampler.hpp"
+
+namespace h5rec::bench {
+namespace {
+
+struct Percentiles {
+  size_t count = 0;
+  int64_t p50 = 0, p99 = 0, p999 = 0, max = 0;
+};
+
+Percentiles percentiles(std::vector<int64_t> values) {
+  Percentiles p;
+  p.count = values.size();
+  if (values.empty()) return p;
+  std::sort(values.begin(), values.end());
+  const auto at = [&](double q) {
+    return values[std::min(values.size() - 1, static_cast<size_t>(q * static_cast<double>(values.size())))];
+  };
+  p.p50 = at(0.50);
+  p.p99 = at(0.99);
+  p.p999 = at(0.999);
+  p.max = values.back();
+  return p;
+}
+
+WriterPathSettings busy_writer(const std::string& dir, size_t channels) {
+  WriterPathSettings s;
+  s.dir = dir;
+  s.channels = channels;
+  s.chunk_bytes = 65536;
+  s.ring_chunks = 64;
+  s.crash_safe = true;
+  s.checkpoint_interval_s = 0.1;  // ten journaled checkpoints a second
+  s.segment_duration_s = 1.0;     // and a new segment every second
+  return s;
+}
+
+// Push latency of rows of 16 float64 channels at 10 kHz (a producer sleeping between rows, as a
+// sampler does). Each push is timed from can_push() to commit_row().
+std::optional<Percentiles> push_latency(const std::string& dir, double seconds, uint64_t& dropped,
+                                        size_t& segments) {
+  platform::PosixClock clock;
+  platform::PosixStorage storage;
+  constexpr size_t kChannels = 16;
+  constexpr int64_t kPeriodNs = 100'000;
+  auto path = WriterPath::start(busy_writer(dir, kChannels), clock, storage);
+  if (!path) {
+    std::fprintf(stderr, "h5rec-bench: %s\n", path.message().c_str());
+    return std::nullopt;
+  }
+  ChunkRing& ring = path.value()->ring();
+  const auto rows = static_cast<uint64_t>(seconds * 1e9 / kPeriodNs);
+  std::vector<int64_t> latency_ns;
+  latency_ns.reserve(rows);
+  const int64_t start = clock.monotonic_ns();
+  for (uint64_t row = 0; row < rows; ++row) {
+    clock.sleep_until(start + static_cast<int64_t>(row) * kPeriodNs);
+    const auto t0 = std::chrono::steady_clock::now();
+    if (ring.can_push()) {
+      const auto t = static_cast<int64_t>(row);
+      std::memcpy(ring.row(0), &t, sizeof t);
+      for (size_t c = 1; c <= kChannels; ++c) {
+        const auto v = static_cast<double>(row + c);
+        std::memcpy(ring.row(c), &v, sizeof v);
+      }
+      ring.commit_row();
+    } else {
+      ++dropped;
+    }
+    latency_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now() - t0)
+                             .count());
+  }
+  auto result = path.value()->finish();
+  if (!result) {
+    std::fprintf(stderr, "h5rec-bench: %s\n", result.message().c_str());
+    return std::nullopt;
+  }
+  segments = result->segments;
+  return percentiles(std::move(latency_ns));
+}
+
+// A sensor that notes how late each read comes after its scheduled instant.
+class LatenessProbe final : public platform::Sensor {
+ public:
+  LatenessProbe(const platform::Clock& clock, int64_t start_ns, std::vector<int64_t>& out)
+      : clock_(clock), start_ns_(start_ns), out_(out) {}
+  bool read(const platform::SampleTick& tick, std::span<double> values) override {
+    const int64_t due = start_ns_ + static_cast<int64_t>(tick.elapsed_s * 1e9 + 0.5);
+    if (out_.size() < out_.capacity()) out_.push_back(clock_.monotonic_ns() - due);
+    values[0] = static_cast<double>(tick.index);
+    return true;
+  }
+
+ private:
+  const platform::Clock& clock_;
+  int64_t start_ns_;
+  std::vector<int64_t>& out_;
+};
+
+// Lateness of the posix sampler's reads at `rate_hz`, with the writer checkpointing and rotating.
+std::optional<Percentiles> sampler_lateness(const std::string& dir, double rate_hz, double seconds,
+                                            uint64_t& dropped) {
+  platform::PosixClock clock;
+  platform::PosixStorage storage;
+  auto path = WriterPath::start(busy_writer(dir, 1), clock, storage);
+  if (!path) {
+    std::fprintf(stderr, "h5rec-bench: %s\n", path.message().c_str());
+    return std::nullopt;
+  }
+  std::vector<int64_t> lateness_ns;
+  lateness_ns.reserve(static_cast<size_t>(rate_hz * seconds) + 1);
+  // The first row is due a little after now, so the sampler starts on schedule.
+  const RecordingStart start{clock.monotonic_ns() + 10'000'000, clock.realtime_ns() + 10'000'000};
+  std::vector<SampledChannel> channels;
+  channels.push_back({std::make_unique<LatenessProbe>(clock, start.monotonic_ns, lateness_ns),
+                      DType::kFloat64, 1});
+  Sampler sampler(rate_hz, std::move(channels), path.value()->ring(), clock);
+  const std::atomic<bool> never{false};
+  platform::Thread thread(
+      Recorder::kSamplerThreadPrefix,
+      [&] { sampler.run(start, static_cast<int64_t>(seconds * 1e9), never); },
+      platform::ThreadTiming::kSampling);  // as the recorder runs its samplers
+  thread.join();
+  dropped = sampler.counters().dropped_rows.load();
+  auto result = path.value()->finish();
+  if (!result) {
+    std::fprintf(stderr, "h5rec-bench: %s\n", result.message().c_str());
+    return std::nullopt;
+  }
+  return percentiles(std::move(lateness_ns));
+}
+
+std::string micro(int64_t ns) { return fixed(static_cast<double>(ns) / 1000.0, 2); }
+
+}  // namespace
+
+void latency(const std::string& dir, bool quick, Goals& goals) {
+  const double seconds = quick ? 2 : 20;
+  std::printf("## Latency\n\n");
+  std::printf("On the posix clock and real files, with the writer making a journaled checkpoint\n"
+              "every 0.1 s and starting a new segment every second. Push: a producer writing rows\n"
+              "of 16 float64 channels at 10 kHz, each push timed from can_push() to commit_row().\n"
+              "Sampler: how late the posix sampler reads its sensor after the row's scheduled\n"
+              "instant (one channel). %.0f s each; microseconds.\n\n", seconds);
+  std::fprintf(stderr, "latency: push at 10 kHz\n");
+  uint64_t push_dropped = 0;
+  size_t segments = 0;
+  const auto push = push_latency(dir + "/bench-latency", seconds, push_dropped, segments);
+  Table table{{"measurement", "p50 us", "p99 us", "p99.9 us", "max us", "samples", "dropped"}, {}};
+  const auto row = [&](const std::string& name, const std::optional<Percentiles>& p, uint64_t dropped) {
+    if (!p) {
+      table.rows.push_back({name, "failed"});
+      return;
+    }
+    table.rows.push_back({name, micro(p->p50), micro(p->p99), micro(p->p999), micro(p->max),
+                          grouped(static_cast<double>(p->count)), grouped(static_cast<double>(dropped))});
+  };
+  row("push, 16 channels, 10 kHz (" + std::to_string(segments) + " segments)", push, push_dropped);
+  for (double rate : {1000.0, 10000.0}) {
+    std::fprintf(stderr, "latency: sampler at %.0f Hz\n", rate);
+    uint64_t dropped = 0;
+    row("sampler lateness, " + fixed(rate / 1000, 0) + " kHz",
+        sampler_lateness(dir + "/bench-jitter", rate, seconds, dropped), dropped);
+  }
+  table.print();
+  if (!push) {
+    goals.unmeasured(GoalKind::kTiming, "push-latency-p99.9", "the run failed", "<1us");
+    return;
+  }
+  goals.add(GoalKind::kTiming, "push-latency-p99.9", push->p999 < 1000, micro(push->p999) + "us",
+            "<1us");
+}
+
+}  // namespace h5rec::bench
