@@ -93,9 +93,9 @@ std::string percent(double share) { return fixed(100 * share, 1) + "%"; }
 }  // namespace
 
 void headroom(const std::string& dir, bool quick, Goals& goals) {
-  const double cpu_s = quick ? 3 : 60;
-  const double trial_s = quick ? 1 : 5;
-  const double hold_s = quick ? 3 : 60;
+  const double cpu_s = quick ? 2 : 60;
+  const double trial_s = quick ? 0.5 : 5;
+  const double hold_s = quick ? 1 : 60;
   std::printf("## Headroom (real clock and files)\n\n");
   std::printf("config/examples/field-station.toml with every group's rate multiplied by k (rings\n"
               "of up to 30 s, at most 128 MiB). Values/s: every group's rate times its values per\n"
@@ -107,7 +107,7 @@ void headroom(const std::string& dir, bool quick, Goals& goals) {
   const Trial base = run_trial(dir, 1, cpu_s);
   // Doubling until a trial drops rows, then bisection between the last good and first bad k.
   double good = 0, bad = 0;
-  for (double k = 2; bad == 0 && k <= (quick ? 64 : 1 << 16); k *= 2) {
+  for (double k = 2; bad == 0 && k <= (quick ? 16 : 1 << 16); k *= 2) {
     std::fprintf(stderr, "headroom: k = %.0f\n", k);
     (sustained(run_trial(dir, k, trial_s)) ? good : bad) = k;
   }

@@ -91,11 +91,11 @@ void instruction_counts(const std::string& dir, bool quick, bool emulated, Goals
     goals.skip("logger-scalar-instructions-per-call", "emulated", "<50");
     return;
   }
-  const uint64_t scale = quick ? 1 : 4;
-  const auto recorder = marginal(dir, "recorder", 10'000 * scale, 30'000 * scale);
-  const auto scalar = marginal(dir, "scalar", 100'000 * scale, 400'000 * scale);
-  const auto four = marginal(dir, "four-names", 100'000 * scale, 400'000 * scale);
-  const auto array16 = marginal(dir, "array16", 100'000 * scale, 400'000 * scale);
+  const uint64_t scale = quick ? 1 : 8;
+  const auto recorder = marginal(dir, "recorder", 5'000 * scale, 15'000 * scale);
+  const auto scalar = marginal(dir, "scalar", 50'000 * scale, 250'000 * scale);
+  const auto four = marginal(dir, "four-names", 50'000 * scale, 250'000 * scale);
+  const auto array16 = marginal(dir, "array16", 50'000 * scale, 250'000 * scale);
   const auto text = [](std::optional<double> v) { return v ? fixed(*v, 1) : std::string("failed"); };
   Table table{{"case", "instructions", "per"}, {}};
   table.rows.push_back({"recorder, 1 kHz group of 16 int32 counters, virtual clock", text(recorder), "row"});

@@ -149,7 +149,7 @@ std::string micro(int64_t ns) { return fixed(static_cast<double>(ns) / 1000.0, 2
 }  // namespace
 
 void latency(const std::string& dir, bool quick, Goals& goals) {
-  const double seconds = quick ? 2 : 20;
+  const double seconds = quick ? 1 : 20;
   std::printf("## Latency\n\n");
   std::printf("On the posix clock and real files, with the writer making a journaled checkpoint\n"
               "every 0.1 s and starting a new segment every second. Push: a producer writing rows\n"
