@@ -178,7 +178,9 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
       checkpoint_observer_};
   Writer writer(*first->file, clock_, storage_, settings, status_.get(), counters, &store);
   for (size_t g = 0; g < samplers_.size(); ++g) {
-    writer.add({rings_[g].get(), first->columns[g], 0, &samplers_[g]->counters()});
+    WriterBinding binding{rings_[g].get(), first->columns[g], 0, &samplers_[g]->counters()};
+    binding.time_column = true;
+    writer.add(std::move(binding));
   }
   writer.add({&status_->ring(), first->columns.back(), 0});
 

@@ -50,7 +50,14 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
       if (file_ == nullptr) {
         if (now >= next_retry && !open_next_segment()) next_retry = now + kRetryNs;
       } else if (now >= next_checkpoint) {
-        if (Status s = checkpoint(); s) {
+        // The latest scheduled instant: rows due before it (a late writer takes all it missed).
+        const int64_t instant = next_checkpoint + (now - next_checkpoint) /
+                                                      settings_.checkpoint_interval_ns *
+                                                      settings_.checkpoint_interval_ns;
+        checkpoint_cutoff_utc_ns_ = start.utc_ns + (instant - start.monotonic_ns);
+        const Status checkpointed = checkpoint();
+        checkpoint_cutoff_utc_ns_ = INT64_MAX;
+        if (Status s = checkpointed; s) {
           rotate_if_due();
         } else {
           on_failure(s);
@@ -132,14 +139,24 @@ std::span<const std::byte> Writer::chunk_bytes(const WriterBinding& binding, siz
   return {scratch_.data(), bytes};
 }
 
+int64_t Writer::row_time(const ChunkRing& ring, uint64_t row) {
+  int64_t t;
+  const uint64_t chunk_rows = ring.chunk_rows();
+  std::memcpy(&t, ring.chunk(row / chunk_rows, 0).data() + row % chunk_rows * sizeof t, sizeof t);
+  return t;
+}
+
 Status Writer::write_binding(WriterBinding& binding, bool include_partial_chunk) {
   ChunkRing& ring = *binding.ring;
   const uint64_t chunk_rows = ring.chunk_rows();
   const uint64_t base = binding.first_row;
   const uint64_t committed = ring.committed_rows();
-  const uint64_t target =
+  uint64_t target =
       include_partial_chunk ? committed : base + (committed - base) / chunk_rows * chunk_rows;
   const uint64_t written = binding.rows_written;
+  if (include_partial_chunk && binding.time_column) {
+    while (target > written && row_time(ring, target - 1) >= checkpoint_cutoff_utc_ns_) --target;
+  }
   if (target <= written) return {};
   // HDF5 1.10 writes a chunk only inside the dataset's extent, so the extent grows first. SWMR
   // readers see the new extent only after the next flush, by which time the chunks are written.

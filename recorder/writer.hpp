@@ -57,6 +57,10 @@ struct WriterBinding {
   uint64_t first_row = 0;          // row 0 of the current segment's datasets
   uint64_t rows_checkpointed = 0;  // rows durable in the current segment
   uint64_t rows_in_closed_segments = 0;
+  // Column 0 holds each row's time (int64, ns UTC; the recorder's groups): a scheduled checkpoint
+  // then takes the rows before its instant, not a row due at the same instant, which may or may
+  // not have been pushed yet (and would often start a chunk, written whole for that one row).
+  bool time_column = false;
 };
 
 struct WriterStats {
@@ -100,6 +104,8 @@ class Writer {
   static constexpr int kAttempts = 3;
 
  private:
+  // The time (column 0) of a row still in the ring.
+  static int64_t row_time(const ChunkRing& ring, uint64_t row);
   // Writes the committed rows of one binding (all of them, or only whole chunks).
   Status write_binding(WriterBinding& binding, bool include_partial_chunk);
   // The bytes of one dataset chunk: the ring's buffer when the chunk is whole and aligned with
@@ -142,6 +148,7 @@ class Writer {
   uint64_t segments_given_up_ = 0;
   int64_t last_checkpoint_ns_ = 0;
   int64_t max_checkpoint_ns_ = 0;
+  int64_t checkpoint_cutoff_utc_ns_ = INT64_MAX;  // see WriterBinding::time_column
   int failures_in_row_ = 0;
   bool out_of_space_ = false;        // stopped until space_available()
   bool failing_write_ = false;       // the last write of full chunks failed
