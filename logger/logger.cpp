@@ -97,6 +97,7 @@ struct Logger::Impl {
   std::vector<std::unique_ptr<LoggedDataset>> datasets;  // file order, then creation order
   std::unordered_map<std::string, LoggedDataset*, StringHash, std::equal_to<>> by_name;
   LoggedDataset* fast_dataset = nullptr;  // the dataset Logger::fast_ is bound to, if any
+  LoggedDataset* last_slow = nullptr;     // the dataset of the last value the slow path logged
   bool open = false;
 
   LogStatus fail(LogError code, std::string message) const {
@@ -364,12 +365,12 @@ LogStatus Logger::Impl::push(LoggedDataset& d, const void* data, size_t bytes, b
   return {};
 }
 
+// `fast` is bound exactly when fast_dataset is set.
 void Logger::Impl::unbind_fast_path(detail::LogFastPath& fast) {
-  if (fast_dataset != nullptr) {
-    ChunkRing& ring = *fast_dataset->ring;
-    ring.commit_rows(fast.produced - ring.produced_rows());
-    fast_dataset = nullptr;
-  }
+  if (fast_dataset == nullptr) return;
+  ChunkRing& ring = *fast_dataset->ring;
+  ring.commit_rows(fast.produced - ring.produced_rows());
+  fast_dataset = nullptr;
   fast = {};
 }
 
@@ -393,6 +394,7 @@ void Logger::Impl::bind_fast_path(detail::LogFastPath& fast, LoggedDataset& d) {
 LogStatus Logger::Impl::close(detail::LogFastPath& fast) {
   if (!open) return closed_status();
   unbind_fast_path(fast);
+  last_slow = nullptr;
   open = false;
   finish.store(true, std::memory_order_release);
   writer_thread.join();
@@ -520,8 +522,12 @@ LogStatus Logger::Impl::log_checked(detail::LogFastPath& fast, std::string_view 
   }
   const bool is_string = dtype == DType::kString;
   LogStatus s = push(*d, data, bytes, is_string);
-  // Strings never take the fast path: their length needs checking.
-  if (s && !is_string) bind_fast_path(fast, *d);
+  if (!s) return s;
+  // The fast path serves a name logged again and again. Names that alternate call by call stay
+  // here: binding on every call would only make them slower. Strings never take the fast path
+  // (their length needs checking).
+  if (d == last_slow && !is_string) bind_fast_path(fast, *d);
+  last_slow = d;
   return s;
 }
 
