@@ -167,7 +167,7 @@ struct LogFastPath {
   std::byte* cursor = nullptr;  // where the next row goes
   std::byte* end = nullptr;     // end of the room in the current chunk
   std::string_view name;        // the dataset's name
-  LogType type = LogType::kString;
+  LogType type = LogType::kString;  // never bound to strings: their length needs checking
   size_t rank = 0;
   const size_t* shape = nullptr;  // `rank` dimensions per value
   size_t row_bytes = 0;
@@ -218,7 +218,7 @@ class Logger {
   // every later call returns kClosed with that reason.
   explicit Logger(const std::string& path, Options options = {});
   ~Logger();  // closes (a final checkpoint)
-  Logger(Logger&& other) noexcept;
+  Logger(Logger&&) noexcept;
   Logger& operator=(Logger&&) noexcept;
   Logger(const Logger&) = delete;
   Logger& operator=(const Logger&) = delete;
@@ -226,9 +226,10 @@ class Logger {
   const LogStatus& open_status() const;
   bool is_open() const;
 
-  // Scalars and std::arrays are logged inline when the name, type and shape are the previous
-  // call's and its chunk has room (most calls): a few instructions, no call. Everything else
-  // (new name, chunk full, errors) goes through the out-of-line log_slow().
+  // Scalars and std::arrays take an inline fast path when the name, type and shape are the
+  // previous call's and its chunk has room (most calls): compare, copy, publish. It is inline
+  // because an out-of-line call (eight arguments, a LogStatus returned through memory) costs
+  // more than all of that. Everything else (new name, full chunk, errors) goes to log_slow().
   template <class T>
     requires std::is_arithmetic_v<T>
   LogStatus log(std::string_view name, T value) {
@@ -237,7 +238,9 @@ class Logger {
       return {};
     }
     LogStatus status = log_slow(name, log_type_of<T>(), {}, &value, sizeof value);
-    return LogStatus(std::move(status));  // the caller's copy need not live in memory
+    // A copy, not log_slow()'s object itself: the caller's status can then live in registers,
+    // and the success path above returns and destroys nothing.
+    return LogStatus(std::move(status));
   }
   template <class T, size_t N>
   LogStatus log(std::string_view name, const std::array<T, N>& value) {
