@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 #include <optional>
+#include <utility>
 #include <unordered_map>
 
 #include "platform/posix/posix_clock.hpp"
@@ -41,20 +42,6 @@ std::optional<std::string> invalid_name_reason(std::string_view name) {
     start = end + 1;
   }
   return std::nullopt;
-}
-
-// Equality of a stored name and a logged one, without a library call for names up to 16 bytes
-// (overlapping word loads): the fast path of log() runs it on every call.
-inline bool same_name(const std::string& stored, std::string_view name) {
-  const size_t n = name.size();
-  if (stored.size() != n) return false;
-  const char* a = stored.data();
-  const char* b = name.data();
-  const auto load8 = [](const char* p) { uint64_t v; std::memcpy(&v, p, 8); return v; };
-  const auto load4 = [](const char* p) { uint32_t v; std::memcpy(&v, p, 4); return v; };
-  if (n >= 8 && n <= 16) return load8(a) == load8(b) && load8(a + n - 8) == load8(b + n - 8);
-  if (n >= 4 && n < 8) return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
-  return std::memcmp(a, b, n) == 0;
 }
 
 // Copies one value; scalars become a single move.
@@ -109,7 +96,8 @@ struct Logger::Impl {
   std::atomic<bool> finish{false};
   std::vector<std::unique_ptr<LoggedDataset>> datasets;  // file order, then creation order
   std::unordered_map<std::string, LoggedDataset*, StringHash, std::equal_to<>> by_name;
-  LoggedDataset* last = nullptr;  // the last name logged: most calls repeat it
+  LoggedDataset* fast_dataset = nullptr;  // the dataset Logger::fast_ is bound to, if any
+  LoggedDataset* last_slow = nullptr;     // the dataset of the last value the slow path logged
   bool open = false;
 
   LogStatus fail(LogError code, std::string message) const {
@@ -132,9 +120,13 @@ struct Logger::Impl {
   LogStatus maybe_start_swmr_locked();
   LogStatus start_swmr_locked();
   LogStatus push(LoggedDataset& d, const void* data, size_t bytes, bool is_string);
-  LogStatus log_checked(std::string_view name, LogType type, std::span<const size_t> shape,
-                        const void* data, size_t bytes);
-  LogStatus close();
+  LogStatus log_checked(detail::LogFastPath& fast, std::string_view name, LogType type,
+                        std::span<const size_t> shape, const void* data, size_t bytes);
+  // The fast path and the slow path never use a ring's producer side at once: every slow call
+  // first unbinds, handing the rows the fast path wrote to the ring, and binds again at the end.
+  void unbind_fast_path(detail::LogFastPath& fast);
+  void bind_fast_path(detail::LogFastPath& fast, LoggedDataset& d);
+  LogStatus close(detail::LogFastPath& fast);
   size_t row_bytes(DType dtype, std::span<const size_t> shape) const {
     if (dtype == DType::kString) return options.max_string_bytes + 1;
     size_t values = 1;
@@ -373,10 +365,37 @@ LogStatus Logger::Impl::push(LoggedDataset& d, const void* data, size_t bytes, b
   return {};
 }
 
-LogStatus Logger::Impl::close() {
+// `fast` is bound exactly when fast_dataset is set.
+void Logger::Impl::unbind_fast_path(detail::LogFastPath& fast) {
+  if (fast_dataset == nullptr) return;
+  ChunkRing& ring = *fast_dataset->ring;
+  ring.commit_rows(fast.produced - ring.produced_rows());
+  fast_dataset = nullptr;
+  fast = {};
+}
+
+// Binds to the room left in the ring chunk d is filling; a full ring stays unbound (the next
+// call's slow path writes the full chunks).
+void Logger::Impl::bind_fast_path(detail::LogFastPath& fast, LoggedDataset& d) {
+  ChunkRing& ring = *d.ring;
+  if (!ring.can_push()) return;
+  fast.cursor = ring.row(0);
+  fast.end = fast.cursor + ring.rows_left_in_chunk() * d.row_bytes;
+  fast.name = d.name;
+  fast.type = static_cast<LogType>(static_cast<int>(d.dtype));
+  fast.rank = d.shape.size();
+  fast.shape = d.shape.data();
+  fast.row_bytes = d.row_bytes;
+  fast.produced = ring.produced_rows();
+  fast.committed = &ring.committed_counter();
+  fast_dataset = &d;
+}
+
+LogStatus Logger::Impl::close(detail::LogFastPath& fast) {
   if (!open) return closed_status();
+  unbind_fast_path(fast);
+  last_slow = nullptr;
   open = false;
-  last = nullptr;
   finish.store(true, std::memory_order_release);
   writer_thread.join();
   auto held = Writer::lock();
@@ -411,14 +430,18 @@ Logger::Logger(const std::string& path, Options options) : impl_(std::make_uniqu
 }
 
 Logger::~Logger() {
-  if (impl_ && impl_->open) (void)impl_->close();
+  if (impl_ && impl_->open) (void)impl_->close(fast_);
 }
 
-Logger::Logger(Logger&&) noexcept = default;
+// The fast path's state moves with impl_ (it points into impl_'s buffers): the moved-from
+// logger keeps none of it.
+Logger::Logger(Logger&& other) noexcept
+    : impl_(std::move(other.impl_)), fast_(std::exchange(other.fast_, {})) {}
 Logger& Logger::operator=(Logger&& other) noexcept {
   if (this != &other) {
-    if (impl_ && impl_->open) (void)impl_->close();
+    if (impl_ && impl_->open) (void)impl_->close(fast_);
     impl_ = std::move(other.impl_);
+    fast_ = std::exchange(other.fast_, {});
   }
   return *this;
 }
@@ -426,29 +449,30 @@ Logger& Logger::operator=(Logger&& other) noexcept {
 const LogStatus& Logger::open_status() const { return impl_ ? impl_->open_status : kMovedFrom; }
 bool Logger::is_open() const { return impl_ && impl_->open; }
 
-// Most calls repeat the previous call's name with room left in its chunk: that path checks
-// name, type and shape, copies the value and publishes it, and nothing else.
+// The fast path again, out of line, for shapes known only at run time (spans, pointer + shape,
+// the C API).
 LogStatus Logger::log_raw(std::string_view name, LogType type, std::span<const size_t> shape,
                           const void* data, size_t bytes) {
-  if (impl_ != nullptr) {
-    LoggedDataset* d = impl_->last;
-    if (d != nullptr && d->dtype == to_dtype(type) && d->row_bytes == bytes &&
-        same_name(d->name, name) &&
-        std::equal(shape.begin(), shape.end(), d->shape.begin(), d->shape.end()) &&
-        d->ring->can_push()) {
-      copy_value(d->ring->row(0), data, bytes);
-      d->ring->commit_row();
-      return {};
-    }
+  if (fast_.takes(name, type, shape.size()) && fast_.row_bytes == bytes &&
+      std::equal(shape.begin(), shape.end(), fast_.shape)) {
+    copy_value(fast_.cursor, data, bytes);
+    fast_.publish(bytes);
+    return {};
   }
-  if (!impl_) return kMovedFrom;
-  return impl_->log_checked(name, type, shape, data, bytes);
+  return log_slow(name, type, shape, data, bytes);
 }
 
-[[gnu::noinline]] LogStatus Logger::Impl::log_checked(std::string_view name, LogType type,
-                                                      std::span<const size_t> shape,
-                                                      const void* data, size_t bytes) {
+LogStatus Logger::log_slow(std::string_view name, LogType type, std::span<const size_t> shape,
+                           const void* data, size_t bytes) {
+  if (!impl_) return kMovedFrom;
+  return impl_->log_checked(fast_, name, type, shape, data, bytes);
+}
+
+LogStatus Logger::Impl::log_checked(detail::LogFastPath& fast, std::string_view name,
+                                    LogType type, std::span<const size_t> shape,
+                                    const void* data, size_t bytes) {
   if (!open) return closed_status();
+  unbind_fast_path(fast);
   const DType dtype = to_dtype(type);
   // The value itself first: a bad value creates nothing.
   if (dtype == DType::kString) {
@@ -496,9 +520,15 @@ LogStatus Logger::log_raw(std::string_view name, LogType type, std::span<const s
       return fail(LogError::kIo, "dataset '" + d->name + "': out of memory");
     }
   }
-  // Strings never take the fast path: their length needs checking.
-  if (dtype != DType::kString) last = d;
-  return push(*d, data, bytes, dtype == DType::kString);
+  const bool is_string = dtype == DType::kString;
+  LogStatus s = push(*d, data, bytes, is_string);
+  if (!s) return s;
+  // The fast path serves a name logged again and again. Names that alternate call by call stay
+  // here: binding on every call would only make them slower. Strings never take the fast path
+  // (their length needs checking).
+  if (d == last_slow && !is_string) bind_fast_path(fast, *d);
+  last_slow = d;
+  return s;
 }
 
 LogStatus Logger::log(std::string_view name, std::string_view text) {
@@ -521,7 +551,7 @@ LogStatus Logger::flush() {
   return {};
 }
 
-LogStatus Logger::close() { return impl_ ? impl_->close() : kMovedFrom; }
+LogStatus Logger::close() { return impl_ ? impl_->close(fast_) : kMovedFrom; }
 
 std::vector<std::string> Logger::keys() const {
   std::vector<std::string> out;

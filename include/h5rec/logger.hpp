@@ -26,8 +26,10 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -103,15 +105,89 @@ template <class T>
 struct ArrayTraits {
   using Element = T;
   static constexpr size_t kRank = 0;
+  static constexpr size_t kValues = 1;
   static void shape(size_t*) {}
+  static bool same_shape(const size_t*) { return true; }
 };
 template <class T, size_t N>
 struct ArrayTraits<std::array<T, N>> {
   using Element = typename ArrayTraits<T>::Element;
   static constexpr size_t kRank = 1 + ArrayTraits<T>::kRank;
+  static constexpr size_t kValues = N * ArrayTraits<T>::kValues;
   static void shape(size_t* out) {
     out[0] = N;
     ArrayTraits<T>::shape(out + 1);
+  }
+  static bool same_shape(const size_t* shape) {
+    return shape[0] == N && ArrayTraits<T>::same_shape(shape + 1);
+  }
+};
+
+// Equality of two names without a library call for names up to 32 bytes (overlapping word
+// loads; GCC inlines memcmp only for constants up to 3 bytes): the fast path runs it on every call.
+inline bool same_name(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (b.size() != n) return false;
+  const auto diff8 = [&](size_t at) {
+    uint64_t u, v;
+    std::memcpy(&u, a.data() + at, 8);
+    std::memcpy(&v, b.data() + at, 8);
+    return u ^ v;
+  };
+  const auto diff4 = [&](size_t at) {
+    uint32_t u, v;
+    std::memcpy(&u, a.data() + at, 4);
+    std::memcpy(&v, b.data() + at, 4);
+    return u ^ v;
+  };
+  if (n >= 4 && n < 8) return (diff4(0) | diff4(n - 4)) == 0;
+  if (n >= 8 && n <= 16) return (diff8(0) | diff8(n - 8)) == 0;
+  if (n > 16 && n <= 32) return (diff8(0) | diff8(8) | diff8(n - 16) | diff8(n - 8)) == 0;
+  return std::memcmp(a.data(), b.data(), n) == 0;
+}
+
+// Copies a row whose size is known at compile time; up to 128 bytes in 16-byte pieces, because
+// where GCC deems a call site cold (say a loop in a function only main() calls) it expands a
+// larger memcpy as `rep movs`, several times slower for a small row.
+template <size_t kBytes>
+inline void copy_row(std::byte* out, const std::byte* in) {
+  if constexpr (kBytes > 16 && kBytes <= 128) {
+    std::memcpy(out, in, 16);
+    copy_row<kBytes - 16>(out + 16, in + 16);
+  } else {
+    std::memcpy(out, in, kBytes);
+  }
+}
+
+// Where log()'s inline fast path puts the next value of the dataset logged last: the room left
+// in the ring chunk that dataset is filling. Only Logger's out-of-line slow path binds and unbinds
+// it; Logger::Impl owns everything it points to. cursor == end (also when unbound) sends every
+// call to the slow path, which first hands the rows written here back to the ring.
+struct LogFastPath {
+  std::byte* cursor = nullptr;  // where the next row goes
+  std::byte* end = nullptr;     // end of the room in the current chunk
+  std::string_view name;        // the dataset's name
+  LogType type = LogType::kString;  // never bound to strings: their length needs checking
+  size_t rank = 0;
+  const size_t* shape = nullptr;  // `rank` dimensions per value
+  size_t row_bytes = 0;
+  uint64_t produced = 0;                       // rows in the dataset, these included
+  std::atomic<uint64_t>* committed = nullptr;  // what the writer reads (the ring's counter)
+
+  bool takes(std::string_view value_name, LogType value_type, size_t value_rank) const {
+    return cursor != end && type == value_type && rank == value_rank &&
+           same_name(value_name, name);
+  }
+  // Copies one row and publishes it at once: a later checkpoint includes it even if nothing
+  // else is ever logged.
+  template <size_t kBytes>
+  void push(const void* data) {
+    copy_row<kBytes>(cursor, static_cast<const std::byte*>(data));
+    publish(kBytes);
+  }
+  void publish(size_t bytes) {
+    cursor += bytes;
+    committed->store(++produced, std::memory_order_release);
   }
 };
 }  // namespace detail
@@ -150,18 +226,36 @@ class Logger {
   const LogStatus& open_status() const;
   bool is_open() const;
 
+  // Scalars and std::arrays take an inline fast path when the name, type and shape are the
+  // previous call's and its chunk has room (most calls): compare, copy, publish. It is inline
+  // because an out-of-line call (eight arguments, a LogStatus returned through memory) costs
+  // more than all of that. Everything else (new name, full chunk, errors) goes to log_slow().
   template <class T>
     requires std::is_arithmetic_v<T>
   LogStatus log(std::string_view name, T value) {
-    return log_raw(name, log_type_of<T>(), {}, &value, sizeof value);
+    if (fast_.takes(name, log_type_of<T>(), 0)) [[likely]] {
+      fast_.push<sizeof value>(&value);
+      return {};
+    }
+    LogStatus status = log_slow(name, log_type_of<T>(), {}, &value, sizeof value);
+    // A copy, not log_slow()'s object itself: the caller's status can then live in registers,
+    // and the success path above returns and destroys nothing.
+    return LogStatus(std::move(status));
   }
   template <class T, size_t N>
   LogStatus log(std::string_view name, const std::array<T, N>& value) {
     using Traits = detail::ArrayTraits<std::array<T, N>>;
+    using Element = typename Traits::Element;
+    static_assert(sizeof value == sizeof(Element) * Traits::kValues, "std::array has padding");
+    if (fast_.takes(name, log_type_of<Element>(), Traits::kRank) &&
+        Traits::same_shape(fast_.shape)) [[likely]] {
+      fast_.push<sizeof value>(value.data());
+      return {};
+    }
     size_t shape[Traits::kRank];
     Traits::shape(shape);
-    return log_raw(name, log_type_of<typename Traits::Element>(), shape, value.data(),
-                   sizeof value);
+    LogStatus status = log_slow(name, log_type_of<Element>(), shape, value.data(), sizeof value);
+    return LogStatus(std::move(status));
   }
   template <class T>
   LogStatus log(std::string_view name, std::span<const T> values) {
@@ -196,7 +290,7 @@ class Logger {
     return log(name, std::string_view(text));
   }
 
-  // Untyped entry point of every log() overload: `bytes` bytes of `type` values in C order.
+  // Untyped entry point (spans, pointers, the C API): `bytes` bytes of `type` values in C order.
   LogStatus log_raw(std::string_view name, LogType type, std::span<const size_t> shape,
                     const void* data, size_t bytes);
 
@@ -212,7 +306,12 @@ class Logger {
 
  private:
   struct Impl;
+  // Every call the fast path does not take: checks, creates, binds the fast path.
+  LogStatus log_slow(std::string_view name, LogType type, std::span<const size_t> shape,
+                     const void* data, size_t bytes);
+
   std::unique_ptr<Impl> impl_;
+  detail::LogFastPath fast_;  // bound by log_slow(), reset by close() and moves
 };
 
 }  // namespace h5rec

@@ -4,7 +4,9 @@
 //
 // Producer (the group's sampler thread): can_push() → row(column) for each column → commit_row().
 // It never blocks and never allocates; when the row's chunk has no free buffer, can_push() is
-// false and the caller drops (and counts) the row.
+// false and the caller drops (and counts) the row. A producer that fills rows itself (the
+// logger's inline fast path) writes up to rows_left_in_chunk() rows at row(column) onward,
+// publishes each through committed_counter(), then commit_rows(n) before any other producer call.
 // Consumer (the writer thread): committed_rows() → chunk(index, column) → release_chunks(n).
 // A chunk may be read while partially filled: rows below committed_rows() never change again.
 //
@@ -12,6 +14,7 @@
 #pragma once
 
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -47,11 +50,23 @@ class ChunkRing {
     return true;
   }
   std::byte* row(size_t column) { return columns_[column].cursor; }
-  void commit_row() {
-    for (Column& c : columns_) c.cursor += c.row_bytes;
-    --rows_left_in_chunk_;
-    committed_.store(++produced_, std::memory_order_release);
+  void commit_row() { commit_rows(1); }
+  // Commits `rows` rows written at row(c) onward, rows <= rows_left_in_chunk() (after can_push()).
+  void commit_rows(size_t rows) {
+    assert(rows <= rows_left_in_chunk_);
+    for (Column& c : columns_) c.cursor += rows * c.row_bytes;
+    rows_left_in_chunk_ -= rows;
+    produced_ += rows;
+    committed_.store(produced_, std::memory_order_release);
   }
+  // After can_push(): rows that fit at row(c) onward before the chunk ends (at least 1).
+  size_t rows_left_in_chunk() const { return rows_left_in_chunk_; }
+  // Rows committed so far, as the producer counts them.
+  uint64_t produced_rows() const { return produced_; }
+  // What committed_rows() reads. A producer that fills rows itself may publish row produced+k
+  // (k = 1..rows_left_in_chunk()) here as soon as it is written, so that the consumer sees each
+  // row at once; it must still commit_rows() them before its next other producer call.
+  std::atomic<uint64_t>& committed_counter() { return committed_; }
   // Rows held in the ring (committed and not yet released), as seen by the producer.
   uint64_t rows_held() const {
     return produced_ - released_chunks_.load(std::memory_order_acquire) * chunk_rows_;

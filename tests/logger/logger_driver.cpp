@@ -12,6 +12,8 @@
 // Ops (each status line is "STATUS <op> <code> <rows> <message>", message escaped as \xNN):
 //   log NAME TYPE SHAPE FIRST COUNT  rows FIRST..FIRST+COUNT-1 through log(name, value) (scalars)
 //                                    or log(name, pointer, shape); stops at the first error
+//   stdarray NAME TYPE SHAPE FIRST COUNT  the same rows through log(name, std::array) (log()'s
+//                                    inline fast path); SHAPE 1, 3, 16 or 2x3 (nested arrays)
 //   str NAME TEXT                    one string through log(name, std::string_view)
 //   rawbytes NAME TYPE SHAPE BYTES   one log_raw(name, type, shape, data, BYTES) call with BYTES
 //                                    bytes of data (0x5a), whatever the shape says
@@ -265,6 +267,15 @@ void fill(std::array<T, N>& a, uint64_t salt, uint64_t i, uint64_t& k) {
   }
 }
 
+// Row i through log(name, A) for a (nested) std::array type A.
+template <class A>
+LogStatus log_std_array(Logger& logger, const std::string& name, uint64_t salt, uint64_t i) {
+  A a{};
+  uint64_t k = 0;
+  fill(a, salt, i, k);
+  return logger.log(name, a);
+}
+
 template <class T, size_t N>
 std::array<T, N> make_array(uint64_t salt, uint64_t i) {
   std::array<T, N> a{};
@@ -438,6 +449,34 @@ int main(int argc, char** argv) {
         if (!s) break;
       }
       print_status("log", s, done);
+    } else if (op == "stdarray") {
+      const std::string name = percent_decode(arg("NAME"));
+      const auto type = parse_type(arg("TYPE"));
+      if (!type || *type == LogType::kString) usage("stdarray: bad TYPE");
+      const std::string_view shape = arg("SHAPE");
+      const uint64_t first = to_u64(arg("FIRST"));
+      const uint64_t count = to_u64(arg("COUNT"));
+      const uint64_t salt = fnv1a64(name);
+      LogStatus s;
+      uint64_t done = 0;
+      with_type(*type, [&](auto zero) {
+        using T = decltype(zero);
+        const auto row = [&](uint64_t i) -> LogStatus {
+          if (shape == "1") return log_std_array<std::array<T, 1>>(logger, name, salt, i);
+          if (shape == "3") return log_std_array<std::array<T, 3>>(logger, name, salt, i);
+          if (shape == "16") return log_std_array<std::array<T, 16>>(logger, name, salt, i);
+          if (shape == "2x3") {
+            return log_std_array<std::array<std::array<T, 3>, 2>>(logger, name, salt, i);
+          }
+          usage("stdarray: SHAPE must be 1, 3, 16 or 2x3");
+        };
+        for (; done < count; ++done) {
+          s = row(first + done);
+          if (!s) break;
+        }
+        return 0;
+      });
+      print_status("stdarray", s, done);
     } else if (op == "str") {
       const std::string name = percent_decode(arg("NAME"));
       const std::string text = percent_decode(arg("TEXT"));

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <deque>
@@ -95,6 +96,49 @@ TEST(ChunkRing, FullRingRefusesRowsUntilAChunkIsReleased) {
   push(ring, make_row(8));
   EXPECT_EQ(read_row(ring, 8), make_row(8));
   EXPECT_EQ(read_row(ring, 4), make_row(4));
+}
+
+// The logger's fast path: rows written straight at row(c) onward and published one by one
+// through committed_counter(), handed back with commit_rows(n) before the next can_push(); the
+// ring must hold exactly what row-by-row commits would have put there.
+TEST(ChunkRing, RowsFilledDirectlyThenCommittedMatchRowByRowCommits) {
+  for (uint64_t seed : {1u, 7u, 99u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    const size_t chunk_rows = 1 + rng() % 7, capacity = 2 + rng() % 3;
+    ChunkRing ring(kColumns, chunk_rows, capacity, rng() % 20);
+    uint64_t next = ring.produced_rows(), released_rows = next / chunk_rows * chunk_rows;
+    const uint64_t first = next;
+    for (int step = 0; step < 3000; ++step) {
+      if (rng() % 3 != 0 && ring.can_push()) {
+        const size_t room = ring.rows_left_in_chunk();
+        ASSERT_GE(room, 1u);
+        ASSERT_LE(room, chunk_rows);
+        const size_t n = 1 + rng() % room;  // write n rows directly, publishing each
+        std::byte* a = ring.row(0);
+        std::byte* b = ring.row(1);
+        for (size_t k = 0; k < n; ++k) {
+          const Row row = make_row(next);
+          std::memcpy(a + k * sizeof row.a, &row.a, sizeof row.a);
+          std::memcpy(b + k * sizeof row.b, row.b, sizeof row.b);
+          ring.committed_counter().store(++next, std::memory_order_release);
+          ASSERT_EQ(ring.committed_rows(), next);
+        }
+        ring.commit_rows(n);
+        ASSERT_EQ(ring.produced_rows(), next);
+        ASSERT_EQ(ring.rows_left_in_chunk(), room - n);
+        // Mixed with commit_row().
+        if (rng() % 2 == 0 && ring.can_push()) push(ring, make_row(next++));
+      } else {
+        for (uint64_t i = std::max(released_rows, first); i < next; ++i) {
+          ASSERT_EQ(read_row(ring, i), make_row(i));
+        }
+        ring.release_chunks(next / chunk_rows);
+        released_rows = next / chunk_rows * chunk_rows;
+      }
+    }
+    EXPECT_GT(next - first, 1000u);
+  }
 }
 
 TEST(ChunkRing, ProducerAndConsumerThreadsHandOverEveryRowIntact) {
