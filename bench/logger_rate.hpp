@@ -15,9 +15,13 @@ namespace h5rec::bench {
 enum class LoggerLoop { kScalar, kArray16, kFourNames };
 std::optional<LoggerLoop> logger_loop_from_name(const std::string& name);
 
-// Logs `calls` values into a new file (deleted afterwards); the seconds taken including close
-// (the final checkpoint), or nothing on an error (printed).
-std::optional<double> logger_run(const std::string& path, uint64_t calls, LoggerLoop loop);
+struct LoggerTimes {
+  double calls_s = 0;  // the log() calls alone (as the baselines time their calls)
+  double total_s = 0;  // also opening the file and the close's final checkpoint (fsync)
+};
+
+// Logs `calls` values into a new file (deleted afterwards), or nothing on an error (printed).
+std::optional<LoggerTimes> logger_run(const std::string& path, uint64_t calls, LoggerLoop loop);
 
 void logger_rate(const std::string& dir, bool quick, Goals& goals);
 
