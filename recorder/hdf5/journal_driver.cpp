@@ -67,6 +67,12 @@ class DriverFile final : public JournaledFile {
   void give_up(const Status& why);
   bool overlaps_held(uint64_t addr, uint64_t end) const;
   Status apply_held();
+  // How much of a write at `addr` must reach storage: zeros at its end that lie past the
+  // file's end are left out (unwritten padding of a partial chunk, space HDF5 allocated ahead),
+  // since the file reads as zeros there once it is extended to HDF5's end of allocation.
+  size_t stored_length(uint64_t addr, std::span<const std::byte> in) const;
+  // Writes past the checkpointed part (or everything without crash safety), but for those zeros.
+  Status write_through(uint64_t addr, std::span<const std::byte> in);
 
   std::string path_;
   std::unique_ptr<platform::File> data_;
@@ -210,11 +216,8 @@ Status DriverFile::write(uint64_t addr, std::span<const std::byte> in) {
   if (in.empty()) return {};
   // A write over bytes still held (an earlier failed write) joins them; the newest bytes win.
   if (!overlaps_held(addr, end)) {
-    const Status s = data_->pwrite(in, addr);
-    if (s) {
-      physical_size_ = std::max(physical_size_, end);
-      return {};
-    }
+    const Status s = write_through(addr, in);
+    if (s) return {};
     // Storage failed: HDF5 is told the write succeeded (a failed write leaves HDF5's caches in
     // states it cannot recover from), the bytes are held and retried by the next commit, which
     // reports the failure if it persists.
@@ -227,6 +230,21 @@ Status DriverFile::write(uint64_t addr, std::span<const std::byte> in) {
                       " MiB of writes could not reach storage (" + failure_.message() + ")",
                   failure_.code()});
   }
+  return {};
+}
+
+size_t DriverFile::stored_length(uint64_t addr, std::span<const std::byte> in) const {
+  const uint64_t inside = physical_size_ > addr ? physical_size_ - addr : 0;
+  size_t n = in.size();
+  while (n > inside && in[n - 1] == std::byte{0}) --n;
+  return n;
+}
+
+Status DriverFile::write_through(uint64_t addr, std::span<const std::byte> in) {
+  const size_t n = stored_length(addr, in);
+  if (n == 0) return {};
+  if (Status s = data_->pwrite(in.first(n), addr); !s) return s;
+  physical_size_ = std::max<uint64_t>(physical_size_, addr + n);
   return {};
 }
 
@@ -264,13 +282,14 @@ Status DriverFile::commit() {
                  failure_.code()};
   }
   if (!writable_) return {};
-  if (Status s = apply_held(); !s) return s;
-  // The file must reach HDF5's end of allocation, or stock HDF5 calls it truncated.
+  // The file must reach HDF5's end of allocation, or stock HDF5 calls it truncated: extended
+  // (with zeros) before the overwrites, so no metadata a SWMR reader sees points past its end.
   if (physical_size_ < eoa_) {
     if (Status s = data_->truncate(eoa_); !s) return s;
     physical_size_ = eoa_;
     dirty_ = true;
   }
+  if (Status s = apply_held(); !s) return s;
   if (dirty_) {
     // After a failed fsync Linux may have dropped the dirty pages and a second fsync succeeds:
     // nothing written since the last checkpoint can be trusted any more. Given up, so that
@@ -343,8 +362,7 @@ Status DriverFile::apply_held() {
     if (Status s = journal_->write_active(committed_size_, records_); !s) return s;
   }
   for (const auto& [offset, bytes] : appends) {
-    if (Status s = data_->pwrite(bytes, offset); !s) return s;
-    physical_size_ = std::max<uint64_t>(physical_size_, offset + bytes.size());
+    if (Status s = write_through(offset, bytes); !s) return s;
     dirty_ = true;
   }
   std::sort(overwrites.begin(), overwrites.end(),
