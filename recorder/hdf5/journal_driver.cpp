@@ -22,6 +22,25 @@ constexpr size_t kMergeGap = 64;
 // Writes that failed are held for the next commit up to this much; beyond, the file is given up.
 constexpr uint64_t kMaxHeldBytes = uint64_t{64} << 20;
 
+// Calls run(begin, end) for every run of bytes where `now` differs from `old` (bytes past the
+// end of `old` differ), joining runs less than kMergeGap apart.
+template <class Run>
+void for_each_changed_run(std::span<const std::byte> old, std::span<const std::byte> now, Run run) {
+  const auto differs = [&](size_t i) { return i >= old.size() || old[i] != now[i]; };
+  for (size_t i = 0; i < now.size();) {
+    if (!differs(i)) {
+      ++i;
+      continue;
+    }
+    size_t last = i;
+    for (size_t j = i + 1; j < now.size() && j - last <= kMergeGap; ++j) {
+      if (differs(j)) last = j;
+    }
+    run(i, last + 1);
+    i = last + 1;
+  }
+}
+
 class DriverFile final : public JournaledFile {
  public:
   static Result<std::unique_ptr<DriverFile>> open(const DriverOptions& options,
@@ -71,7 +90,8 @@ class DriverFile final : public JournaledFile {
   // file's end are left out (unwritten padding of a partial chunk, space HDF5 allocated ahead),
   // since the file reads as zeros there once it is extended to HDF5's end of allocation.
   size_t stored_length(uint64_t addr, std::span<const std::byte> in) const;
-  // Writes past the checkpointed part (or everything without crash safety), but for those zeros.
+  // Writes past the checkpointed part (or everything without crash safety), but for those zeros
+  // and for bytes the file already holds.
   Status write_through(uint64_t addr, std::span<const std::byte> in);
 
   std::string path_;
@@ -97,6 +117,7 @@ class DriverFile final : public JournaledFile {
   bool dirty_ = false;  // written since the last commit
   bool abandoned_ = false;
   std::vector<journal::Record> records_;  // reused by commits
+  std::vector<std::byte> compare_;        // reused by write_through: the bytes it overwrites
 };
 
 Result<std::unique_ptr<DriverFile>> DriverFile::open(const DriverOptions& options,
@@ -241,10 +262,28 @@ size_t DriverFile::stored_length(uint64_t addr, std::span<const std::byte> in) c
 }
 
 Status DriverFile::write_through(uint64_t addr, std::span<const std::byte> in) {
-  const size_t n = stored_length(addr, in);
-  if (n == 0) return {};
-  if (Status s = data_->pwrite(in.first(n), addr); !s) return s;
-  physical_size_ = std::max<uint64_t>(physical_size_, addr + n);
+  in = in.first(stored_length(addr, in));
+  if (in.empty()) return {};
+  // Over bytes the file holds (a metadata block or partial chunk written again), only those
+  // that change are written. If they cannot be read, everything is.
+  const size_t inside = physical_size_ > addr ? static_cast<size_t>(std::min<uint64_t>(
+                                                    in.size(), physical_size_ - addr))
+                                              : 0;
+  size_t known = 0;
+  if (inside > 0) {
+    compare_.resize(inside);
+    if (auto got = data_->pread(compare_, addr)) known = got.value();
+  }
+  Status s;
+  if (known == 0) {
+    s = data_->pwrite(in, addr);
+  } else {
+    for_each_changed_run(std::span(compare_).first(known), in, [&](size_t from, size_t to) {
+      if (s) s = data_->pwrite(in.subspan(from, to - from), addr + from);
+    });
+  }
+  if (!s) return s;
+  physical_size_ = std::max<uint64_t>(physical_size_, addr + in.size());
   return {};
 }
 
@@ -339,22 +378,11 @@ Status DriverFile::apply_held() {
     auto got = data_->pread(old, offset);
     if (!got) return got.error();
     std::memset(old.data() + got.value(), 0, old.size() - got.value());
-    for (size_t i = 0; i < below;) {
-      if (old[i] == bytes[i]) {
-        ++i;
-        continue;
-      }
-      size_t last = i;
-      for (size_t j = i + 1; j < below && j - last <= kMergeGap; ++j) {
-        if (old[j] != bytes[j]) last = j;
-      }
-      const auto from = static_cast<ptrdiff_t>(i);
-      const auto to = static_cast<ptrdiff_t>(last + 1);
-      records_.push_back({offset + i, std::vector<std::byte>(old.begin() + from, old.begin() + to)});
-      overwrites.emplace_back(range.sequence, offset + i,
-                              std::span(bytes).subspan(i, last + 1 - i));
-      i = last + 1;
-    }
+    for_each_changed_run(old, std::span(bytes).first(below), [&](size_t from, size_t to) {
+      records_.push_back({offset + from, std::vector<std::byte>(old.begin() + static_cast<ptrdiff_t>(from),
+                                                                old.begin() + static_cast<ptrdiff_t>(to))});
+      overwrites.emplace_back(range.sequence, offset + from, std::span(bytes).subspan(from, to - from));
+    });
   }
   // Nothing checkpointed is overwritten before its old bytes are durable in the journal: a
   // failure up to the overwrites leaves the checkpoint intact, and the next commit starts over.
