@@ -1,10 +1,12 @@
 // How many rows a group's chunks hold.
 //
-// A checkpoint rewrites each dataset's partial last chunk whole, so storage sees about
-// (1 + chunk fill time / checkpoint interval) bytes per payload byte. Chunks are therefore sized
-// to fill in an eighth of a checkpoint interval (at most 1.125 bytes written per payload byte),
-// capped at chunk_bytes per dataset, and at least kMinChunkRows rows so slow groups do not
-// produce an index entry per sample.
+// A checkpoint writes each dataset's partial last chunk whole. The journal driver stores only
+// what changes (no padding past the file's end, only new rows when the chunk is written again),
+// but on file systems without sparse files (FAT) extending the file writes the padding anyway:
+// up to (1 + chunk fill time / checkpoint interval) bytes per payload byte. Chunks are therefore
+// sized to fill in an eighth of a checkpoint interval (at most 1.125 bytes written per payload
+// byte there), capped at chunk_bytes per dataset, and at least kMinChunkRows rows so slow groups
+// do not produce an index entry per sample.
 #pragma once
 
 #include <cstddef>

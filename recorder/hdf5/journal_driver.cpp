@@ -22,6 +22,25 @@ constexpr size_t kMergeGap = 64;
 // Writes that failed are held for the next commit up to this much; beyond, the file is given up.
 constexpr uint64_t kMaxHeldBytes = uint64_t{64} << 20;
 
+// Calls run(begin, end) for every run of bytes where `now` differs from `old` (bytes past the
+// end of `old` differ), joining runs less than kMergeGap apart.
+template <class Run>
+void for_each_changed_run(std::span<const std::byte> old, std::span<const std::byte> now, Run run) {
+  const auto differs = [&](size_t i) { return i >= old.size() || old[i] != now[i]; };
+  for (size_t i = 0; i < now.size();) {
+    if (!differs(i)) {
+      ++i;
+      continue;
+    }
+    size_t last = i;
+    for (size_t j = i + 1; j < now.size() && j - last <= kMergeGap; ++j) {
+      if (differs(j)) last = j;
+    }
+    run(i, last + 1);
+    i = last + 1;
+  }
+}
+
 class DriverFile final : public JournaledFile {
  public:
   static Result<std::unique_ptr<DriverFile>> open(const DriverOptions& options,
@@ -67,6 +86,13 @@ class DriverFile final : public JournaledFile {
   void give_up(const Status& why);
   bool overlaps_held(uint64_t addr, uint64_t end) const;
   Status apply_held();
+  // How much of a write at `addr` must reach storage: zeros at its end that lie past the
+  // file's end are left out (unwritten padding of a partial chunk, space HDF5 allocated ahead),
+  // since the file reads as zeros there once it is extended to HDF5's end of allocation.
+  size_t stored_length(uint64_t addr, std::span<const std::byte> in) const;
+  // Writes past the checkpointed part (or everything without crash safety), but for those zeros
+  // and for bytes the file already holds.
+  Status write_through(uint64_t addr, std::span<const std::byte> in);
 
   std::string path_;
   std::unique_ptr<platform::File> data_;
@@ -91,6 +117,7 @@ class DriverFile final : public JournaledFile {
   bool dirty_ = false;  // written since the last commit
   bool abandoned_ = false;
   std::vector<journal::Record> records_;  // reused by commits
+  std::vector<std::byte> compare_;        // reused by write_through: the bytes it overwrites
 };
 
 Result<std::unique_ptr<DriverFile>> DriverFile::open(const DriverOptions& options,
@@ -210,11 +237,8 @@ Status DriverFile::write(uint64_t addr, std::span<const std::byte> in) {
   if (in.empty()) return {};
   // A write over bytes still held (an earlier failed write) joins them; the newest bytes win.
   if (!overlaps_held(addr, end)) {
-    const Status s = data_->pwrite(in, addr);
-    if (s) {
-      physical_size_ = std::max(physical_size_, end);
-      return {};
-    }
+    const Status s = write_through(addr, in);
+    if (s) return {};
     // Storage failed: HDF5 is told the write succeeded (a failed write leaves HDF5's caches in
     // states it cannot recover from), the bytes are held and retried by the next commit, which
     // reports the failure if it persists.
@@ -227,6 +251,39 @@ Status DriverFile::write(uint64_t addr, std::span<const std::byte> in) {
                       " MiB of writes could not reach storage (" + failure_.message() + ")",
                   failure_.code()});
   }
+  return {};
+}
+
+size_t DriverFile::stored_length(uint64_t addr, std::span<const std::byte> in) const {
+  const uint64_t inside = physical_size_ > addr ? physical_size_ - addr : 0;
+  size_t n = in.size();
+  while (n > inside && in[n - 1] == std::byte{0}) --n;
+  return n;
+}
+
+Status DriverFile::write_through(uint64_t addr, std::span<const std::byte> in) {
+  in = in.first(stored_length(addr, in));
+  if (in.empty()) return {};
+  // Over bytes the file holds (a metadata block or partial chunk written again), only those
+  // that change are written. If they cannot be read, everything is.
+  const size_t inside = physical_size_ > addr ? static_cast<size_t>(std::min<uint64_t>(
+                                                    in.size(), physical_size_ - addr))
+                                              : 0;
+  size_t known = 0;
+  if (inside > 0) {
+    compare_.resize(inside);
+    if (auto got = data_->pread(compare_, addr)) known = got.value();
+  }
+  Status s;
+  if (known == 0) {
+    s = data_->pwrite(in, addr);
+  } else {
+    for_each_changed_run(std::span(compare_).first(known), in, [&](size_t from, size_t to) {
+      if (s) s = data_->pwrite(in.subspan(from, to - from), addr + from);
+    });
+  }
+  if (!s) return s;
+  physical_size_ = std::max<uint64_t>(physical_size_, addr + in.size());
   return {};
 }
 
@@ -264,13 +321,14 @@ Status DriverFile::commit() {
                  failure_.code()};
   }
   if (!writable_) return {};
-  if (Status s = apply_held(); !s) return s;
-  // The file must reach HDF5's end of allocation, or stock HDF5 calls it truncated.
+  // The file must reach HDF5's end of allocation, or stock HDF5 calls it truncated: extended
+  // (with zeros) before the overwrites, so no metadata a SWMR reader sees points past its end.
   if (physical_size_ < eoa_) {
     if (Status s = data_->truncate(eoa_); !s) return s;
     physical_size_ = eoa_;
     dirty_ = true;
   }
+  if (Status s = apply_held(); !s) return s;
   if (dirty_) {
     // After a failed fsync Linux may have dropped the dirty pages and a second fsync succeeds:
     // nothing written since the last checkpoint can be trusted any more. Given up, so that
@@ -320,22 +378,11 @@ Status DriverFile::apply_held() {
     auto got = data_->pread(old, offset);
     if (!got) return got.error();
     std::memset(old.data() + got.value(), 0, old.size() - got.value());
-    for (size_t i = 0; i < below;) {
-      if (old[i] == bytes[i]) {
-        ++i;
-        continue;
-      }
-      size_t last = i;
-      for (size_t j = i + 1; j < below && j - last <= kMergeGap; ++j) {
-        if (old[j] != bytes[j]) last = j;
-      }
-      const auto from = static_cast<ptrdiff_t>(i);
-      const auto to = static_cast<ptrdiff_t>(last + 1);
-      records_.push_back({offset + i, std::vector<std::byte>(old.begin() + from, old.begin() + to)});
-      overwrites.emplace_back(range.sequence, offset + i,
-                              std::span(bytes).subspan(i, last + 1 - i));
-      i = last + 1;
-    }
+    for_each_changed_run(old, std::span(bytes).first(below), [&](size_t from, size_t to) {
+      records_.push_back({offset + from, std::vector<std::byte>(old.begin() + static_cast<ptrdiff_t>(from),
+                                                                old.begin() + static_cast<ptrdiff_t>(to))});
+      overwrites.emplace_back(range.sequence, offset + from, std::span(bytes).subspan(from, to - from));
+    });
   }
   // Nothing checkpointed is overwritten before its old bytes are durable in the journal: a
   // failure up to the overwrites leaves the checkpoint intact, and the next commit starts over.
@@ -343,8 +390,7 @@ Status DriverFile::apply_held() {
     if (Status s = journal_->write_active(committed_size_, records_); !s) return s;
   }
   for (const auto& [offset, bytes] : appends) {
-    if (Status s = data_->pwrite(bytes, offset); !s) return s;
-    physical_size_ = std::max<uint64_t>(physical_size_, offset + bytes.size());
+    if (Status s = write_through(offset, bytes); !s) return s;
     dirty_ = true;
   }
   std::sort(overwrites.begin(), overwrites.end(),

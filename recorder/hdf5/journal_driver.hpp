@@ -4,11 +4,16 @@
 //
 // With crash safety, a write to a byte that existed at the last checkpoint is held in memory
 // until the next commit(); writes past the checkpointed size go straight to the file. commit()
-// then journals the old values of the bytes that really change, overwrites them and marks the
-// journal idle. So the file on disk always holds the last checkpoint's bytes (plus appended
-// bytes nothing refers to yet) or a valid journal to restore them from. SWMR readers see the
-// new rows once commit() has applied the overwrites. Files stay plain HDF5: the driver stores
-// nothing in them, and stock tools open them with HDF5's default driver.
+// then journals the old values of the bytes that really change (old zeros, such as a partial
+// chunk's padding, as their length only), overwrites them and marks the journal idle. So the
+// file on disk always holds the last checkpoint's bytes (plus appended bytes nothing refers to
+// yet) or a valid journal to restore them from. SWMR readers see the new rows once commit() has
+// applied the overwrites. Files stay plain HDF5: the driver stores nothing in them, and stock
+// tools open them with HDF5's default driver.
+//
+// To spare the card, a write that goes straight to the file (any write without crash safety)
+// stores only the bytes that differ from what the file holds, and leaves out zeros at its end
+// that lie past the file's end (a partial chunk's padding): the commit extends the file over them.
 #pragma once
 
 #include <memory>

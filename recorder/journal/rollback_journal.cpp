@@ -11,7 +11,11 @@ namespace h5rec::journal {
 namespace {
 
 constexpr char kMagic[8] = {'H', '5', 'R', 'E', 'C', 'J', 'N', 'L'};
-constexpr uint32_t kFormat = 1;
+// Format 2 adds zero records (kZeroRecord); format 1 journals are still read.
+constexpr uint32_t kFormat = 2;
+constexpr uint32_t kFormatWithoutZeroRecords = 1;
+// Set in a record's length: its old bytes are all zeros and are not stored.
+constexpr uint64_t kZeroRecord = uint64_t{1} << 63;
 constexpr size_t kHeaderBytes = 512;
 constexpr size_t kRecordHeadBytes = 16;
 // Header fields (offsets).
@@ -50,7 +54,8 @@ Result<JournalContents> read_journal(platform::File& journal) {
     out.note = "journal header missing or torn (the checkpoint had not started)";
     return out;
   }
-  if (load_le(header + kFormatAt, 4) != kFormat) {
+  const uint64_t format = load_le(header + kFormatAt, 4);
+  if (format != kFormat && format != kFormatWithoutZeroRecords) {
     return Error{"'" + journal.path() + "': journal format " +
                  std::to_string(load_le(header + kFormatAt, 4)) + " is not supported"};
   }
@@ -59,6 +64,7 @@ Result<JournalContents> read_journal(platform::File& journal) {
     return out;
   }
   const uint64_t count = load_le(header + kCountAt, 8);
+  const uint64_t data_size = load_le(header + kDataSizeAt, 8);
   const uint64_t bytes = load_le(header + kRecordBytesAt, 8);
   auto size = journal.size();
   if (!size) return size.error();
@@ -80,14 +86,23 @@ Result<JournalContents> read_journal(platform::File& journal) {
     r.offset = load_le(&records[at], 8);
     const uint64_t length = load_le(&records[at + 8], 8);
     at += kRecordHeadBytes;
-    if (length > bytes - at) return Error{"'" + journal.path() + "': record overruns the journal"};
-    r.old_bytes.assign(records.begin() + static_cast<ptrdiff_t>(at),
-                       records.begin() + static_cast<ptrdiff_t>(at + length));
-    at += length;
+    if (format != kFormatWithoutZeroRecords && (length & kZeroRecord) != 0) {
+      const uint64_t zeros = length & ~kZeroRecord;
+      // Old bytes lie in the checkpointed part of the data file.
+      if (r.offset > data_size || zeros > data_size - r.offset) {
+        return Error{"'" + journal.path() + "': record overruns the data file's checkpointed size"};
+      }
+      r.old_bytes.assign(zeros, std::byte{0});
+    } else {
+      if (length > bytes - at) return Error{"'" + journal.path() + "': record overruns the journal"};
+      r.old_bytes.assign(records.begin() + static_cast<ptrdiff_t>(at),
+                         records.begin() + static_cast<ptrdiff_t>(at + length));
+      at += length;
+    }
     out.records.push_back(std::move(r));
   }
   out.active = true;
-  out.data_size = load_le(header + kDataSizeAt, 8);
+  out.data_size = data_size;
   return out;
 }
 
@@ -128,12 +143,21 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::create(platform::Storage& 
 }
 
 Status JournalWriter::write_active(uint64_t data_size, std::span<const Record> records) {
+  const auto zeros = [](const Record& r) {
+    return std::all_of(r.old_bytes.begin(), r.old_bytes.end(),
+                       [](std::byte b) { return b == std::byte{0}; });
+  };
   size_t bytes = 0;
-  for (const Record& r : records) bytes += kRecordHeadBytes + r.old_bytes.size();
+  for (const Record& r : records) bytes += kRecordHeadBytes + (zeros(r) ? 0 : r.old_bytes.size());
   buffer_.resize(kHeaderBytes + bytes);
   std::byte* at = buffer_.data() + kHeaderBytes;
   for (const Record& r : records) {
     store_le(at, r.offset, 8);
+    if (zeros(r)) {  // e.g. the unwritten rows of a partial chunk: nothing to copy
+      store_le(at + 8, r.old_bytes.size() | kZeroRecord, 8);
+      at += kRecordHeadBytes;
+      continue;
+    }
     store_le(at + 8, r.old_bytes.size(), 8);
     std::memcpy(at + kRecordHeadBytes, r.old_bytes.data(), r.old_bytes.size());
     at += kRecordHeadBytes + r.old_bytes.size();

@@ -10,8 +10,10 @@
 // untouched; between 1 and 3, recovery copies the old bytes back and truncates the data file to
 // its checkpointed size. Bytes appended after the checkpoint are cut off either way.
 //
-// Layout: a 512-byte header (one sector, so it is written whole or not at all) followed by the
-// records, each {offset u64, length u64, bytes}. All integers little-endian. The header holds a
+// Layout (format 2): a 512-byte header (one sector, so it is written whole or not at all)
+// followed by the records, each {offset u64, length u64, bytes}; a record whose old bytes are all
+// zeros (the unwritten part of a partial chunk) has bit 63 of its length set and no bytes.
+// Format 1 (no zero records) is still read. All integers little-endian. The header holds a
 // checksum of itself and one of the records; a torn journal fails them and is ignored, which is
 // safe because step 2 starts only after step 1's fsync.
 #pragma once
