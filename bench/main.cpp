@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   if (section("logger")) logger_rate(dir, quick, goals);
   if (section("instructions")) instruction_counts(dir, quick, emulated, goals);
   if (section("latency")) latency(dir, quick, goals);
-  if (section("memory")) simulated_hour(dir, quick, goals);
+  if (section("memory")) simulated_hour(dir, quick, emulated, goals);
   if (section("stall")) storage_stall(dir, goals);
   if (section("headroom")) headroom(dir, quick, goals);
   std::printf("## Goals\n\n");
