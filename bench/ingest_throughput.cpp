@@ -1,5 +1,8 @@
 #include "bench/ingest_throughput.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -69,15 +72,45 @@ std::string size_text(size_t bytes) {
   return bytes >= kMiB ? std::to_string(bytes / kMiB) + " MiB" : std::to_string(bytes / kKiB) + " KiB";
 }
 
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// The seconds of each contestant's runs, repetition by repetition (0: the run failed).
 struct Case {
   Workload w;
-  // Best times (seconds) of the contestants.
-  double raw = 0, safe = 0, plain = 0, per_chunk = 0;
+  std::vector<double> raw, safe, plain, per_chunk;
   Timed per_sample;
+
+  // Median seconds of a contestant's runs; 0 if any failed.
+  static double seconds(const std::vector<double>& runs) {
+    return std::find(runs.begin(), runs.end(), 0.0) != runs.end() ? 0 : median(runs);
+  }
+  // How many times faster `a` ran than `base`: the median of the ratios of runs made one after
+  // the other (a disk that slows down for a while slows both); 0 if a run failed.
+  static double speedup(const std::vector<double>& a, const std::vector<double>& base) {
+    std::vector<double> ratios;
+    for (size_t r = 0; r < a.size(); ++r) {
+      if (a[r] <= 0 || base[r] <= 0) return 0;
+      ratios.push_back(base[r] / a[r]);
+    }
+    return median(ratios);
+  }
 };
 
-void keep_best(double& best, const std::optional<Timed>& t) {
-  if (t && (best == 0 || t->seconds < best)) best = t->seconds;
+double seconds_of(const std::optional<Timed>& t) { return t ? t->seconds : 0; }
+
+// Before each run: the file system finishes what the previous run left it (the writeback and the
+// discard of its deleted file), so no run pays for another's.
+void settle(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::syncfs(fd);
+    ::close(fd);
+  }
 }
 
 }  // namespace
@@ -86,31 +119,38 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
   const std::vector<size_t> channel_counts = quick ? std::vector<size_t>{16} : std::vector<size_t>{1, 16, 256};
   const std::vector<size_t> chunk_sizes =
       quick ? std::vector<size_t>{64 * kKiB} : std::vector<size_t>{4 * kKiB, 64 * kKiB, kMiB};
-  const int repeats = quick ? 1 : 3;
+  const int repeats = quick ? 1 : 5;
   const double per_sample_budget_s = quick ? 0.5 : 2.0;
 
   std::printf("## Ingest throughput\n\n");
   std::printf("Rows pushed into the writer path as fast as it takes them (one producer thread,\n"
               "the writer thread, checkpoints every 1 s; bench/writer_path.hpp) and the same rows\n"
               "written by the baselines of bench/baselines.hpp; an int64 time column and float64\n"
-              "channels, every dataset chunked at the chunk size. Best of %d interleaved runs;\n"
-              "per-sample runs for %.1f s. MB/s are payload bytes per second.\n\n",
+              "channels, every dataset chunked at the chunk size. %d rounds, each running every\n"
+              "contestant once: MB/s are the median payload bytes per second, ratios (x) the\n"
+              "median of the rounds' ratios. Per-sample runs for %.1f s.\n\n",
               repeats, per_sample_budget_s);
 
   std::vector<Case> cases;
   for (size_t chunk : chunk_sizes) {
     for (size_t channels : channel_counts) {
-      Case c{{channels, chunk, 0, 1.0}, 0, 0, 0, 0, {}};
+      Case c{{channels, chunk, 0, 1.0}, {}, {}, {}, {}, {}};
       const uint64_t target =
           quick ? 16 * kMiB : std::max<uint64_t>(256 * kMiB, 4 * chunk * c.w.columns());
       c.w.rows = std::max<uint64_t>(1, target / (sizeof(int64_t) * c.w.columns()));
       std::fprintf(stderr, "ingest: %zu channels, %s chunks, %llu rows\n", channels,
                    size_text(chunk).c_str(), static_cast<unsigned long long>(c.w.rows));
       for (int r = 0; r < repeats; ++r) {
-        keep_best(c.raw, raw_write_fsync(dir + "/bench-raw.bin", c.w));
-        keep_best(c.safe, writer_path(dir + "/bench-safe", c.w, true));
-        keep_best(c.plain, writer_path(dir + "/bench-plain", c.w, false));
-        keep_best(c.per_chunk, per_chunk_hdf5(dir + "/bench-per-chunk.h5", c.w));
+        settle(dir);
+        c.raw.push_back(seconds_of(raw_write_fsync(dir + "/bench-raw.bin", c.w)));
+        settle(dir);
+        c.safe.push_back(seconds_of(writer_path(dir + "/bench-safe", c.w, true)));
+        settle(dir);
+        c.plain.push_back(seconds_of(writer_path(dir + "/bench-plain", c.w, false)));
+        settle(dir);
+        c.per_chunk.push_back(seconds_of(per_chunk_hdf5(dir + "/bench-per-chunk.h5", c.w)));
+        std::fprintf(stderr, "  run %d: raw %.3f s, safe %.3f s, plain %.3f s, per-chunk %.3f s\n", r,
+                     c.raw.back(), c.safe.back(), c.plain.back(), c.per_chunk.back());
       }
       if (auto t = per_sample_hdf5(dir + "/bench-per-sample.h5", c.w, per_sample_budget_s)) {
         c.per_sample = *t;
@@ -125,15 +165,18 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
               {}};
   for (const Case& c : cases) {
     const double mb = static_cast<double>(c.w.payload_bytes(c.w.rows)) / 1e6;
-    const auto mbps = [&](double s) { return s > 0 ? fixed(mb / s, 0) : std::string("failed"); };
-    const auto x = [](double base_s, double s) {
-      return base_s > 0 && s > 0 ? fixed(base_s / s, 2) : std::string("-");
+    const auto mbps = [&](const std::vector<double>& runs) {
+      const double s = Case::seconds(runs);
+      return s > 0 ? fixed(mb / s, 0) : std::string("failed");
     };
-    const double safe_rows = c.safe > 0 ? static_cast<double>(c.w.rows) / c.safe : 0;
+    const auto x = [](double ratio) { return ratio > 0 ? fixed(ratio, 2) : std::string("-"); };
+    const double safe_s = Case::seconds(c.safe);
+    const double safe_rows = safe_s > 0 ? static_cast<double>(c.w.rows) / safe_s : 0;
     const double sample_rows = c.per_sample.rows > 0 ? c.per_sample.rows_per_s() : 0;
     table.rows.push_back({std::to_string(c.w.channels), size_text(c.w.chunk_bytes), mbps(c.raw),
-                          mbps(c.safe), x(c.raw, c.safe), mbps(c.plain), x(c.raw, c.plain),
-                          mbps(c.per_chunk), x(c.per_chunk, c.safe),
+                          mbps(c.safe), x(Case::speedup(c.safe, c.raw)), mbps(c.plain),
+                          x(Case::speedup(c.plain, c.raw)), mbps(c.per_chunk),
+                          x(Case::speedup(c.safe, c.per_chunk)),
                           sample_rows > 0 ? grouped(sample_rows) : "failed", grouped(safe_rows),
                           sample_rows > 0 && safe_rows > 0 ? grouped(safe_rows / sample_rows) : "-"});
   }
@@ -145,11 +188,10 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
     bool measured = true;
     for (const Case& c : cases) {
       if (c.w.chunk_bytes != chunk) continue;
-      if (c.safe <= 0 || c.raw <= 0 || c.per_chunk <= 0) measured = false;
-      else {
-        vs_raw = std::min(vs_raw, c.raw / c.safe);
-        vs_chunk = std::min(vs_chunk, c.per_chunk / c.safe);
-      }
+      const double raw = Case::speedup(c.safe, c.raw), chunked = Case::speedup(c.safe, c.per_chunk);
+      if (raw <= 0 || chunked <= 0) measured = false;
+      vs_raw = std::min(vs_raw, raw);
+      vs_chunk = std::min(vs_chunk, chunked);
     }
     const std::string size = chunk >= kMiB ? std::to_string(chunk / kMiB) + "MiB" : std::to_string(chunk / kKiB) + "KiB";
     const double raw_target = chunk == kMiB ? 0.9 : chunk == 64 * kKiB ? 0.8 : 0;
