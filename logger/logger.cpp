@@ -278,6 +278,9 @@ LogStatus Logger::Impl::discover_existing_locked() {
     by_name.emplace(name, d.get());
     datasets.push_back(std::move(d));
   }
+  if (Status s = file->size_metadata_cache(datasets.size()); !s) {
+    return fail(LogError::kIo, s.message());
+  }
   return {};
 }
 
@@ -305,6 +308,9 @@ LogStatus Logger::Impl::create_locked(std::string_view name, LogType type,
   out = d.get();
   by_name.emplace(key, out);
   datasets.push_back(std::move(d));
+  if (Status s = file->size_metadata_cache(datasets.size()); !s) {
+    return fail(LogError::kIo, s.message());
+  }
   return maybe_start_swmr_locked();
 }
 

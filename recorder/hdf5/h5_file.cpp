@@ -1,10 +1,26 @@
 #include "recorder/hdf5/h5_file.hpp"
 
+#include <algorithm>
+
 namespace h5rec::h5 {
 namespace {
 
 constexpr size_t kMetadataCacheBytes = 256 << 10;
+// What one appendable dataset keeps in the metadata cache while it grows (object header, chunk
+// index header, index and data blocks: about 1.5 KiB), with room to spare.
+constexpr size_t kMetadataCacheBytesPerDataset = 4 << 10;
 constexpr int kFreeListBytes = 256 << 10;
+
+// A fixed-size metadata cache: memory stays flat however long the file grows.
+void set_fixed_cache_size(H5AC_cache_config_t& cache, size_t bytes) {
+  cache.set_initial_size = true;
+  cache.initial_size = bytes;
+  cache.min_size = bytes;
+  cache.max_size = bytes;
+  cache.incr_mode = H5C_incr__off;
+  cache.flash_incr_mode = H5C_flash_incr__off;
+  cache.decr_mode = H5C_decr__off;
+}
 
 Result<Handle> access_properties(const DriverOptions& driver) {
   // HDF5 keeps freed blocks on free lists for reuse; cap them so they cannot grow with the file.
@@ -15,17 +31,10 @@ Result<Handle> access_properties(const DriverOptions& driver) {
   H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
   // No H5Pset_alignment: chunks are sized by time, not to pages, and every aligned allocation
   // would leave a free-space fragment that HDF5 tracks in memory for the life of the file.
-  // A fixed-size metadata cache: memory stays flat however long the file grows.
   H5AC_cache_config_t cache{};
   cache.version = H5AC__CURR_CACHE_CONFIG_VERSION;
   H5Pget_mdc_config(fapl.get(), &cache);
-  cache.set_initial_size = true;
-  cache.initial_size = kMetadataCacheBytes;
-  cache.min_size = kMetadataCacheBytes;
-  cache.max_size = kMetadataCacheBytes;
-  cache.incr_mode = H5C_incr__off;
-  cache.flash_incr_mode = H5C_flash_incr__off;
-  cache.decr_mode = H5C_decr__off;
+  set_fixed_cache_size(cache, kMetadataCacheBytes);
   H5Pset_mdc_config(fapl.get(), &cache);
   if (Status s = use_journal_driver(fapl.get(), driver); !s) return s.error();
   return fapl;
@@ -74,6 +83,17 @@ unsigned File::superblock_version() const {
 uint64_t File::size() const {
   hsize_t size = 0;
   return H5Fget_filesize(file_.get(), &size) < 0 ? 0 : size;
+}
+
+Status File::size_metadata_cache(size_t datasets) {
+  const size_t bytes = std::max(kMetadataCacheBytes, datasets * kMetadataCacheBytesPerDataset);
+  H5AC_cache_config_t cache{};
+  cache.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  if (H5Fget_mdc_config(file_.get(), &cache) < 0) return error("read the metadata cache size of", path_);
+  if (cache.max_size == bytes) return {};
+  set_fixed_cache_size(cache, bytes);
+  if (H5Fset_mdc_config(file_.get(), &cache) < 0) return error("size the metadata cache of", path_);
+  return {};
 }
 
 Status File::start_swmr() {

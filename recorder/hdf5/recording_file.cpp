@@ -59,6 +59,9 @@ Result<RecordingFile> RecordingFile::create(const std::string& path,
     out.groups_.push_back(std::move(group));
     out.datasets_.push_back(std::move(datasets));
   }
+  size_t datasets = 0;
+  for (const GroupLayout& layout : groups) datasets += layout.columns.size();
+  if (Status s = out.file_.size_metadata_cache(datasets); !s) return s.error();
   // Everything exists and every attribute is closed: readers may now follow the file.
   if (Status s = out.file_.start_swmr(); !s) return s.error();
   return out;
