@@ -119,7 +119,7 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
   const std::vector<size_t> channel_counts = quick ? std::vector<size_t>{16} : std::vector<size_t>{1, 16, 256};
   const std::vector<size_t> chunk_sizes =
       quick ? std::vector<size_t>{64 * kKiB} : std::vector<size_t>{4 * kKiB, 64 * kKiB, kMiB};
-  const int repeats = quick ? 1 : 5;
+  const int repeats = quick ? 1 : 7;
   const double per_sample_budget_s = quick ? 0.5 : 2.0;
 
   std::printf("## Ingest throughput\n\n");
@@ -136,7 +136,7 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
     for (size_t channels : channel_counts) {
       Case c{{channels, chunk, 0, 1.0}, {}, {}, {}, {}, {}};
       const uint64_t target =
-          quick ? 16 * kMiB : std::max<uint64_t>(256 * kMiB, 4 * chunk * c.w.columns());
+          quick ? 16 * kMiB : std::max<uint64_t>(512 * kMiB, 4 * chunk * c.w.columns());
       c.w.rows = std::max<uint64_t>(1, target / (sizeof(int64_t) * c.w.columns()));
       std::fprintf(stderr, "ingest: %zu channels, %s chunks, %llu rows\n", channels,
                    size_text(chunk).c_str(), static_cast<unsigned long long>(c.w.rows));

@@ -54,7 +54,12 @@ class ChunkRing {
   // Commits `rows` rows written at row(c) onward, rows <= rows_left_in_chunk() (after can_push()).
   void commit_rows(size_t rows) {
     assert(rows <= rows_left_in_chunk_);
-    for (Column& c : columns_) c.cursor += rows * c.row_bytes;
+    for (Column& c : columns_) {
+      c.cursor += rows * c.row_bytes;
+      // The ring's memory was last touched a ring ago and is cold: fetch the cache line a few
+      // rows ahead now, so the push that reaches it does not wait for it (prefetches never fault).
+      __builtin_prefetch(c.cursor + kPrefetchBytes, 1);
+    }
     rows_left_in_chunk_ -= rows;
     produced_ += rows;
     committed_.store(produced_, std::memory_order_release);
@@ -101,6 +106,8 @@ class ChunkRing {
     const uint64_t slot = chunk_index % capacity_chunks_;
     return {c.data.get() + slot * chunk_rows_ * c.row_bytes, chunk_rows_ * c.row_bytes};
   }
+
+  static constexpr size_t kPrefetchBytes = 256;
 
   std::vector<Column> columns_;
   const size_t chunk_rows_;
