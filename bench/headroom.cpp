@@ -117,9 +117,9 @@ void headroom(const std::string& dir, bool quick, Goals& goals) {
     std::fprintf(stderr, "headroom: k = %.0f\n", k);
     (sustained(run_trial(dir, k, trial_s)) ? good : bad) = k;
   }
-  // Held for the full time; a hold that drops steps down by 10%.
+  // Held for the full time; a hold that drops steps down by 20%.
   std::optional<Trial> held;
-  for (double k = good; k >= 2 && !held; k = std::floor(k * 0.9)) {
+  for (double k = good; k >= 2 && !held; k = std::floor(k * 0.8)) {
     std::fprintf(stderr, "headroom: holding k = %.0f for %.0f s\n", k, hold_s);
     if (Trial t = run_trial(dir, k, hold_s); sustained(t)) held = t;
   }

@@ -1,13 +1,12 @@
 #include "bench/instruction_counts.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
 
+#include "bench/self_command.hpp"
 #include "config/recorder_config.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
@@ -18,12 +17,6 @@ namespace {
 
 constexpr size_t kRecorderChannels = 16;
 constexpr double kRecorderRateHz = 1000;
-
-std::string self_path() {
-  char buf[4096];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "h5rec-bench";
-}
 
 // Instructions of `h5rec-bench --dir DIR --loop KIND --calls N` under callgrind, or nothing.
 std::optional<double> callgrind_total(const std::string& dir, const std::string& kind, uint64_t calls) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "bench/allocation_counter.hpp"
+#include "bench/self_command.hpp"
 #include "config/recorder_config.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
@@ -41,16 +42,10 @@ uint64_t peak_resident_kib() {  // VmHWM
   return 0;
 }
 
-std::string self_path() {
-  char buf[4096];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "h5rec-bench";
-}
-
 // Runs the child and collects its "key value" lines.
 std::optional<std::map<std::string, double>> run_child(const std::string& dir, double seconds,
                                                        bool crash_safe) {
-  const std::string command = self_path() + " --dir " + dir + " --run field-station --seconds " +
+  const std::string command = self_command() + " --dir " + dir + " --run field-station --seconds " +
                               std::to_string(seconds) + (crash_safe ? "" : " --plain");
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return std::nullopt;
