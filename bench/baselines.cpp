@@ -98,11 +98,13 @@ std::optional<Timed> raw_write_fsync(const std::string& path, const Workload& w)
   const auto start = Clock::now();
   auto next_sync = start + std::chrono::duration<double>(w.checkpoint_interval_s);
   bool ok = true;
+  off_t offset = 0;
   for (uint64_t first = 0; first < w.rows && ok; first += w.chunk_rows()) {
     const uint64_t n = std::min<uint64_t>(w.chunk_rows(), w.rows - first);
     for (size_t c = 0; c < w.columns() && ok; ++c) {
       fill_column(chunk, c, first, n);
-      ok = ::write(fd, chunk.data(), chunk.size()) == static_cast<ssize_t>(chunk.size());
+      ok = ::pwrite(fd, chunk.data(), chunk.size(), offset) == static_cast<ssize_t>(chunk.size());
+      offset += static_cast<off_t>(chunk.size());
     }
     if (ok && Clock::now() >= next_sync) {
       ok = ::fsync(fd) == 0;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bench/baselines.hpp"
+#include "bench/self_command.hpp"
 #include "bench/writer_path.hpp"
 #include "platform/posix/posix_clock.hpp"
 #include "platform/posix/posix_storage.hpp"
@@ -89,17 +90,33 @@ struct Case {
   static double seconds(const std::vector<double>& runs) {
     return std::find(runs.begin(), runs.end(), 0.0) != runs.end() ? 0 : median(runs);
   }
-  // How many times faster `a` ran than `base`: the median of the ratios of runs made one after
-  // the other (a disk that slows down for a while slows both); 0 if a run failed.
+  // How many times faster `a` ran than `base`: a baseline's fastest run (what the disk or the
+  // library did at its best in this run; on the development machine a raw run's time varies
+  // up to sixfold) over `a`'s median; 0 if a run failed.
   static double speedup(const std::vector<double>& a, const std::vector<double>& base) {
-    std::vector<double> ratios;
-    for (size_t r = 0; r < a.size(); ++r) {
-      if (a[r] <= 0 || base[r] <= 0) return 0;
-      ratios.push_back(base[r] / a[r]);
-    }
-    return median(ratios);
+    const double median_a = seconds(a);
+    if (median_a <= 0 || std::find(base.begin(), base.end(), 0.0) != base.end()) return 0;
+    return *std::min_element(base.begin(), base.end()) / median_a;
   }
 };
+
+// One run of one contestant, in a child process of its own (`--run ingest:...`): no run inherits
+// another's process state (its heap, its freed rings; in this process a raw run after a writer
+// path run was found several times slower than in a fresh one).
+std::optional<Timed> in_child(const std::string& dir, const std::string& contestant,
+                              const Workload& w, double budget_s) {
+  const std::string command = self_command() + " --dir " + dir + " --run ingest:" + contestant +
+                              ":" + std::to_string(w.channels) + ":" +
+                              std::to_string(w.chunk_bytes) + ":" + std::to_string(w.rows) + ":" +
+                              std::to_string(budget_s);
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return std::nullopt;
+  unsigned long long rows = 0;
+  double seconds = 0;
+  const bool got = std::fscanf(pipe, "%llu %lf", &rows, &seconds) == 2;
+  if (pclose(pipe) != 0 || !got) return std::nullopt;
+  return Timed{rows, seconds};
+}
 
 double seconds_of(const std::optional<Timed>& t) { return t ? t->seconds : 0; }
 
@@ -115,6 +132,28 @@ void settle(const std::string& dir) {
 
 }  // namespace
 
+int ingest_run(const std::string& dir, const std::string& spec) {
+  char contestant[32] = {};
+  unsigned long long channels = 0, chunk = 0, rows = 0;
+  double budget_s = 0;
+  if (std::sscanf(spec.c_str(), "%31[a-z-]:%llu:%llu:%llu:%lf", contestant, &channels, &chunk,
+                  &rows, &budget_s) != 5) {
+    std::fprintf(stderr, "h5rec-bench: bad ingest run '%s'\n", spec.c_str());
+    return 64;
+  }
+  const Workload w{channels, chunk, rows, 1.0};
+  const std::string name = contestant;
+  std::optional<Timed> t;
+  if (name == "raw") t = raw_write_fsync(dir + "/bench-raw.bin", w);
+  else if (name == "safe") t = writer_path(dir + "/bench-safe", w, true);
+  else if (name == "plain") t = writer_path(dir + "/bench-plain", w, false);
+  else if (name == "per-chunk") t = per_chunk_hdf5(dir + "/bench-per-chunk.h5", w);
+  else if (name == "per-sample") t = per_sample_hdf5(dir + "/bench-per-sample.h5", w, budget_s);
+  if (!t) return 1;
+  std::printf("%llu %.9f\n", static_cast<unsigned long long>(t->rows), t->seconds);
+  return 0;
+}
+
 void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
   const std::vector<size_t> channel_counts = quick ? std::vector<size_t>{16} : std::vector<size_t>{1, 16, 256};
   const std::vector<size_t> chunk_sizes =
@@ -127,8 +166,9 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
               "the writer thread, checkpoints every 1 s; bench/writer_path.hpp) and the same rows\n"
               "written by the baselines of bench/baselines.hpp; an int64 time column and float64\n"
               "channels, every dataset chunked at the chunk size. %d rounds, each running every\n"
-              "contestant once: MB/s are the median payload bytes per second, ratios (x) the\n"
-              "median of the rounds' ratios. Per-sample runs for %.1f s.\n\n",
+              "contestant once, each run in a process of its own after syncfs(): MB/s are the\n"
+              "median payload bytes per second; a ratio (x) divides the baseline's fastest run by\n"
+              "h5rec's median run. Per-sample runs for %.1f s.\n\n",
               repeats, per_sample_budget_s);
 
   std::vector<Case> cases;
@@ -142,17 +182,17 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
                    size_text(chunk).c_str(), static_cast<unsigned long long>(c.w.rows));
       for (int r = 0; r < repeats; ++r) {
         settle(dir);
-        c.raw.push_back(seconds_of(raw_write_fsync(dir + "/bench-raw.bin", c.w)));
+        c.raw.push_back(seconds_of(in_child(dir, "raw", c.w, 0)));
         settle(dir);
-        c.safe.push_back(seconds_of(writer_path(dir + "/bench-safe", c.w, true)));
+        c.safe.push_back(seconds_of(in_child(dir, "safe", c.w, 0)));
         settle(dir);
-        c.plain.push_back(seconds_of(writer_path(dir + "/bench-plain", c.w, false)));
+        c.plain.push_back(seconds_of(in_child(dir, "plain", c.w, 0)));
         settle(dir);
-        c.per_chunk.push_back(seconds_of(per_chunk_hdf5(dir + "/bench-per-chunk.h5", c.w)));
+        c.per_chunk.push_back(seconds_of(in_child(dir, "per-chunk", c.w, 0)));
         std::fprintf(stderr, "  run %d: raw %.3f s, safe %.3f s, plain %.3f s, per-chunk %.3f s\n", r,
                      c.raw.back(), c.safe.back(), c.plain.back(), c.per_chunk.back());
       }
-      if (auto t = per_sample_hdf5(dir + "/bench-per-sample.h5", c.w, per_sample_budget_s)) {
+      if (auto t = in_child(dir, "per-sample", c.w, per_sample_budget_s)) {
         c.per_sample = *t;
       }
       cases.push_back(c);

@@ -2,7 +2,7 @@
 // chunks of 4 KiB, 64 KiB and 1 MiB, crash safety on and off, against the baselines of
 // bench/baselines.hpp written in the same run to the same directory. Each case runs its
 // contestants interleaved, `repeats` times, and keeps each one's best time (a shared machine's
-// disk and CPU only ever make a run slower).
+// disk and CPU only ever make a run slower). Every run is a child process of its own.
 #pragma once
 
 #include <string>
@@ -13,5 +13,9 @@ namespace h5rec::bench {
 
 // --quick: one case (16 channels, 64 KiB), 16 MiB, once.
 void ingest_throughput(const std::string& dir, bool quick, Goals& goals);
+
+// The child's body (`--run ingest:CONTESTANT:CHANNELS:CHUNK_BYTES:ROWS:BUDGET_S`): one run of
+// raw, safe, plain, per-chunk or per-sample; prints "rows seconds". Returns the exit code.
+int ingest_run(const std::string& dir, const std::string& spec);
 
 }  // namespace h5rec::bench

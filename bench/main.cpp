@@ -12,7 +12,8 @@
 // instructions, latency, memory, stall or headroom.
 //
 // Internal modes, run as child processes: --loop KIND --calls N (a measured loop under callgrind)
-// and --run field-station --seconds S [--plain] (a recording that reports its memory and wear).
+// --run field-station --seconds S [--plain] (a recording that reports its memory and wear) and
+// --run ingest:... (one ingest run, see ingest_throughput.hpp).
 #include <cstdio>
 #include <string>
 
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
     return logger_run(dir + "/bench-loop.h5", calls, *kind) ? 0 : 1;
   }
   if (run == "field-station") return field_station_run(dir, seconds, !plain);
+  if (run.rfind("ingest:", 0) == 0) return ingest_run(dir, run.substr(7));
   if (!run.empty()) return usage();
 
   print_environment(dir, invocation);
