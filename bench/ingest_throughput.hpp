@@ -1,8 +1,7 @@
 // Ingest throughput: rows/s and MB/s the writer path sustains with 1, 16 and 256 channels and
 // chunks of 4 KiB, 64 KiB and 1 MiB, crash safety on and off, against the baselines of
-// bench/baselines.hpp written in the same run to the same directory. Each case runs its
-// contestants interleaved, `repeats` times, and keeps each one's best time (a shared machine's
-// disk and CPU only ever make a run slower). Every run is a child process of its own.
+// bench/baselines.hpp written in the same run to the same directory. Every run is a child
+// process of its own; ratios divide a baseline's fastest run by h5rec's median one.
 #pragma once
 
 #include <string>
