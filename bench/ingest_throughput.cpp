@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -101,8 +100,7 @@ struct Case {
 };
 
 // One run of one contestant, in a child process of its own (`--run ingest:...`): no run inherits
-// another's process state (its heap, its freed rings; in this process a raw run after a writer
-// path run was found several times slower than in a fresh one).
+// another's process state (its heap, its freed rings).
 std::optional<Timed> in_child(const std::string& dir, const std::string& contestant,
                               const Workload& w, double budget_s) {
   const std::string command = self_command() + " --dir " + dir + " --run ingest:" + contestant +

@@ -41,6 +41,7 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
   while (!finish.load(std::memory_order_acquire)) {
     passes_.fetch_add(1, std::memory_order_relaxed);
     const int64_t now = clock_.monotonic_ns();
+    bool more_waiting = false;
     {
       auto held = lock();
       if (status_ != nullptr && now >= next_status) {
@@ -71,10 +72,11 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
         // checkpoint time, so a failing card is given up within a few polls.
         if (Status retried = checkpoint(); !retried) on_failure(retried);
       }
+      // More full chunks arrived while this pass wrote: write them now, so a fast group streams
+      // at the storage's pace instead of the poll's. (Under the lock: a logger adds bindings.)
+      more_waiting = file_ != nullptr && !failing_write_ && full_chunk_waiting();
     }
-    // More full chunks arrived while this pass wrote: write them now, so a fast group streams
-    // at the storage's pace instead of the poll's.
-    if (file_ != nullptr && !failing_write_ && full_chunk_waiting()) continue;
+    if (more_waiting) continue;
     // Without a segment there is no checkpoint to wait for: poll for the retry.
     const int64_t poll = clock_.monotonic_ns() + kPollNs;
     const int64_t wake = std::min(file_ != nullptr ? next_checkpoint : next_retry, poll);
