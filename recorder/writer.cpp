@@ -55,10 +55,7 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
         const int64_t instant = next_checkpoint + (now - next_checkpoint) /
                                                       settings_.checkpoint_interval_ns *
                                                       settings_.checkpoint_interval_ns;
-        checkpoint_cutoff_utc_ns_ = start.utc_ns + (instant - start.monotonic_ns);
-        const Status checkpointed = checkpoint();
-        checkpoint_cutoff_utc_ns_ = INT64_MAX;
-        if (Status s = checkpointed; s) {
+        if (Status s = checkpoint(start.utc_ns + (instant - start.monotonic_ns)); s) {
           rotate_if_due();
         } else {
           on_failure(s);
@@ -148,7 +145,8 @@ int64_t Writer::row_time(const ChunkRing& ring, uint64_t row) {
   return t;
 }
 
-Status Writer::write_binding(WriterBinding& binding, bool include_partial_chunk) {
+Status Writer::write_binding(WriterBinding& binding, bool include_partial_chunk,
+                             int64_t rows_before_utc_ns) {
   ChunkRing& ring = *binding.ring;
   const uint64_t chunk_rows = ring.chunk_rows();
   const uint64_t base = binding.first_row;
@@ -157,7 +155,7 @@ Status Writer::write_binding(WriterBinding& binding, bool include_partial_chunk)
       include_partial_chunk ? committed : base + (committed - base) / chunk_rows * chunk_rows;
   const uint64_t written = binding.rows_written;
   if (include_partial_chunk && binding.time_column) {
-    while (target > written && row_time(ring, target - 1) >= checkpoint_cutoff_utc_ns_) --target;
+    while (target > written && row_time(ring, target - 1) >= rows_before_utc_ns) --target;
   }
   if (target <= written) return {};
   // HDF5 1.10 writes a chunk only inside the dataset's extent, so the extent grows first. SWMR
@@ -227,7 +225,7 @@ void Writer::append_status_row() {
   (void)status_->append(clock_.realtime_ns(), health, counters_);
 }
 
-Status Writer::checkpoint() {
+Status Writer::checkpoint(int64_t rows_before_utc_ns) {
   if (file_ == nullptr) return Error{"checkpoint: no segment open (storage failing or full)"};
   const int64_t began = clock_.monotonic_ns();
   // A dataset that failed would make the others' rows durable under a grown extent with
@@ -235,7 +233,7 @@ Status Writer::checkpoint() {
   // HDF5 write between the flush and the commit would be committed half-done.
   Status s;
   for (WriterBinding& b : bindings_) {
-    if (s) s = write_binding(b, true);
+    if (s) s = write_binding(b, true, rows_before_utc_ns);
   }
   if (s) s = file_->flush();
   if (s) s = file_->commit();

@@ -90,8 +90,10 @@ class Writer {
   // checkpoint. The last segment stays open for its owner to close.
   void run(const RecordingStart& start, const std::atomic<bool>& finish);
 
-  // Called with lock() held, from any thread.
-  Status checkpoint();
+  // Called with lock() held, from any thread. A binding with a time column gets only its rows
+  // stamped before `rows_before_utc_ns` (run() passes the scheduled instant; see
+  // WriterBinding::time_column); every other binding all its committed rows.
+  Status checkpoint(int64_t rows_before_utc_ns = INT64_MAX);
   Status write_full_chunks();
 
   // Whether a segment is open (false while stopped for lack of space or a failing card).
@@ -106,8 +108,10 @@ class Writer {
  private:
   // The time (column 0) of a row still in the ring.
   static int64_t row_time(const ChunkRing& ring, uint64_t row);
-  // Writes the committed rows of one binding (all of them, or only whole chunks).
-  Status write_binding(WriterBinding& binding, bool include_partial_chunk);
+  // Writes the committed rows of one binding (all of them, or only whole chunks); with a time
+  // column, the partial chunk only up to rows stamped before `rows_before_utc_ns`.
+  Status write_binding(WriterBinding& binding, bool include_partial_chunk,
+                       int64_t rows_before_utc_ns = INT64_MAX);
   // The bytes of one dataset chunk: the ring's buffer when the chunk is whole and aligned with
   // the ring's, else a zero-padded copy in scratch_.
   std::span<const std::byte> chunk_bytes(const WriterBinding& binding, size_t column,
@@ -148,7 +152,6 @@ class Writer {
   uint64_t segments_given_up_ = 0;
   int64_t last_checkpoint_ns_ = 0;
   int64_t max_checkpoint_ns_ = 0;
-  int64_t checkpoint_cutoff_utc_ns_ = INT64_MAX;  // see WriterBinding::time_column
   int failures_in_row_ = 0;
   bool out_of_space_ = false;        // stopped until space_available()
   bool failing_write_ = false;       // the last write of full chunks failed
