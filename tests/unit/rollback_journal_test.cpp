@@ -4,37 +4,19 @@
 #include "recorder/journal/rollback_journal.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cstring>
-#include <filesystem>
 #include <vector>
 
 #include "platform/posix/posix_storage.hpp"
 #include "recorder/journal/little_endian.hpp"
 #include "recorder/journal/lookup3.hpp"
+#include "temp_directory.hpp"
 
 namespace h5rec::journal {
 namespace {
 
-class TempDirectory {
- public:
-  TempDirectory() {
-    std::string pattern = "/tmp/h5rec-journal-test-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDirectory(const TempDirectory&) = delete;
-  TempDirectory& operator=(const TempDirectory&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using h5rec::testing::TempDirectory;
 
 std::vector<std::byte> bytes_of(std::initializer_list<int> values) {
   std::vector<std::byte> out;

@@ -3,12 +3,10 @@
 #include "platform/sim/sim_storage.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <latch>
@@ -17,30 +15,12 @@
 
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
+#include "temp_directory.hpp"
 
 namespace h5rec::platform {
 namespace {
 
-// A fresh directory under /tmp, removed with its files when the object dies.
-class TempDirectory {
- public:
-  TempDirectory() {
-    std::string pattern = "/tmp/h5rec-fault-test-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDirectory(const TempDirectory&) = delete;
-  TempDirectory& operator=(const TempDirectory&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using h5rec::testing::TempDirectory;
 
 std::vector<std::byte> pattern(size_t size, uint8_t salt) {
   std::vector<std::byte> bytes(size);
