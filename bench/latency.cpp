@@ -109,11 +109,11 @@ class LatenessProbe final : public platform::Sensor {
  public:
   LatenessProbe(const platform::Clock& clock, int64_t start_ns, std::vector<int64_t>& out)
       : clock_(clock), start_ns_(start_ns), out_(out) {}
-  bool read(const platform::SampleTick& tick, std::span<double> values) override {
+  platform::ReadResult read(const platform::SampleTick& tick, std::span<double> values) override {
     const int64_t due = start_ns_ + static_cast<int64_t>(tick.elapsed_s * 1e9 + 0.5);
     if (out_.size() < out_.capacity()) out_.push_back(clock_.monotonic_ns() - due);
     values[0] = static_cast<double>(tick.index);
-    return true;
+    return platform::ReadResult::kOk;
   }
 
  private:

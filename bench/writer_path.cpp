@@ -15,11 +15,12 @@ Result<std::unique_ptr<WriterPath>> WriterPath::start(const WriterPathSettings& 
   std::unique_ptr<WriterPath> path(new WriterPath(settings, clock, storage));
   const size_t chunk_rows = std::max<size_t>(1, settings.chunk_bytes / sizeof(int64_t));
   GroupLayout layout{"bench", 0.0, chunk_rows, {}};
-  layout.columns.push_back({"time", DType::kInt64, {}, true, "ns", "row time", {}});
+  layout.columns.push_back({"time", DType::kInt64, {}, true, "ns", "row time", {}, {}, {}});
   for (size_t c = 0; c < settings.channels; ++c) {
     char name[16];
     std::snprintf(name, sizeof name, "c%03u", static_cast<unsigned>(c % 1000));
-    layout.columns.push_back({name, DType::kFloat64, {}, true, "1", "benchmark channel", "bench"});
+    layout.columns.push_back({name, DType::kFloat64, {}, true, "1", "benchmark channel", "bench",
+                              {}, {}});
   }
   const std::vector<size_t> row_bytes(layout.columns.size(), sizeof(int64_t));
   path->ring_ = std::make_unique<ChunkRing>(row_bytes, chunk_rows, settings.ring_chunks);

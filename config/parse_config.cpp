@@ -171,15 +171,22 @@ Status parse_channel(const toml::table& table, const std::string& source, const 
   }
   if (const toml::node* params = named.find("params")) {
     const toml::table* ptable = params->as_table();
-    if (ptable == nullptr) return named.error_at(*params, "params", "must be a table of numbers");
+    if (ptable == nullptr) {
+      return named.error_at(*params, "params", "must be a table of numbers and texts");
+    }
     channel.params_where = line_of(source, *params);
     for (const auto& [key, value] : *ptable) {
-      if (!value.is_number()) {
-        return named.error_at(value, "params." + std::string(key.str()), "must be a number");
+      if (value.is_number()) {
+        channel.params[std::string(key.str())] = *value.value<double>();
+      } else if (value.is_string()) {
+        channel.texts[std::string(key.str())] = *value.value<std::string>();
+      } else {
+        return named.error_at(value, "params." + std::string(key.str()),
+                              "must be a number or a text");
       }
-      channel.params[std::string(key.str())] = *value.value<double>();
     }
   }
+  if (Status s = named.bool_key("optional", channel.optional); !s) return s;
   return named.check_unknown_keys();
 }
 
@@ -275,6 +282,8 @@ Result<RecorderConfig> parse_config(std::string_view text, const std::string& so
     segments = r.integer_key("max_total_bytes", config.max_total_bytes, uint64_t{0}, kMaxBytes);
   }
   if (segments) segments = r.bool_key("crash_safety", config.crash_safety);
+  if (segments) segments = r.string_key("sysfs_root", config.sysfs_root, false);
+  if (segments) segments = r.string_key("dev_root", config.dev_root, false);
   if (!segments) return segments.error();
   if (Status s = r.number_key("ring_seconds", config.ring_seconds, false, kMinIntervalS, 3600.0);
       !s) {

@@ -17,7 +17,9 @@ namespace h5rec::config {
 struct ChannelConfig {
   std::string name;                      // dataset name inside its group; unique in the group
   std::string sensor;                    // sensor kind, e.g. "counter", "sine"
-  std::map<std::string, double> params;  // sensor parameters (see the sensor's documentation)
+  std::map<std::string, double> params;  // numeric sensor parameters (see the sensor's docs)
+  std::map<std::string, std::string> texts;  // text sensor parameters (device names, paths)
+  bool optional = false;                 // a missing device records fill values until it appears
   DType dtype = DType::kFloat64;
   std::vector<size_t> shape;             // per-sample shape; empty = scalar
   std::string units;
@@ -49,6 +51,8 @@ struct RecorderConfig {
   uint64_t min_free_bytes = 0;   // retention: delete oldest closed segments to keep this free
   uint64_t max_total_bytes = 0;  // retention: ... and to keep all segments under this (0: no limit)
   bool crash_safety = true;      // journaled checkpoints (off: plain fsync, for comparison)
+  std::string sysfs_root = "/sys";  // where board sensors are looked up (tests: a fake tree)
+  std::string dev_root = "/dev";    // where device nodes are opened (tests: a fake tree)
   std::vector<GroupConfig> groups;
   std::string source_name;  // path of the TOML file, for messages
   std::string source_text;  // the TOML text, stored in every recording

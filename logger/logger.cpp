@@ -298,7 +298,7 @@ LogStatus Logger::Impl::create_locked(std::string_view name, LogType type,
   d->shape.assign(shape.begin(), shape.end());
   d->row_bytes = row_bytes(d->dtype, shape);
   const size_t chunk_rows = std::max<size_t>(1, options.chunk_bytes / d->row_bytes);
-  const h5::ColumnLayout column{key, d->dtype, d->shape, false, {}, {}, {}};
+  const h5::ColumnLayout column{key, d->dtype, d->shape, false, {}, {}, {}, {}, {}};
   auto created = h5::AppendableDataset::create(file->id(), column, chunk_rows, where(key));
   if (!created) return fail(LogError::kIo, created.message());
   d->h5 = std::move(created.value());

@@ -7,6 +7,8 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "platform/error.hpp"
 
@@ -18,27 +20,53 @@ struct SampleTick {
   double elapsed_s = 0.0;   // scheduled time of this row since the recording started, seconds
 };
 
+// The outcome of one read. Anything but kOk stores the channel's fill value and is counted.
+enum class ReadResult {
+  kOk,
+  kBadValue,     // this sample is missing or unusable (junk text, bad checksum); device still fine
+  kDeviceError,  // the device failed or disappeared: the sampler closes it and reopens with back-off
+};
+
+// What a driver says about its channel's values, stored as the dataset's attributes.
+struct SensorInfo {
+  std::string units;  // UDUNITS spelling of the values read() returns; empty: not known
+  std::vector<std::pair<std::string, double>> numbers;     // e.g. {"raw_scale", 0.000125}
+  std::vector<std::pair<std::string, std::string>> texts;  // e.g. {"device", "ads1015"}
+};
+
 class Sensor {
  public:
   virtual ~Sensor() = default;
-  // Called only from the owning rate group's sampler thread; must not allocate or block longer
-  // than one sample period. Returns false when the read failed: the sampler records the
-  // channel's fill value and counts the error.
-  virtual bool read(const SampleTick& tick, std::span<double> out) = 0;
+  // Acquires the device: opens its files, configures it, reads its scale. Called once before
+  // recording starts (the message of a failure names the device and goes to the user), and on
+  // the sampler thread to reopen the device after kDeviceError, with back-off (a failed reopen's
+  // message is discarded). Must not block for longer than one sample period.
+  virtual Status open() { return {}; }
+  // Releases what open() acquired; called by the sampler after kDeviceError, before reopening.
+  virtual void close() {}
+  // Called only from the owning rate group's sampler thread, after a successful open(); must not
+  // allocate or block longer than one sample period.
+  virtual ReadResult read(const SampleTick& tick, std::span<double> out) = 0;
+  // Units and attributes of the values; asked after open() (an optional device that is missing
+  // at start-up is asked without it, and may then know less).
+  virtual SensorInfo info() const { return {}; }
 };
 
 // How a channel's config describes its sensor.
 struct SensorSpec {
-  std::string kind;                      // e.g. "counter", "sine"
-  std::map<std::string, double> params;  // kind-specific numeric parameters
-  size_t components = 1;                 // values per sample (product of the channel's shape)
-  double rate_hz = 1.0;                  // sample rate of the channel's group
-  uint64_t default_seed = 0;             // used by random sensors when params has no "seed"
-  std::string kind_where;                // "file:line" of the sensor key, for error messages
-  std::string params_where;              // "file:line" of the params (or of the sensor key)
+  std::string kind;                           // e.g. "counter", "iio"
+  std::map<std::string, double> params;       // numeric parameters
+  std::map<std::string, std::string> texts;   // text parameters (device names, paths, labels)
+  size_t components = 1;                      // values per sample (product of the channel's shape)
+  double rate_hz = 1.0;                       // sample rate of the channel's group
+  uint64_t default_seed = 0;                  // used by random sensors when params has no "seed"
+  std::string kind_where;                     // "file:line" of the sensor key, for error messages
+  std::string params_where;                   // "file:line" of the params (or of the sensor key)
+  std::string sysfs_root = "/sys";            // where sysfs is mounted (tests use a fake tree)
+  std::string dev_root = "/dev";              // where device nodes are (tests use a fake tree)
 };
 
-// Builds the sensor for a spec, or says which kind or parameter is wrong.
+// Builds the sensor for a spec, or says which kind or parameter is wrong. Does not open it.
 Result<std::unique_ptr<Sensor>> make_sensor(const SensorSpec& spec);
 
 }  // namespace h5rec::platform

@@ -26,10 +26,11 @@ uint64_t name_seed(const std::string& text) {  // FNV-1a: stable default seed pe
 GroupLayout group_layout(const config::GroupConfig& group, const config::RecorderConfig& config) {
   GroupLayout layout{group.name, group.rate_hz, 1, {}};
   layout.columns.push_back({"time", DType::kInt64, {}, true, "ns",
-                            "scheduled sample time, ns since the Unix epoch (UTC)", {}});
+                            "scheduled sample time, ns since the Unix epoch (UTC)", {}, {}, {}});
   size_t widest = kTimeBytes;
   for (const config::ChannelConfig& c : group.channels) {
-    layout.columns.push_back({c.name, c.dtype, c.shape, true, c.units, c.description, c.sensor});
+    layout.columns.push_back(
+        {c.name, c.dtype, c.shape, true, c.units, c.description, c.sensor, {}, {}});
     widest = std::max(widest, dtype_size(c.dtype) * c.components());
   }
   layout.chunk_rows =
@@ -51,6 +52,39 @@ Status check_writable(platform::Storage& storage, const std::string& dir, const 
   return {};
 }
 
+// Builds and opens a channel's sensor and takes the units and attributes it reports into the
+// channel's dataset layout. A device missing at start-up is an error naming it, unless the
+// channel is optional: then it records fill values until the sampler's reopen finds it.
+Result<SampledChannel> open_channel(const config::ChannelConfig& c,
+                                    const config::GroupConfig& group,
+                                    const config::RecorderConfig& config,
+                                    h5::ColumnLayout& column) {
+  platform::SensorSpec spec{c.sensor,        c.params,       c.texts,
+                            c.components(),  group.rate_hz,  name_seed(group.name + "/" + c.name),
+                            c.sensor_where,  c.params_where, config.sysfs_root,
+                            config.dev_root};
+  auto sensor = platform::make_sensor(spec);
+  if (!sensor) return sensor.error();
+  SampledChannel channel{std::move(sensor.value()), c.dtype, c.components(), true};
+  if (Status opened = channel.sensor->open(); !opened) {
+    const std::string what = c.where + ": channel '" + c.name + "' of group '" + group.name +
+                             "' (sensor '" + c.sensor + "'): " + opened.message();
+    if (!c.optional) return Error{what + " (set optional = true to record without it)"};
+    log_event(EventLevel::kWarning, what + "; optional: recording fill values until it appears");
+    channel.open = false;
+  }
+  const platform::SensorInfo info = channel.sensor->info();
+  if (!info.units.empty() && !c.units.empty() && info.units != c.units) {
+    return Error{c.where + ": channel '" + c.name + "': key 'units': sensor '" + c.sensor +
+                 "' records '" + info.units + "', not '" + c.units +
+                 "' (leave units out to take the sensor's)"};
+  }
+  if (column.units.empty()) column.units = info.units;
+  column.number_attributes = info.numbers;
+  column.text_attributes = info.texts;
+  return channel;
+}
+
 }  // namespace
 
 Recorder::Recorder(const config::RecorderConfig& config, platform::Clock& clock,
@@ -61,21 +95,23 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
                                                    platform::Clock& clock,
                                                    platform::Storage& storage) {
   std::unique_ptr<Recorder> r(new Recorder(config, clock, storage));
-  std::vector<std::string> group_names;
-  size_t ring_bytes = StatusLog::ring_bytes(config.groups.size(), config.status_interval_s,
+  std::vector<StatusGroup> status_groups;
+  for (const config::GroupConfig& group : config.groups) {
+    status_groups.push_back({group.name, {}});
+    for (const config::ChannelConfig& c : group.channels) {
+      status_groups.back().channels.push_back(c.name);
+    }
+  }
+  size_t ring_bytes = StatusLog::ring_bytes(status_groups, config.status_interval_s,
                                             config.checkpoint_interval_s, config.ring_seconds);
   for (const config::GroupConfig& group : config.groups) {
     GroupLayout layout = group_layout(group, config);
     std::vector<size_t> row_bytes{kTimeBytes};
     std::vector<SampledChannel> channels;
     for (const config::ChannelConfig& c : group.channels) {
-      const platform::SensorSpec spec{c.sensor,        c.params,
-                                      c.components(),  group.rate_hz,
-                                      name_seed(group.name + "/" + c.name),
-                                      c.sensor_where,  c.params_where};
-      auto sensor = platform::make_sensor(spec);
-      if (!sensor) return sensor.error();
-      channels.push_back({std::move(sensor.value()), c.dtype, c.components()});
+      auto channel = open_channel(c, group, config, layout.columns[channels.size() + 1]);
+      if (!channel) return channel.error();
+      channels.push_back(std::move(channel.value()));
       row_bytes.push_back(dtype_size(c.dtype) * c.components());
     }
     const size_t ring_chunks = ring_chunks_for(group.rate_hz, config.ring_seconds, layout.chunk_rows);
@@ -93,13 +129,12 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
     r->samplers_.push_back(
         std::make_unique<Sampler>(group.rate_hz, std::move(channels), *r->rings_.back(), clock));
     r->layouts_.push_back(std::move(layout));
-    group_names.push_back(group.name);
   }
   // Checked after the sensors, so a config error leaves no directory behind.
   if (Status s = check_writable(storage, config.output_dir, config.output_dir_where); !s) {
     return s.error();
   }
-  r->status_ = std::make_unique<StatusLog>(group_names, config.status_interval_s,
+  r->status_ = std::make_unique<StatusLog>(status_groups, config.status_interval_s,
                                            config.checkpoint_interval_s, config.ring_seconds);
   return r;
 }

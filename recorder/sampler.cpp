@@ -12,6 +12,8 @@ Sampler::Sampler(double rate_hz, std::vector<SampledChannel> channels, ChunkRing
   size_t widest = 1;
   for (const auto& c : channels_) widest = std::max(widest, c.components);
   values_.resize(widest);
+  retries_.resize(channels_.size(), Retry{0, kFirstRetryNs});
+  counters_.channel_errors = std::make_unique<std::atomic<uint64_t>[]>(channels_.size());
 }
 
 void Sampler::run(const RecordingStart& start, std::optional<int64_t> duration_ns,
@@ -53,9 +55,10 @@ void Sampler::take_row(uint64_t index, const RecordingStart& start) {
   for (size_t c = 0; c < channels_.size(); ++c) {
     SampledChannel& channel = channels_[c];
     const std::span<double> values(values_.data(), channel.components);
-    if (!channel.sensor->read(tick, values)) {
+    if (!read_channel(c, tick, offset)) {
       std::fill(values.begin(), values.end(), std::numeric_limits<double>::quiet_NaN());
       counters_.sensor_errors.fetch_add(1, std::memory_order_relaxed);
+      counters_.channel_errors[c].fetch_add(1, std::memory_order_relaxed);
     }
     std::byte* out = ring_.row(c + 1);
     const size_t size = dtype_size(channel.dtype);
@@ -66,6 +69,36 @@ void Sampler::take_row(uint64_t index, const RecordingStart& start) {
   if (held > counters_.ring_high_water.load(std::memory_order_relaxed)) {
     counters_.ring_high_water.store(held, std::memory_order_relaxed);
   }
+}
+
+bool Sampler::read_channel(size_t c, const platform::SampleTick& tick, int64_t offset_ns) {
+  SampledChannel& channel = channels_[c];
+  Retry& retry = retries_[c];
+  if (!channel.open) {
+    if (offset_ns < retry.at_ns || !channel.sensor->open()) {
+      if (offset_ns >= retry.at_ns) {
+        retry.at_ns = offset_ns + retry.delay_ns;
+        retry.delay_ns = std::min(2 * retry.delay_ns, kMaxRetryNs);
+      }
+      return false;
+    }
+    channel.open = true;
+  }
+  const std::span<double> values(values_.data(), channel.components);
+  switch (channel.sensor->read(tick, values)) {
+    case platform::ReadResult::kOk:
+      retry.delay_ns = kFirstRetryNs;  // back-off starts again once the device works
+      return true;
+    case platform::ReadResult::kBadValue:
+      return false;
+    case platform::ReadResult::kDeviceError:
+      channel.sensor->close();
+      channel.open = false;
+      retry.at_ns = offset_ns + retry.delay_ns;
+      retry.delay_ns = std::min(2 * retry.delay_ns, kMaxRetryNs);
+      return false;
+  }
+  return false;
 }
 
 }  // namespace h5rec

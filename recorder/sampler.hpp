@@ -25,12 +25,14 @@ struct SamplerCounters {
   std::atomic<uint64_t> lost_rows{0};        // rows rolled back with a given-up segment
   std::atomic<uint64_t> ring_high_water{0};  // most rows ever held in the ring
   std::atomic<uint64_t> sensor_errors{0};    // failed sensor reads (value stored as fill)
+  std::unique_ptr<std::atomic<uint64_t>[]> channel_errors;  // the same, per channel
 };
 
 struct SampledChannel {
   std::unique_ptr<platform::Sensor> sensor;
   DType dtype = DType::kFloat64;
   size_t components = 1;
+  bool open = true;  // false: the device is closed (missing at start, or failed) until reopened
 };
 
 // Where a recording sits in time: both clocks read at the same moment.
@@ -55,6 +57,17 @@ class Sampler {
 
  private:
   void take_row(uint64_t index, const RecordingStart& start);
+  // Reads one channel, reopening its device when its back-off has passed; false: store fill.
+  bool read_channel(size_t c, const platform::SampleTick& tick, int64_t offset_ns);
+
+  // A failed device is reopened after kFirstRetryNs, then after twice as long each time it
+  // fails again, up to kMaxRetryNs (scheduled time, so it is deterministic on the sim clock).
+  static constexpr int64_t kFirstRetryNs = 100 * platform::kNsPerMs;
+  static constexpr int64_t kMaxRetryNs = 30 * platform::kNsPerSecond;
+  struct Retry {
+    int64_t at_ns = 0;     // schedule offset of the next reopen attempt
+    int64_t delay_ns = 0;  // back-off after the next failure
+  };
 
   // A sampler this far behind skips the rows it missed (counted as dropped) instead of reading
   // sensors in a burst.
@@ -67,6 +80,7 @@ class Sampler {
   ChunkRing& ring_;
   platform::Clock& clock_;
   std::vector<double> values_;  // scratch for one channel's components
+  std::vector<Retry> retries_;  // per channel
   SamplerCounters counters_;
 };
 

@@ -1,28 +1,38 @@
 #include "recorder/status_log.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <numeric>
 
 #include "recorder/chunk_sizing.hpp"
 
 namespace h5rec {
 namespace {
 
-GroupLayout make_layout(const std::vector<std::string>& group_names, double interval_s,
+GroupLayout make_layout(const std::vector<StatusGroup>& groups, double interval_s,
                         size_t chunk_rows) {
   GroupLayout layout{kStatusGroup, 1.0 / interval_s, chunk_rows, {}};
   auto add = [&](std::string name, DType type, std::string units, std::string description) {
     layout.columns.push_back(
-        {std::move(name), type, {}, true, std::move(units), std::move(description), {}});
+        {std::move(name), type, {}, true, std::move(units), std::move(description), {}, {}, {}});
   };
   add("time", DType::kInt64, "ns", "time of the status row, ns since the Unix epoch (UTC)");
   add("storage_free_bytes", DType::kUInt64, "B", "bytes free on the output file system");
   add("checkpoint_duration_ns", DType::kInt64, "ns", "duration of the last completed checkpoint");
   add("checkpoints", DType::kUInt64, "1", "checkpoints completed");
   add("storage_errors", DType::kUInt64, "1", "failed storage operations so far");
-  for (const std::string& g : group_names) {
-    add(g + "_dropped_rows", DType::kUInt64, "1", "rows of group " + g + " not stored so far");
-    add(g + "_ring_high_water", DType::kUInt64, "1", "most rows group " + g + "'s ring has held");
-    add(g + "_sensor_errors", DType::kUInt64, "1", "failed sensor reads in group " + g + " so far");
+  for (const StatusGroup& g : groups) {
+    const std::string& n = g.name;
+    add(n + "_dropped_rows", DType::kUInt64, "1", "rows of group " + n + " not stored so far");
+    add(n + "_ring_high_water", DType::kUInt64, "1", "most rows group " + n + "'s ring has held");
+    add(n + "_sensor_errors", DType::kUInt64, "1", "failed sensor reads in group " + n + " so far");
+    std::string names;
+    for (const std::string& c : g.channels) names += (names.empty() ? "" : ",") + c;
+    add(n + "_channel_errors", DType::kUInt64, "1",
+        "failed sensor reads of each channel of group " + n + " so far, in the order of the "
+        "attribute 'channels'");
+    layout.columns.back().shape = {g.channels.size()};
+    layout.columns.back().text_attributes = {{"channels", names}};
   }
   return layout;
 }
@@ -34,21 +44,35 @@ void put(ChunkRing& ring, size_t column, T value) {
 
 }  // namespace
 
-size_t StatusLog::chunk_rows(double interval_s, double checkpoint_interval_s) {
-  return chunk_rows_for(1.0 / interval_s, checkpoint_interval_s, kColumnBytes, kMaxChunkBytes);
+std::vector<size_t> StatusLog::row_bytes(const std::vector<StatusGroup>& groups) {
+  std::vector<size_t> bytes(kFixedColumns, kValueBytes);
+  for (const StatusGroup& g : groups) {
+    bytes.insert(bytes.end(), {kValueBytes, kValueBytes, kValueBytes});
+    bytes.push_back(kValueBytes * g.channels.size());
+  }
+  return bytes;
 }
 
-size_t StatusLog::ring_bytes(size_t group_count, double interval_s, double checkpoint_interval_s,
-                             double ring_seconds) {
-  const size_t rows = chunk_rows(interval_s, checkpoint_interval_s);
+size_t StatusLog::chunk_rows(const std::vector<StatusGroup>& groups, double interval_s,
+                             double checkpoint_interval_s) {
+  const std::vector<size_t> bytes = row_bytes(groups);
+  const size_t widest = *std::max_element(bytes.begin(), bytes.end());
+  return chunk_rows_for(1.0 / interval_s, checkpoint_interval_s, widest, kMaxChunkBytes);
+}
+
+size_t StatusLog::ring_bytes(const std::vector<StatusGroup>& groups, double interval_s,
+                             double checkpoint_interval_s, double ring_seconds) {
+  const size_t rows = chunk_rows(groups, interval_s, checkpoint_interval_s);
   const size_t chunks = ring_chunks_for(1.0 / interval_s, ring_seconds, rows);
-  return chunks * rows * kColumnBytes * (kFixedColumns + kColumnsPerGroup * group_count);
+  const std::vector<size_t> bytes = row_bytes(groups);
+  return chunks * rows * std::accumulate(bytes.begin(), bytes.end(), size_t{0});
 }
 
-StatusLog::StatusLog(std::vector<std::string> group_names, double interval_s,
+StatusLog::StatusLog(const std::vector<StatusGroup>& groups, double interval_s,
                      double checkpoint_interval_s, double ring_seconds)
-    : layout_(make_layout(group_names, interval_s, chunk_rows(interval_s, checkpoint_interval_s))),
-      ring_(std::vector<size_t>(layout_.columns.size(), kColumnBytes), layout_.chunk_rows,
+    : layout_(make_layout(groups, interval_s,
+                          chunk_rows(groups, interval_s, checkpoint_interval_s))),
+      ring_(row_bytes(groups), layout_.chunk_rows,
             ring_chunks_for(1.0 / interval_s, ring_seconds, layout_.chunk_rows)) {}
 
 bool StatusLog::append(int64_t utc_ns, const WriterHealth& health,
@@ -65,6 +89,12 @@ bool StatusLog::append(int64_t utc_ns, const WriterHealth& health,
                              c->lost_rows.load(std::memory_order_relaxed));
     put(ring_, column++, c->ring_high_water.load(std::memory_order_relaxed));
     put(ring_, column++, c->sensor_errors.load(std::memory_order_relaxed));
+    std::byte* errors = ring_.row(column);
+    for (size_t k = 0; k < layout_.columns[column].shape[0]; ++k) {
+      const uint64_t value = c->channel_errors[k].load(std::memory_order_relaxed);
+      std::memcpy(errors + k * kValueBytes, &value, kValueBytes);
+    }
+    ++column;
   }
   ring_.commit_row();
   return true;

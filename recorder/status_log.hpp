@@ -9,6 +9,8 @@
 //                            the ring, or rolled back with a segment given up after failures
 //   <group>_ring_high_water  uint64 most rows <group>'s ring has held
 //   <group>_sensor_errors    uint64 failed sensor reads in <group> so far
+//   <group>_channel_errors   uint64 (channels) the same per channel, in the order of the
+//                            dataset's `channels` attribute (names joined by ",")
 #pragma once
 
 #include <span>
@@ -30,14 +32,20 @@ struct WriterHealth {
   uint64_t storage_errors = 0;
 };
 
+// A rate group as /_status reports it.
+struct StatusGroup {
+  std::string name;
+  std::vector<std::string> channels;
+};
+
 class StatusLog {
  public:
-  StatusLog(std::vector<std::string> group_names, double interval_s,
+  StatusLog(const std::vector<StatusGroup>& groups, double interval_s,
             double checkpoint_interval_s, double ring_seconds);
 
   // Memory the ring of a status log with these settings takes (checked before it is made).
-  static size_t ring_bytes(size_t group_count, double interval_s, double checkpoint_interval_s,
-                           double ring_seconds);
+  static size_t ring_bytes(const std::vector<StatusGroup>& groups, double interval_s,
+                           double checkpoint_interval_s, double ring_seconds);
 
   const GroupLayout& layout() const { return layout_; }
   ChunkRing& ring() { return ring_; }
@@ -46,11 +54,12 @@ class StatusLog {
               std::span<const SamplerCounters* const> groups);
 
  private:
-  static size_t chunk_rows(double interval_s, double checkpoint_interval_s);
+  static size_t chunk_rows(const std::vector<StatusGroup>& groups, double interval_s,
+                           double checkpoint_interval_s);
+  static std::vector<size_t> row_bytes(const std::vector<StatusGroup>& groups);
 
-  static constexpr size_t kColumnBytes = 8;  // every status column is a 64-bit number
+  static constexpr size_t kValueBytes = 8;  // every status value is a 64-bit number
   static constexpr size_t kFixedColumns = 5;  // time, free bytes, duration, checkpoints, errors
-  static constexpr size_t kColumnsPerGroup = 3;
   static constexpr size_t kMaxChunkBytes = 4096;
 
   GroupLayout layout_;

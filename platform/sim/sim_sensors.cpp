@@ -1,9 +1,9 @@
 #include "platform/sim/sim_sensors.hpp"
 
 #include <cmath>
-#include <set>
 #include <vector>
 
+#include "platform/sensor_params.hpp"
 #include "platform/sim/sim_math.hpp"
 
 namespace h5rec::platform {
@@ -20,38 +20,12 @@ double unit_interval(uint64_t bits) {  // (0, 1], never 0 so log() is finite
   return (static_cast<double>(bits >> 11) + 1.0) * 0x1.0p-53;
 }
 
-// Reads a sensor's numeric parameters and rejects any it does not know.
-class Params {
- public:
-  explicit Params(const SensorSpec& spec) : spec_(spec) {}
-  double get(const std::string& name, double fallback) {
-    known_.insert(name);
-    const auto it = spec_.params.find(name);
-    return it == spec_.params.end() ? fallback : it->second;
-  }
-  Status check_all_known() const {
-    for (const auto& [name, value] : spec_.params) {
-      if (!known_.contains(name)) {
-        std::string list;
-        for (const auto& k : known_) list += (list.empty() ? "" : ", ") + k;
-        return Error{spec_.params_where + ": key 'params." + name + "': sensor '" + spec_.kind +
-                     "' has no parameter '" + name + "' (it takes: " + list + ")"};
-      }
-    }
-    return {};
-  }
-
- private:
-  const SensorSpec& spec_;
-  std::set<std::string> known_;
-};
-
 class Counter final : public Sensor {
  public:
   Counter(double start, double step) : start_(start), step_(step) {}
-  bool read(const SampleTick& tick, std::span<double> out) override {
+  ReadResult read(const SampleTick& tick, std::span<double> out) override {
     for (double& v : out) v = start_ + step_ * static_cast<double>(tick.index);
-    return true;
+    return ReadResult::kOk;
   }
 
  private:
@@ -62,13 +36,13 @@ class Sine final : public Sensor {
  public:
   Sine(double amplitude, double frequency_hz, double offset)
       : amplitude_(amplitude), frequency_hz_(frequency_hz), offset_(offset) {}
-  bool read(const SampleTick& tick, std::span<double> out) override {
+  ReadResult read(const SampleTick& tick, std::span<double> out) override {
     for (size_t c = 0; c < out.size(); ++c) {
       const double phase = frequency_hz_ * tick.elapsed_s +
                            static_cast<double>(c) / static_cast<double>(out.size());
       out[c] = offset_ + amplitude_ * sim_sin_turns(phase);
     }
-    return true;
+    return ReadResult::kOk;
   }
 
  private:
@@ -78,9 +52,9 @@ class Sine final : public Sensor {
 class Noise final : public Sensor {
  public:
   Noise(uint64_t seed, double mean, double stddev) : seed_(seed), mean_(mean), stddev_(stddev) {}
-  bool read(const SampleTick& tick, std::span<double> out) override {
+  ReadResult read(const SampleTick& tick, std::span<double> out) override {
     for (size_t c = 0; c < out.size(); ++c) out[c] = mean_ + stddev_ * sim_normal(seed_, tick.index, c);
-    return true;
+    return ReadResult::kOk;
   }
 
  private:
@@ -94,7 +68,7 @@ class RandomWalk final : public Sensor {
  public:
   RandomWalk(uint64_t seed, double start, double step, size_t components)
       : seed_(seed), step_(step), position_(components, start) {}
-  bool read(const SampleTick& tick, std::span<double> out) override {
+  ReadResult read(const SampleTick& tick, std::span<double> out) override {
     while (next_index_ <= tick.index) {
       if (next_index_ > 0) {
         for (size_t c = 0; c < position_.size(); ++c) {
@@ -104,7 +78,7 @@ class RandomWalk final : public Sensor {
       ++next_index_;
     }
     for (size_t c = 0; c < out.size(); ++c) out[c] = position_[c];
-    return true;
+    return ReadResult::kOk;
   }
 
  private:
@@ -117,9 +91,9 @@ class RandomWalk final : public Sensor {
 class Step final : public Sensor {
  public:
   Step(double low, double high, double at_s) : low_(low), high_(high), at_s_(at_s) {}
-  bool read(const SampleTick& tick, std::span<double> out) override {
+  ReadResult read(const SampleTick& tick, std::span<double> out) override {
     for (double& v : out) v = tick.elapsed_s < at_s_ ? low_ : high_;
-    return true;
+    return ReadResult::kOk;
   }
 
  private:
@@ -136,38 +110,38 @@ double sim_normal(uint64_t seed, uint64_t index, size_t component) {
 }
 
 Result<std::unique_ptr<Sensor>> make_sim_sensor(const SensorSpec& spec) {
-  Params p(spec);
+  SensorParams p(spec);
   std::unique_ptr<Sensor> sensor;
   const auto seed = [&] {
-    const double s = p.get("seed", static_cast<double>(spec.default_seed % (1ULL << 53)));
+    const double s = p.number("seed", static_cast<double>(spec.default_seed % (1ULL << 53)));
     return static_cast<uint64_t>(s);
   };
   if (spec.kind == "counter") {
-    const double start = p.get("start", 0.0);
-    const double step = p.get("step", 1.0);
+    const double start = p.number("start", 0.0);
+    const double step = p.number("step", 1.0);
     sensor = std::make_unique<Counter>(start, step);
   } else if (spec.kind == "sine") {
-    const double amplitude = p.get("amplitude", 1.0);
-    const double frequency = p.get("frequency_hz", 1.0);
-    const double offset = p.get("offset", 0.0);
+    const double amplitude = p.number("amplitude", 1.0);
+    const double frequency = p.number("frequency_hz", 1.0);
+    const double offset = p.number("offset", 0.0);
     sensor = std::make_unique<Sine>(amplitude, frequency, offset);
   } else if (spec.kind == "noise") {
     const uint64_t s = seed();
-    const double mean = p.get("mean", 0.0);
-    const double stddev = p.get("stddev", 1.0);
+    const double mean = p.number("mean", 0.0);
+    const double stddev = p.number("stddev", 1.0);
     if (stddev < 0) {
-      return Error{spec.params_where + ": key 'params.stddev': sensor 'noise' needs stddev >= 0"};
+      return p.error("stddev", "needs stddev >= 0");
     }
     sensor = std::make_unique<Noise>(s, mean, stddev);
   } else if (spec.kind == "random_walk") {
     const uint64_t s = seed();
-    const double start = p.get("start", 0.0);
-    const double step = p.get("step", 1.0);
+    const double start = p.number("start", 0.0);
+    const double step = p.number("step", 1.0);
     sensor = std::make_unique<RandomWalk>(s, start, step, spec.components);
   } else if (spec.kind == "step") {
-    const double low = p.get("low", 0.0);
-    const double high = p.get("high", 1.0);
-    const double at_s = p.get("at_s", 1.0);
+    const double low = p.number("low", 0.0);
+    const double high = p.number("high", 1.0);
+    const double at_s = p.number("at_s", 1.0);
     sensor = std::make_unique<Step>(low, high, at_s);
   } else {
     return std::unique_ptr<Sensor>();

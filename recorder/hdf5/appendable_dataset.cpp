@@ -53,6 +53,12 @@ Result<AppendableDataset> AppendableDataset::create(hid_t parent, const ColumnLa
   if (s && !column.sensor.empty()) {
     s = write_string_attribute(out.dataset_.get(), "sensor", column.sensor, where);
   }
+  for (const auto& [name, value] : column.number_attributes) {
+    if (s) s = write_double_attribute(out.dataset_.get(), name.c_str(), value, where);
+  }
+  for (const auto& [name, value] : column.text_attributes) {
+    if (s) s = write_string_attribute(out.dataset_.get(), name.c_str(), value, where);
+  }
   if (!s) return s.error();
   out.dtype_ = column.dtype;
   out.shape_ = column.shape;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "platform/error.hpp"
@@ -24,6 +25,8 @@ struct ColumnLayout {
   std::string units;
   std::string description;
   std::string sensor;           // written when not empty
+  std::vector<std::pair<std::string, double>> number_attributes;     // further attributes
+  std::vector<std::pair<std::string, std::string>> text_attributes;  // (e.g. from the sensor)
 };
 
 class AppendableDataset {

@@ -317,23 +317,30 @@ class RecordCliTest(lib.TempDirTestCase):
             self.assertAlmostEqual(float(status.attrs["rate_hz"]), 4.0)
             columns = ["time", "storage_free_bytes", "checkpoint_duration_ns", "checkpoints",
                        "storage_errors"]
-            for group in ("fast", "wide", "slow"):
-                columns += [group + "_dropped_rows", group + "_ring_high_water",
-                            group + "_sensor_errors"]
-            self.assertEqual(set(status.keys()), set(columns))
+            per_channel = {}  # <group>_channel_errors: one value per channel of the group
+            for group in groups:
+                name = group["name"]
+                columns += [name + "_dropped_rows", name + "_ring_high_water",
+                            name + "_sensor_errors"]
+                per_channel[name + "_channel_errors"] = [c["name"] for c in group["channels"]]
+            self.assertEqual(set(status.keys()), set(columns) | set(per_channel))
             rows = status["time"].shape[0]
             self.assertGreaterEqual(rows, 6)  # 1.5 s / 0.25 s
-            for column in columns:
+            # Same chunk rule as data groups, chunks of at most 4 KiB, for the widest status row.
+            widest = 8 * max(len(names) for names in per_channel.values())
+            for column in columns + list(per_channel):
                 dset = status[column]
-                self.assertEqual(dset.shape, (rows,), column)
-                self.assertEqual(dset.maxshape, (None,), column)
-                # Same chunk rule as data groups, chunks of at most 4 KiB: 4 Hz -> 16 rows.
-                self.assertEqual(dset.chunks, (lib.chunk_rows_for(4.0, 0.5, 8, 4096),), column)
+                shape = (len(per_channel[column]),) if column in per_channel else ()
+                self.assertEqual(dset.shape, (rows,) + shape, column)
+                self.assertEqual(dset.maxshape, (None,) + shape, column)
+                self.assertEqual(dset.chunks, (lib.chunk_rows_for(4.0, 0.5, widest, 4096),) + shape,
+                                 column)
                 self.assertIn("units", dset.attrs, column)
                 self.assertIn("description", dset.attrs, column)
-            for column in ("fast_dropped_rows", "wide_dropped_rows", "slow_dropped_rows",
-                           "fast_sensor_errors", "wide_sensor_errors", "slow_sensor_errors",
-                           "storage_errors"):
+            for column, names in per_channel.items():
+                self.assertEqual(lib.attr_text(status[column].attrs["channels"]), ",".join(names))
+            for column in ["storage_errors"] + [c for c in columns if "errors" in c or
+                                                "dropped" in c] + list(per_channel):
                 self.assertTrue((status[column][...] == 0).all(), column)
             t = status["time"][...]
             self.assertTrue((np.diff(t) >= 0).all())

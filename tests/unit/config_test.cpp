@@ -133,7 +133,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "'ring_seconds'"},
         BadCase{"zero checkpoint interval", "checkpoint_interval = 2.5", "checkpoint_interval = 0",
                 "station.toml:3", "'checkpoint_interval'"},
-        BadCase{"param not a number", "frequency_hz = 2", "frequency_hz = \"2\"",
+        BadCase{"param neither number nor text", "frequency_hz = 2", "frequency_hz = true",
                 "station.toml:19", "'params.frequency_hz'"},
         BadCase{"no channels", "  [[group.channel]]\n  name = \"t\"\n  sensor = \"counter\"\n", "",
                 "station.toml:21", "'channel'"}),

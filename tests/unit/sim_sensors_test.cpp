@@ -13,7 +13,7 @@ namespace {
 
 std::unique_ptr<Sensor> make(const std::string& kind, std::map<std::string, double> params = {},
                              size_t components = 1) {
-  SensorSpec spec{kind, std::move(params), components, 100.0, 7, "test.toml:3", "test.toml:4"};
+  SensorSpec spec{kind, std::move(params), {}, components, 100.0, 7, "test.toml:3", "test.toml:4"};
   auto sensor = make_sensor(spec);
   EXPECT_TRUE(sensor.ok()) << (sensor.ok() ? "" : sensor.message());
   return sensor.ok() ? std::move(sensor.value()) : nullptr;
@@ -21,7 +21,7 @@ std::unique_ptr<Sensor> make(const std::string& kind, std::map<std::string, doub
 
 std::vector<double> read(Sensor& s, uint64_t index, size_t components = 1, double rate = 100.0) {
   std::vector<double> out(components);
-  EXPECT_TRUE(s.read({index, static_cast<double>(index) / rate}, out));
+  EXPECT_EQ(s.read({index, static_cast<double>(index) / rate}, out), ReadResult::kOk);
   return out;
 }
 
@@ -91,19 +91,19 @@ TEST(SimSensors, StepSwitchesAtItsTime) {
 }
 
 TEST(SimSensors, UnknownKindsAndParametersAreErrorsNamingTheConfigLine) {
-  SensorSpec spec{"sine", {{"amplitud", 1}}, 1, 10.0, 0, "station.toml:12", "station.toml:13"};
+  SensorSpec spec{"sine", {{"amplitud", 1}}, {}, 1, 10.0, 0, "station.toml:12", "station.toml:13"};
   auto bad_param = make_sensor(spec);
   ASSERT_FALSE(bad_param.ok());
   EXPECT_NE(bad_param.message().find("station.toml:13: key 'params.amplitud'"), std::string::npos)
       << bad_param.message();
-  spec = {"thermometer", {}, 1, 10.0, 0, "station.toml:20", "station.toml:20"};
+  spec = {"thermometer", {}, {}, 1, 10.0, 0, "station.toml:20", "station.toml:20"};
   auto bad_kind = make_sensor(spec);
   ASSERT_FALSE(bad_kind.ok());
   EXPECT_NE(bad_kind.message().find("station.toml:20: key 'sensor': unknown sensor kind "
                                     "'thermometer'"),
             std::string::npos)
       << bad_kind.message();
-  spec = {"noise", {{"stddev", -1}}, 1, 10.0, 0, "x:1", "x:1"};
+  spec = {"noise", {{"stddev", -1}}, {}, 1, 10.0, 0, "x:1", "x:1"};
   EXPECT_FALSE(make_sensor(spec).ok());
 }
 
