@@ -52,6 +52,23 @@ class Sensor {
   virtual SensorInfo info() const { return {}; }
 };
 
+// Devices that several channels read together (a GPS receiver's port, an IIO device's buffer):
+// the driver of the first channel makes the device object and adds it under a key (its path),
+// the drivers of the others find it there and share it. Lives as long as the recorder; used
+// only while sensors are made, on one thread.
+class SharedDevices {
+ public:
+  template <class T>
+  std::shared_ptr<T> find(const std::string& key) const {
+    const auto it = devices_.find(key);
+    return it == devices_.end() ? nullptr : std::static_pointer_cast<T>(it->second);
+  }
+  void add(const std::string& key, std::shared_ptr<void> device) { devices_[key] = std::move(device); }
+
+ private:
+  std::map<std::string, std::shared_ptr<void>> devices_;
+};
+
 // How a channel's config describes its sensor.
 struct SensorSpec {
   std::string kind;                           // e.g. "counter", "iio"
@@ -64,6 +81,9 @@ struct SensorSpec {
   std::string params_where;                   // "file:line" of the params (or of the sensor key)
   std::string sysfs_root = "/sys";            // where sysfs is mounted (tests use a fake tree)
   std::string dev_root = "/dev";              // where device nodes are (tests use a fake tree)
+  std::string group;                          // the channel's rate group (a device shared by
+                                              // channels of two groups would be read by two threads)
+  SharedDevices* shared = nullptr;            // never null when the recorder makes sensors
 };
 
 // Builds the sensor for a spec, or says which kind or parameter is wrong. Does not open it.

@@ -58,11 +58,12 @@ Status check_writable(platform::Storage& storage, const std::string& dir, const 
 Result<SampledChannel> open_channel(const config::ChannelConfig& c,
                                     const config::GroupConfig& group,
                                     const config::RecorderConfig& config,
+                                    platform::SharedDevices& shared,
                                     h5::ColumnLayout& column) {
   platform::SensorSpec spec{c.sensor,        c.params,       c.texts,
                             c.components(),  group.rate_hz,  name_seed(group.name + "/" + c.name),
                             c.sensor_where,  c.params_where, config.sysfs_root,
-                            config.dev_root};
+                            config.dev_root, group.name,     &shared};
   auto sensor = platform::make_sensor(spec);
   if (!sensor) return sensor.error();
   SampledChannel channel{std::move(sensor.value()), c.dtype, c.components(), true};
@@ -109,7 +110,8 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
     std::vector<size_t> row_bytes{kTimeBytes};
     std::vector<SampledChannel> channels;
     for (const config::ChannelConfig& c : group.channels) {
-      auto channel = open_channel(c, group, config, layout.columns[channels.size() + 1]);
+      auto channel = open_channel(c, group, config, r->shared_devices_,
+                                  layout.columns[channels.size() + 1]);
       if (!channel) return channel.error();
       channels.push_back(std::move(channel.value()));
       row_bytes.push_back(dtype_size(c.dtype) * c.components());

@@ -85,6 +85,7 @@ class Recorder {
   platform::Clock& clock_;
   platform::Storage& storage_;
   std::vector<GroupLayout> layouts_;  // data groups
+  platform::SharedDevices shared_devices_;  // devices several channels read (made with the sensors)
   std::vector<std::unique_ptr<ChunkRing>> rings_;
   std::vector<std::unique_ptr<Sampler>> samplers_;
   std::unique_ptr<StatusLog> status_;

@@ -11,9 +11,24 @@
 namespace h5rec::platform {
 namespace {
 
+SensorSpec spec_of(const std::string& kind, std::map<std::string, double> params,
+                   size_t components, double rate_hz, uint64_t seed, const std::string& kind_where,
+                   const std::string& params_where) {
+  SensorSpec spec;
+  spec.kind = kind;
+  spec.params = std::move(params);
+  spec.components = components;
+  spec.rate_hz = rate_hz;
+  spec.default_seed = seed;
+  spec.kind_where = kind_where;
+  spec.params_where = params_where;
+  return spec;
+}
+
 std::unique_ptr<Sensor> make(const std::string& kind, std::map<std::string, double> params = {},
                              size_t components = 1) {
-  SensorSpec spec{kind, std::move(params), {}, components, 100.0, 7, "test.toml:3", "test.toml:4"};
+  const SensorSpec spec =
+      spec_of(kind, std::move(params), components, 100.0, 7, "test.toml:3", "test.toml:4");
   auto sensor = make_sensor(spec);
   EXPECT_TRUE(sensor.ok()) << (sensor.ok() ? "" : sensor.message());
   return sensor.ok() ? std::move(sensor.value()) : nullptr;
@@ -91,19 +106,19 @@ TEST(SimSensors, StepSwitchesAtItsTime) {
 }
 
 TEST(SimSensors, UnknownKindsAndParametersAreErrorsNamingTheConfigLine) {
-  SensorSpec spec{"sine", {{"amplitud", 1}}, {}, 1, 10.0, 0, "station.toml:12", "station.toml:13"};
+  SensorSpec spec = spec_of("sine", {{"amplitud", 1}}, 1, 10.0, 0, "station.toml:12", "station.toml:13");
   auto bad_param = make_sensor(spec);
   ASSERT_FALSE(bad_param.ok());
   EXPECT_NE(bad_param.message().find("station.toml:13: key 'params.amplitud'"), std::string::npos)
       << bad_param.message();
-  spec = {"thermometer", {}, {}, 1, 10.0, 0, "station.toml:20", "station.toml:20"};
+  spec = spec_of("thermometer", {}, 1, 10.0, 0, "station.toml:20", "station.toml:20");
   auto bad_kind = make_sensor(spec);
   ASSERT_FALSE(bad_kind.ok());
   EXPECT_NE(bad_kind.message().find("station.toml:20: key 'sensor': unknown sensor kind "
                                     "'thermometer'"),
             std::string::npos)
       << bad_kind.message();
-  spec = {"noise", {{"stddev", -1}}, {}, 1, 10.0, 0, "x:1", "x:1"};
+  spec = spec_of("noise", {{"stddev", -1}}, 1, 10.0, 0, "x:1", "x:1");
   EXPECT_FALSE(make_sensor(spec).ok());
 }
 
