@@ -31,9 +31,9 @@ class File {
   // Switches to SWMR writing: create every object and close every attribute first. Commits,
   // so SWMR readers can open the file when this returns.
   Status start_swmr();
-  // Sizes the fixed metadata cache for a file of `datasets` growing datasets (at least the
-  // 256 KiB every file starts with): a cache smaller than what the datasets touch between
-  // checkpoints evicts and rereads metadata all the time.
+  // Sizes the fixed metadata cache for a file of `datasets` growing datasets, once they are
+  // made: room for what they touch between checkpoints (less rereads metadata all the time),
+  // not more (more fills with metadata never touched again, and memory grows with it).
   Status size_metadata_cache(size_t datasets);
   // Writes all metadata to the driver (nothing is durable yet).
   Status flush();
