@@ -37,6 +37,15 @@ GroupLayout make_layout(const std::vector<StatusGroup>& groups, double interval_
   return layout;
 }
 
+std::vector<std::vector<std::string>> channel_names(const std::vector<StatusGroup>& groups) {
+  std::vector<std::vector<std::string>> names;
+  for (const StatusGroup& g : groups) {
+    names.emplace_back();
+    for (const std::string& c : g.channels) names.back().push_back(g.name + "/" + c);
+  }
+  return names;
+}
+
 template <class T>
 void put(ChunkRing& ring, size_t column, T value) {
   std::memcpy(ring.row(column), &value, sizeof value);
@@ -73,10 +82,12 @@ StatusLog::StatusLog(const std::vector<StatusGroup>& groups, double interval_s,
     : layout_(make_layout(groups, interval_s,
                           chunk_rows(groups, interval_s, checkpoint_interval_s))),
       ring_(row_bytes(groups), layout_.chunk_rows,
-            ring_chunks_for(1.0 / interval_s, ring_seconds, layout_.chunk_rows)) {}
+            ring_chunks_for(1.0 / interval_s, ring_seconds, layout_.chunk_rows)),
+      health_log_(channel_names(groups)) {}
 
 bool StatusLog::append(int64_t utc_ns, const WriterHealth& health,
                        std::span<const SamplerCounters* const> groups) {
+  health_log_.update(utc_ns, groups);
   if (!ring_.can_push()) return false;
   put(ring_, 0, utc_ns);
   put(ring_, 1, health.storage_free_bytes);

@@ -20,6 +20,7 @@
 #include "recorder/hdf5/recording_file.hpp"
 #include "recorder/ring/chunk_ring.hpp"
 #include "recorder/sampler.hpp"
+#include "recorder/sensor_health_log.hpp"
 
 namespace h5rec {
 
@@ -49,7 +50,8 @@ class StatusLog {
 
   const GroupLayout& layout() const { return layout_; }
   ChunkRing& ring() { return ring_; }
-  // Appends one row; returns false when the ring is full (storage failing for a long time).
+  // Appends one row (false when the ring is full: storage failing for a long time) and logs the
+  // channels whose sensors started failing or read again since the last row.
   bool append(int64_t utc_ns, const WriterHealth& health,
               std::span<const SamplerCounters* const> groups);
 
@@ -64,6 +66,7 @@ class StatusLog {
 
   GroupLayout layout_;
   ChunkRing ring_;
+  SensorHealthLog health_log_;
 };
 
 }  // namespace h5rec
