@@ -74,12 +74,14 @@ void Sampler::take_row(uint64_t index, const RecordingStart& start) {
 bool Sampler::read_channel(size_t c, const platform::SampleTick& tick, int64_t offset_ns) {
   SampledChannel& channel = channels_[c];
   Retry& retry = retries_[c];
+  const auto back_off = [&] {
+    retry.at_ns = offset_ns + retry.delay_ns;
+    retry.delay_ns = std::min(2 * retry.delay_ns, kMaxRetryNs);
+  };
   if (!channel.open) {
-    if (offset_ns < retry.at_ns || !channel.sensor->open()) {
-      if (offset_ns >= retry.at_ns) {
-        retry.at_ns = offset_ns + retry.delay_ns;
-        retry.delay_ns = std::min(2 * retry.delay_ns, kMaxRetryNs);
-      }
+    if (offset_ns < retry.at_ns) return false;
+    if (!channel.sensor->open()) {
+      back_off();
       return false;
     }
     channel.open = true;
@@ -94,8 +96,7 @@ bool Sampler::read_channel(size_t c, const platform::SampleTick& tick, int64_t o
     case platform::ReadResult::kDeviceError:
       channel.sensor->close();
       channel.open = false;
-      retry.at_ns = offset_ns + retry.delay_ns;
-      retry.delay_ns = std::min(2 * retry.delay_ns, kMaxRetryNs);
+      back_off();
       return false;
   }
   return false;
