@@ -198,7 +198,8 @@ void DriverFile::hold(uint64_t addr, std::span<const std::byte> in) {
     held_bytes_ += in.size();
     return;
   }
-  if (begin == addr && stop == end && std::next(first) == last) {  // rewrites one range exactly
+  if (std::next(first) == last && first->first == addr &&
+      first->second.bytes.size() == in.size()) {  // rewrites one range exactly
     std::memcpy(first->second.bytes.data(), in.data(), in.size());
     first->second.sequence = ++writes_;
     return;
