@@ -23,7 +23,7 @@ GpioCounter::GpioCounter(std::unique_ptr<GpioLine> line, PulseOutput output, dou
 Status GpioCounter::open() {
   started_ = false;
   have_seqno_ = false;
-  lost_ = false;
+  lost_ = lost_next_ = false;
   carry_.clear();
   return line_->open();
 }
@@ -35,7 +35,7 @@ void GpioCounter::take(int64_t timestamp_ns, int64_t start, int64_t boundary, ui
   } else if (carry_next_.size() < kCarryCapacity) {
     carry_next_.push_back(timestamp_ns);  // within the reserved capacity: no allocation
   } else {
-    lost_ = true;
+    lost_next_ = true;
   }
 }
 
@@ -72,16 +72,15 @@ ReadResult GpioCounter::read(const SampleTick& tick, std::span<double> out) {
   carry_.swap(carry_next_);
   last_boundary_ = boundary;
   last_index_ = tick.index;
+  const bool lost = lost_;
+  lost_ = lost_next_;
+  lost_next_ = false;
 
   if (first) {
-    lost_ = false;
     for (double& v : out) v = std::numeric_limits<double>::quiet_NaN();
     return ReadResult::kOk;
   }
-  if (lost_) {
-    lost_ = false;
-    return ReadResult::kBadValue;
-  }
+  if (lost) return ReadResult::kBadValue;
   double value = static_cast<double>(count) * scale_;
   if (output_ == PulseOutput::kFrequency) {
     value = static_cast<double>(count) / (static_cast<double>(boundary - start) * 1e-9) * scale_;

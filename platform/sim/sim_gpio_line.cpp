@@ -11,8 +11,8 @@ SimGpioLine::SimGpioLine(const GpioLineConfig& config, const SimGpioLineOptions&
     : config_(config),
       options_(options),
       name_("gpio chip sim line " + std::to_string(config.offset)) {
-  period_ = period_at(0);
-  rise_ = period_;
+  rise_ = period_at(0);
+  period_ = period_at(rise_);
 }
 
 int64_t SimGpioLine::period_at(int64_t t) const {
