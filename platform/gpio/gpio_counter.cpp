@@ -8,6 +8,28 @@
 #include "platform/sim/sim_gpio_line.hpp"
 
 namespace h5rec::platform {
+namespace {
+
+// The value a text parameter names, from its list of (text, value); false if none.
+template <class T, size_t N>
+bool choose(const std::string& text, const std::pair<const char*, T> (&choices)[N], T& out) {
+  for (const auto& [name, value] : choices) {
+    if (text == name) {
+      out = value;
+      return true;
+    }
+  }
+  return false;
+}
+
+constexpr std::pair<const char*, GpioEdges> kEdges[] = {
+    {"rising", GpioEdges::kRising}, {"falling", GpioEdges::kFalling}, {"both", GpioEdges::kBoth}};
+constexpr std::pair<const char*, GpioBias> kBiases[] = {{"as-is", GpioBias::kAsIs},
+                                                        {"pull-up", GpioBias::kPullUp},
+                                                        {"pull-down", GpioBias::kPullDown},
+                                                        {"disabled", GpioBias::kDisabled}};
+
+}  // namespace
 
 GpioCounter::GpioCounter(std::unique_ptr<GpioLine> line, PulseOutput output, double scale,
                          int64_t period_ns, SensorInfo info)
@@ -109,24 +131,10 @@ Result<std::unique_ptr<Sensor>> make_gpio_counter(const SensorSpec& spec) {
   }
   GpioLineConfig config;
   config.offset = static_cast<uint32_t>(line);
-  if (edge == "rising") {
-    config.edges = GpioEdges::kRising;
-  } else if (edge == "falling") {
-    config.edges = GpioEdges::kFalling;
-  } else if (edge == "both") {
-    config.edges = GpioEdges::kBoth;
-  } else {
+  if (!choose(edge, kEdges, config.edges)) {
     return p.error("edge", "must be \"rising\", \"falling\" or \"both\"");
   }
-  if (bias == "as-is") {
-    config.bias = GpioBias::kAsIs;
-  } else if (bias == "pull-up") {
-    config.bias = GpioBias::kPullUp;
-  } else if (bias == "pull-down") {
-    config.bias = GpioBias::kPullDown;
-  } else if (bias == "disabled") {
-    config.bias = GpioBias::kDisabled;
-  } else {
+  if (!choose(bias, kBiases, config.bias)) {
     return p.error("bias", "must be \"as-is\", \"pull-up\", \"pull-down\" or \"disabled\"");
   }
   if (!(debounce_us >= 0 && debounce_us <= 1e7 && debounce_us == std::floor(debounce_us))) {

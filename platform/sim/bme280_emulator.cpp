@@ -35,28 +35,9 @@ void put_adc20(uint8_t* b, int32_t adc) {
 }  // namespace
 
 const Calibration& Bme280Emulator::calibration() {
-  static const Calibration c = [] {
-    Calibration k;
-    k.t1 = 27504;
-    k.t2 = 26435;
-    k.t3 = -1000;
-    k.p1 = 36477;
-    k.p2 = -10685;
-    k.p3 = 3024;
-    k.p4 = 2855;
-    k.p5 = 140;
-    k.p6 = -7;
-    k.p7 = 15500;
-    k.p8 = -14600;
-    k.p9 = 6000;
-    k.h1 = 75;
-    k.h2 = 362;
-    k.h3 = 0;
-    k.h4 = 313;
-    k.h5 = 50;
-    k.h6 = 30;
-    return k;
-  }();
+  // dig_T1..T3 and dig_P1..P9 of the datasheet's worked example; dig_H1..H6 of a typical chip.
+  static const Calibration c{27504, 26435, -1000, 36477, -10685, 3024, 2855, 140, -7, 15500,
+                             -14600, 6000,  75,    362,   0,      313,  50,   30};
   return c;
 }
 

@@ -13,20 +13,8 @@ namespace {
 // The worked example of the Bosch BMP280 datasheet (BST-BMP280-DS001, section 3.12, "Table 16"
 // in some revisions), whose T and P formulas and register layout the BME280 shares.
 Calibration worked_example() {
-  Calibration c;
-  c.t1 = 27504;
-  c.t2 = 26435;
-  c.t3 = -1000;
-  c.p1 = 36477;
-  c.p2 = -10685;
-  c.p3 = 3024;
-  c.p4 = 2855;
-  c.p5 = 140;
-  c.p6 = -7;
-  c.p7 = 15500;
-  c.p8 = -14600;
-  c.p9 = 6000;
-  return c;
+  // dig_T1..T3, dig_P1..P9; no humidity words (the BMP280 has none).
+  return {27504, 26435, -1000, 36477, -10685, 3024, 2855, 140, -7, 15500, -14600, 6000};
 }
 
 TEST(Bme280Compensation, DatasheetWorkedExample) {
@@ -104,25 +92,8 @@ TEST(Bme280Compensation, DataRegistersDecodeTwentyAndSixteenBitValues) {
 
 // Junk: every ADC value a register can hold, with the example and with extreme calibrations.
 TEST(Bme280Compensation, AnyAdcValueAndCalibrationIsSafe) {
-  Calibration extreme;
-  extreme.t1 = 65535;
-  extreme.t2 = 32767;
-  extreme.t3 = -32768;
-  extreme.p1 = 65535;
-  extreme.p2 = -32768;
-  extreme.p3 = 32767;
-  extreme.p4 = 32767;
-  extreme.p5 = 32767;
-  extreme.p6 = -32768;
-  extreme.p7 = 32767;
-  extreme.p8 = -32768;
-  extreme.p9 = 32767;
-  extreme.h1 = 255;
-  extreme.h2 = 32767;
-  extreme.h3 = 255;
-  extreme.h4 = 2047;
-  extreme.h5 = -2048;
-  extreme.h6 = 127;
+  const Calibration extreme{65535, 32767, -32768, 65535, -32768, 32767, 32767, 32767, -32768,
+                            32767,  -32768, 32767,  255,   32767,  255,    2047,  -2048, 127};
   for (const Calibration& c : {worked_example(), extreme, Calibration{}}) {
     for (int32_t adc = 0; adc < (1 << 20); adc += 997) {
       const int32_t fine = t_fine(c, adc);

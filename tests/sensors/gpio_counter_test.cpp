@@ -68,6 +68,15 @@ double read_row(GpioCounter& c, ScriptedLine::Script& s, uint64_t row, int64_t l
   return v;
 }
 
+// A counter opened and past row 0 (read on time: b0 = 5 s).
+std::unique_ptr<GpioCounter> started(ScriptedLine::Script& s, PulseOutput output = PulseOutput::kCount,
+                                     double scale = 1.0) {
+  auto c = counter(s, output, scale);
+  EXPECT_TRUE(c->open().ok());
+  EXPECT_TRUE(std::isnan(read_row(*c, s, 0, 0)));
+  return c;
+}
+
 TEST(GpioCounter, EdgesAreCountedByTimestampWhateverTheReadLateness) {
   ScriptedLine::Script s;
   auto c = counter(s, PulseOutput::kCount, 1.0);
@@ -87,18 +96,14 @@ TEST(GpioCounter, EdgesAreCountedByTimestampWhateverTheReadLateness) {
 
 TEST(GpioCounter, FrequencyAndScale) {
   ScriptedLine::Script s;
-  auto c = counter(s, PulseOutput::kFrequency, 0.5);
-  ASSERT_TRUE(c->open().ok());
-  read_row(*c, s, 0, 0);
+  auto c = started(s, PulseOutput::kFrequency, 0.5);
   for (int k = 0; k < 7; ++k) s.edge(5000 * kMs + k * 10 * kMs);
   EXPECT_EQ(read_row(*c, s, 1, 0), 7 / 0.1 * 0.5);
 }
 
 TEST(GpioCounter, AfterSkippedRowsTheIntervalIsOnePeriod) {
   ScriptedLine::Script s;
-  auto c = counter(s, PulseOutput::kCount, 1.0);
-  ASSERT_TRUE(c->open().ok());
-  read_row(*c, s, 0, 0);
+  auto c = started(s);
   s.edge(5050 * kMs);  // row 1, never read
   s.edge(5350 * kMs);  // row 4
   s.edge(5399 * kMs);  // row 4
@@ -107,9 +112,7 @@ TEST(GpioCounter, AfterSkippedRowsTheIntervalIsOnePeriod) {
 
 TEST(GpioCounter, DroppedEdgesMakeTheRowBadAndAFailedLineADeviceError) {
   ScriptedLine::Script s;
-  auto c = counter(s, PulseOutput::kCount, 1.0);
-  ASSERT_TRUE(c->open().ok());
-  read_row(*c, s, 0, 0);
+  auto c = started(s);
   s.edge(5010 * kMs);
   ++s.seqno;  // the kernel dropped one
   s.edge(5020 * kMs);
@@ -130,9 +133,7 @@ TEST(GpioCounter, DroppedEdgesMakeTheRowBadAndAFailedLineADeviceError) {
 
 TEST(GpioCounter, CarriedEdgesBeyondCapacityAreReportedNotDropped) {
   ScriptedLine::Script s;
-  auto c = counter(s, PulseOutput::kCount, 1.0);
-  ASSERT_TRUE(c->open().ok());
-  read_row(*c, s, 0, 0);
+  auto c = started(s);
   for (size_t k = 0; k < GpioCounter::kCarryCapacity + 1; ++k) s.edge(5100 * kMs + 1 + k);
   read_row(*c, s, 1, 50 * kMs);  // all stamped after b(1): one more than the carry holds
   read_row(*c, s, 2, 0, ReadResult::kBadValue);
