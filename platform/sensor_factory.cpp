@@ -1,15 +1,19 @@
 // The one place that maps a config's sensor kind to a driver.
 #include "platform/sensor.hpp"
+#include "platform/iio/iio_buffered_sensor.hpp"
+#include "platform/iio/iio_polled_sensor.hpp"
 #include "platform/sim/sim_sensors.hpp"
 
 namespace h5rec::platform {
 
 Result<std::unique_ptr<Sensor>> make_sensor(const SensorSpec& spec) {
+  if (spec.kind == "iio") return make_iio_polled_sensor(spec);
+  if (spec.kind == "iio_buffered") return make_iio_buffered_sensor(spec);
   auto sim = make_sim_sensor(spec);
   if (!sim) return sim.error();
   if (sim.value()) return sim;
   return Error{spec.kind_where + ": key 'sensor': unknown sensor kind '" + spec.kind +
-               "' (known: counter, sine, noise, random_walk, step)"};
+               "' (known: counter, sine, noise, random_walk, step, iio, iio_buffered)"};
 }
 
 }  // namespace h5rec::platform
