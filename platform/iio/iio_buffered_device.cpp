@@ -91,6 +91,7 @@ Status IioBufferedDevice::start() {
   }
   fd_.reset(fd);
   queue_.assign(settings_.buffer_length * scan_bytes_, std::byte{0});
+  spare_.assign(scan_bytes_, std::byte{0});
   head_ = tail_ = 0;
   have_current_ = false;
   if (Status s = write_sysfs_text(buffer_path_ + "/enable", "1"); !s) {
@@ -229,21 +230,26 @@ ReadResult IioBufferedDevice::scan(uint64_t index, const std::byte*& scan) {
 }
 
 // Reads everything the character device has. When the queue is full, taken scans make room;
-// with none taken the oldest scan is dropped (counted), so the queue keeps the newest scans.
+// with none taken, what arrives next (read into a spare scan) drops the oldest scan (counted),
+// so the queue keeps the newest scans.
 void IioBufferedDevice::drain() {
   const size_t capacity = queue_.size();
   for (;;) {
-    if (tail_ == capacity) {
-      if (head_ == 0) {
-        head_ = scan_bytes_;
-        ++dropped_scans_;
-      }
+    if (tail_ == capacity && head_ > 0) {
       std::memmove(queue_.data(), queue_.data() + head_, tail_ - head_);
       tail_ -= head_;
       head_ = 0;
     }
-    const ssize_t n = ::read(fd_.get(), queue_.data() + tail_, capacity - tail_);
+    const bool full = tail_ == capacity;
+    std::byte* into = full ? spare_.data() : queue_.data() + tail_;
+    const ssize_t n = ::read(fd_.get(), into, full ? spare_.size() : capacity - tail_);
     if (n > 0) {
+      if (full) {
+        std::memmove(queue_.data(), queue_.data() + scan_bytes_, capacity - scan_bytes_);
+        tail_ -= scan_bytes_;
+        std::memcpy(queue_.data() + tail_, spare_.data(), static_cast<size_t>(n));
+        ++dropped_scans_;
+      }
       tail_ += static_cast<size_t>(n);
       continue;
     }

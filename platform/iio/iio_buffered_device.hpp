@@ -97,6 +97,7 @@ class IioBufferedDevice {
   UniqueFd fd_;
   size_t scan_bytes_ = 0;
   std::vector<std::byte> queue_;   // buffer_length scans: bytes [head_, tail_) not yet taken
+  std::vector<std::byte> spare_;   // one scan: what arrives while the queue is full
   size_t head_ = 0;
   size_t tail_ = 0;
   uint64_t current_index_ = 0;
