@@ -31,6 +31,7 @@ class IioBufferedDevice {
     double rate_hz = 0;       // the group's rate: the device's sampling_frequency must match
     std::string trigger;      // written to trigger/current_trigger; empty: left as it is
     size_t buffer_length = 0; // buffer/length, in scans; also the scans held here
+    bool buffer_length_given = false;  // by a channel's params (else the default)
   };
 
   // Where a wanted element sits in the scan and how to convert it (valid after acquire()).

@@ -98,8 +98,9 @@ Result<std::unique_ptr<Sensor>> make_iio_buffered_sensor(const SensorSpec& spec)
   if (!(length >= 2 && length <= 1 << 20) || length != std::floor(length)) {
     return p.error("buffer_length", "needs a whole number of scans from 2 to 1048576");
   }
-  IioBufferedDevice::Settings settings{spec.sysfs_root, spec.dev_root, device, spec.group,
-                                       spec.rate_hz,    trigger,         static_cast<size_t>(length)};
+  IioBufferedDevice::Settings settings{spec.sysfs_root, spec.dev_root, device,
+                                       spec.group,      spec.rate_hz,   trigger,
+                                       static_cast<size_t>(length), p.has("buffer_length")};
   const std::string key = "iio_buffered:" + spec.sysfs_root + ":" + device;
   std::shared_ptr<IioBufferedDevice> shared =
       spec.shared ? spec.shared->find<IioBufferedDevice>(key) : nullptr;
@@ -118,7 +119,12 @@ Result<std::unique_ptr<Sensor>> make_iio_buffered_sensor(const SensorSpec& spec)
                                     "' says '" + s.trigger + "'");
     }
     if (p.has("trigger")) s.trigger = trigger;
-    if (p.has("buffer_length")) s.buffer_length = std::max(s.buffer_length, settings.buffer_length);
+    if (p.has("buffer_length")) {
+      s.buffer_length = s.buffer_length_given
+                            ? std::max(s.buffer_length, settings.buffer_length)
+                            : settings.buffer_length;
+      s.buffer_length_given = true;
+    }
   }
   const size_t slot = shared->want(channel);
   return std::unique_ptr<Sensor>(std::make_unique<IioBufferedSensor>(shared, slot, spec.components));
