@@ -157,6 +157,33 @@ TEST_F(IioBuffered, EveryRowTakesOneScanWithSignExtensionShiftScaleAndTimestamp)
   EXPECT_EQ(device()->dropped_scans(), 0u);
 }
 
+TEST_F(IioBuffered, ReadErrorFailsEveryChannelOfTheDeviceAndReopenStartsAgain) {
+  // A directory as the character device: open() works, read() fails (EISDIR), as a read of an
+  // unplugged device fails (ENODEV).
+  std::filesystem::remove(tree.node_path(3));
+  std::filesystem::create_directory(tree.node_path(3));
+  auto sensors = make_adc();
+  std::vector<double> v;
+  for (ReadResult r : read_row(sensors, 0, v)) EXPECT_EQ(r, ReadResult::kDeviceError);
+  for (auto& s : sensors) s->close();  // as the sampler does
+  EXPECT_EQ(tree.read(3, "buffer/enable"), "0");
+  std::filesystem::remove(tree.node_path(3));
+  tree.append_scans(3, adc_scan(-5, 5, 0));
+  for (auto& s : sensors) ASSERT_TRUE(s->open().ok());
+  EXPECT_EQ(tree.read(3, "buffer/enable"), "1");
+  for (ReadResult r : read_row(sensors, 1, v)) EXPECT_EQ(r, ReadResult::kOk);
+  EXPECT_EQ(v[0], -5 * 2.0 * 1e-3);
+}
+
+TEST_F(IioBuffered, BufferLengthIsTheLargestAChannelGivesElseTheDefault) {
+  ASSERT_TRUE(make("voltage0").ok());
+  EXPECT_EQ(device()->settings().buffer_length, 250u);  // max(64, 1000 Hz / 4)
+  ASSERT_TRUE(make("voltage1", 1, {{"buffer_length", 16}}).ok());
+  EXPECT_EQ(device()->settings().buffer_length, 16u);
+  ASSERT_TRUE(make("timestamp", 1, {{"buffer_length", 8}}).ok());
+  EXPECT_EQ(device()->settings().buffer_length, 16u);
+}
+
 TEST_F(IioBuffered, PiledUpScansKeepTheNewestAndCountTheDropped) {
   auto sensors = make_adc({{"buffer_length", 10}});
   for (int k = 0; k < 25; ++k) tree.append_scans(3, adc_scan(k, 0, k));
