@@ -46,8 +46,10 @@ ReadResult IioBufferedSensor::read(const SampleTick& tick, std::span<double> out
   for (size_t c = 0; c < out.size(); ++c) {
     const auto k = static_cast<unsigned>(c);
     if (timestamp_) {
-      out[c] = static_cast<double>(iio_scan_integer(e.type, element, k) -
-                                   device_->timestamp_origin_ns());
+      // Unsigned arithmetic: a junk timestamp wraps instead of overflowing.
+      const uint64_t since = static_cast<uint64_t>(iio_scan_integer(e.type, element, k)) -
+                             static_cast<uint64_t>(device_->timestamp_origin_ns());
+      out[c] = static_cast<double>(static_cast<int64_t>(since));
     } else {
       out[c] = (iio_scan_number(e.type, element, k) + e.conversion.offset) * e.conversion.scale *
                units_.si_factor;

@@ -15,7 +15,7 @@ struct UnitRow {
 };
 
 // Channel types of the ABI with a physical unit. Gauss to tesla is 1e-4.
-constexpr std::array<UnitRow, 21> kUnits{{
+constexpr UnitRow kUnits[] = {
     {"voltage", "V", 1e-3, "mV"},
     {"altvoltage", "V", 1e-3, "mV"},
     {"current", "A", 1e-3, "mA"},
@@ -37,7 +37,7 @@ constexpr std::array<UnitRow, 21> kUnits{{
     {"energy", "J", 1.0, "J"},
     {"incli", "degree", 1.0, "degree"},
     {"rot", "degree", 1.0, "degree"},
-}};
+};
 
 bool is_letter(char c) { return c >= 'a' && c <= 'z'; }
 
