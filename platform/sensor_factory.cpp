@@ -1,6 +1,8 @@
 // The one place that maps a config's sensor kind to a driver.
 #include "platform/bme280/bme280_sensor.hpp"
 #include "platform/gpio/gpio_counter.hpp"
+#include "platform/iio/iio_buffered_sensor.hpp"
+#include "platform/iio/iio_polled_sensor.hpp"
 #include "platform/sensor.hpp"
 #include "platform/sim/sim_sensors.hpp"
 
@@ -10,10 +12,13 @@ Result<std::unique_ptr<Sensor>> make_sensor(const SensorSpec& spec) {
   auto sim = make_sim_sensor(spec);
   if (!sim) return sim.error();
   if (sim.value()) return sim;
+  if (spec.kind == "iio") return make_iio_polled_sensor(spec);
+  if (spec.kind == "iio_buffered") return make_iio_buffered_sensor(spec);
   if (spec.kind == "bme280") return make_bme280_sensor(spec);
   if (spec.kind == "gpio_counter") return make_gpio_counter(spec);
   return Error{spec.kind_where + ": key 'sensor': unknown sensor kind '" + spec.kind +
-               "' (known: counter, sine, noise, random_walk, step, bme280, gpio_counter)"};
+               "' (known: counter, sine, noise, random_walk, step, iio, iio_buffered, bme280, "
+               "gpio_counter)"};
 }
 
 }  // namespace h5rec::platform
