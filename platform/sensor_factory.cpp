@@ -1,6 +1,9 @@
 // The one place that maps a config's sensor kind to a driver.
 #include "platform/sensor.hpp"
 #include "platform/sim/sim_sensors.hpp"
+#include "platform/sysfs/file_sensor.hpp"
+#include "platform/sysfs/hwmon_sensor.hpp"
+#include "platform/sysfs/thermal_sensor.hpp"
 
 namespace h5rec::platform {
 
@@ -8,8 +11,11 @@ Result<std::unique_ptr<Sensor>> make_sensor(const SensorSpec& spec) {
   auto sim = make_sim_sensor(spec);
   if (!sim) return sim.error();
   if (sim.value()) return sim;
+  if (spec.kind == "hwmon") return make_hwmon_sensor(spec);
+  if (spec.kind == "thermal") return make_thermal_sensor(spec);
+  if (spec.kind == "file") return make_file_sensor(spec);
   return Error{spec.kind_where + ": key 'sensor': unknown sensor kind '" + spec.kind +
-               "' (known: counter, sine, noise, random_walk, step)"};
+               "' (known: counter, sine, noise, random_walk, step, hwmon, thermal, file)"};
 }
 
 }  // namespace h5rec::platform
