@@ -1,4 +1,5 @@
 // The one place that maps a config's sensor kind to a driver.
+#include "platform/gps/nmea_gps_sensor.hpp"
 #include "platform/sensor.hpp"
 #include "platform/sim/sim_sensors.hpp"
 #include "platform/sysfs/file_sensor.hpp"
@@ -14,8 +15,9 @@ Result<std::unique_ptr<Sensor>> make_sensor(const SensorSpec& spec) {
   if (spec.kind == "hwmon") return make_hwmon_sensor(spec);
   if (spec.kind == "thermal") return make_thermal_sensor(spec);
   if (spec.kind == "file") return make_file_sensor(spec);
+  if (spec.kind == "nmea_gps") return make_nmea_gps_sensor(spec);
   return Error{spec.kind_where + ": key 'sensor': unknown sensor kind '" + spec.kind +
-               "' (known: counter, sine, noise, random_walk, step, hwmon, thermal, file)"};
+               "' (known: counter, sine, noise, random_walk, step, hwmon, thermal, file, nmea_gps)"};
 }
 
 }  // namespace h5rec::platform
