@@ -223,22 +223,20 @@ NmeaParseResult parse_nmea_sentence(std::string_view line, NmeaSentence& out) {
     if (!is_digit(c) && (c < 'A' || c > 'Z')) return NmeaParseResult::kMalformed;
   }
   if (address.size() != 5 || address.front() == 'P') return NmeaParseResult::kIgnored;
-  const std::string_view type = address.substr(2);
-  if (type == "GGA") {
-    out.type = NmeaType::kGga;
-    return parse_gga(fields, n, out);
-  }
-  if (type == "RMC") {
-    out.type = NmeaType::kRmc;
-    return parse_rmc(fields, n, out);
-  }
-  if (type == "GSA") {
-    out.type = NmeaType::kGsa;
-    return parse_gsa(fields, n, out);
-  }
-  if (type == "ZDA") {
-    out.type = NmeaType::kZda;
-    return parse_zda(fields, n, out);
+  struct Reader {
+    std::string_view name;
+    NmeaType type;
+    NmeaParseResult (*parse)(const Fields&, size_t, NmeaSentence&);
+  };
+  static constexpr std::array<Reader, 4> kReaders{{{"GGA", NmeaType::kGga, parse_gga},
+                                                   {"RMC", NmeaType::kRmc, parse_rmc},
+                                                   {"GSA", NmeaType::kGsa, parse_gsa},
+                                                   {"ZDA", NmeaType::kZda, parse_zda}}};
+  for (const Reader& reader : kReaders) {
+    if (address.substr(2) == reader.name) {
+      out.type = reader.type;
+      return reader.parse(fields, n, out);
+    }
   }
   return NmeaParseResult::kIgnored;
 }

@@ -11,18 +11,16 @@
 #include "platform/sensor.hpp"
 #include "platform/sysfs/number_text.hpp"
 #include "tests/sensors/hwmon_fake_sysfs.hpp"
+#include "tests/sensors/hwmon_gps_test_calls.hpp"
 
 namespace h5rec {
 namespace {
 
 using platform::ReadResult;
 using testing::FakeSysfs;
-
-std::pair<ReadResult, double> read(platform::Sensor& sensor) {
-  double v = -1.0;
-  const ReadResult r = sensor.read(platform::SampleTick{}, std::span<double>(&v, 1));
-  return {r, v};
-}
+using testing::make_opened;
+using testing::open_error;
+using testing::read_one;
 
 TEST(FileSensorText, NumbersAndJunk) {
   struct Case {
@@ -60,12 +58,11 @@ TEST(FileSensorText, NumbersAndJunk) {
 TEST(FileSensor, AbsoluteAndRelativePathsWithScaleAndOffset) {
   FakeSysfs sysfs;
   sysfs.write("class/power_supply/BAT0/capacity", "87\n");
-  auto relative = platform::make_sensor(sysfs.spec(
+  auto relative = make_opened(sysfs.spec(
       "file", {{"path", "class/power_supply/BAT0/capacity"}}, {{"scale", 0.01}, {"offset", -0.5}}));
-  ASSERT_TRUE(relative.ok()) << relative.message();
-  ASSERT_TRUE(relative.value()->open().ok());
-  EXPECT_EQ(read(*relative.value()), std::make_pair(ReadResult::kOk, 87 * 0.01 + -0.5));
-  const platform::SensorInfo info = relative.value()->info();
+  ASSERT_TRUE(relative);
+  EXPECT_EQ(read_one(*relative), std::make_pair(ReadResult::kOk, 87 * 0.01 + -0.5));
+  const platform::SensorInfo info = relative->info();
   EXPECT_EQ(info.units, "");
   EXPECT_EQ(info.numbers, (std::vector<std::pair<std::string, double>>{{"raw_scale", 0.01},
                                                                        {"raw_offset", -0.5}}));
@@ -73,22 +70,19 @@ TEST(FileSensor, AbsoluteAndRelativePathsWithScaleAndOffset) {
                             {"path", sysfs.root() + "/class/power_supply/BAT0/capacity"}}));
 
   sysfs.write("loadavg", "0.52 0.58 0.59 1/389 12345\n");
-  auto absolute = platform::make_sensor(
-      sysfs.spec("file", {{"path", sysfs.root() + "/loadavg"}}, {{"field", 2}}));
-  ASSERT_TRUE(absolute.ok()) << absolute.message();
-  ASSERT_TRUE(absolute.value()->open().ok());
-  EXPECT_EQ(read(*absolute.value()), std::make_pair(ReadResult::kOk, 0.59));
+  auto absolute = make_opened(sysfs.spec("file", {{"path", sysfs.root() + "/loadavg"}}, {{"field", 2}}));
+  ASSERT_TRUE(absolute);
+  EXPECT_EQ(read_one(*absolute), std::make_pair(ReadResult::kOk, 0.59));
   sysfs.write("loadavg", "1.5 1.25 1.125 2/400 12346\n");
-  EXPECT_EQ(read(*absolute.value()), std::make_pair(ReadResult::kOk, 1.125));
+  EXPECT_EQ(read_one(*absolute), std::make_pair(ReadResult::kOk, 1.125));
   sysfs.write("loadavg", "1.5 1.25\n");
-  EXPECT_EQ(read(*absolute.value()).first, ReadResult::kBadValue);
+  EXPECT_EQ(read_one(*absolute).first, ReadResult::kBadValue);
 }
 
 TEST(FileSensor, RealProcfsFile) {
-  auto sensor = platform::make_sensor(FakeSysfs().spec("file", {{"path", "/proc/self/stat"}}));
-  ASSERT_TRUE(sensor.ok());
-  ASSERT_TRUE(sensor.value()->open().ok());
-  EXPECT_EQ(read(*sensor.value()), std::make_pair(ReadResult::kOk, static_cast<double>(getpid())));
+  auto sensor = make_opened(FakeSysfs().spec("file", {{"path", "/proc/self/stat"}}));
+  ASSERT_TRUE(sensor);
+  EXPECT_EQ(read_one(*sensor), std::make_pair(ReadResult::kOk, static_cast<double>(getpid())));
 }
 
 // /proc/PID/stat's first field is the pid; once the process is gone, reading the open file
@@ -104,10 +98,10 @@ TEST(FileSensor, AFileWhoseReadFailsIsADeviceErrorAndReopenNamesThePath) {
   auto sensor = platform::make_sensor(FakeSysfs().spec("file", {{"path", path}}));
   ASSERT_TRUE(sensor.ok());
   ASSERT_TRUE(sensor.value()->open().ok());
-  EXPECT_EQ(read(*sensor.value()), std::make_pair(ReadResult::kOk, static_cast<double>(child)));
+  EXPECT_EQ(read_one(*sensor.value()), std::make_pair(ReadResult::kOk, static_cast<double>(child)));
   ::kill(child, SIGKILL);
   ::waitpid(child, nullptr, 0);
-  EXPECT_EQ(read(*sensor.value()).first, ReadResult::kDeviceError);
+  EXPECT_EQ(read_one(*sensor.value()).first, ReadResult::kDeviceError);
   sensor.value()->close();
   const Status reopen = sensor.value()->open();
   ASSERT_FALSE(reopen.ok());
@@ -124,26 +118,18 @@ TEST(FileSensor, AMissingFileIsAnOpenErrorAndItsAppearanceIsFound) {
                                    "/bus/w1/devices/28-01/temperature': No such file or directory");
   sysfs.write("bus/w1/devices/28-01/temperature", "21375\n");
   ASSERT_TRUE(sensor.value()->open().ok());
-  EXPECT_EQ(read(*sensor.value()), std::make_pair(ReadResult::kOk, 21375.0));
+  EXPECT_EQ(read_one(*sensor.value()), std::make_pair(ReadResult::kOk, 21375.0));
 }
 
 TEST(FileSensor, ADirectoryCannotBeRead) {
   FakeSysfs sysfs;
   sysfs.write("dir/x", "1");
-  auto sensor = platform::make_sensor(sysfs.spec("file", {{"path", "dir"}}));
-  ASSERT_TRUE(sensor.ok());
-  const Status s = sensor.value()->open();
-  ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.message(), "cannot read '" + sysfs.root() + "/dir': Is a directory");
+  EXPECT_EQ(open_error(sysfs.spec("file", {{"path", "dir"}})),
+            "cannot read '" + sysfs.root() + "/dir': Is a directory");
 }
 
 TEST(FileSensor, BadParameters) {
-  struct Case {
-    std::map<std::string, std::string> texts;
-    std::map<std::string, double> numbers;
-    const char* message;
-  };
-  const Case cases[] = {
+  const testing::ParamErrorCase cases[] = {
       {{}, {}, "key 'params.path': sensor 'file' needs the file's path"},
       {{{"path", "x"}}, {{"scale", 0.0}}, "key 'params.scale'"},
       {{{"path", "x"}}, {{"offset", INFINITY}}, "key 'params.offset'"},
@@ -153,12 +139,7 @@ TEST(FileSensor, BadParameters) {
       {{{"path", "x"}, {"units", "V"}}, {}, "has no parameter 'units'"},
       {{{"path", "x"}, {"scale", "2"}}, {}, "parameter 'scale' must be a number"},
   };
-  FakeSysfs sysfs;
-  for (const Case& c : cases) {
-    auto sensor = platform::make_sensor(sysfs.spec("file", c.texts, c.numbers));
-    ASSERT_FALSE(sensor.ok()) << c.message;
-    EXPECT_NE(sensor.message().find(c.message), std::string::npos) << sensor.message();
-  }
+  testing::expect_param_errors(FakeSysfs().spec("file", {}), cases);
 }
 
 }  // namespace

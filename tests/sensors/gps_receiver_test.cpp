@@ -12,6 +12,7 @@
 
 #include "platform/sensor.hpp"
 #include "tests/sensors/gps_pty.hpp"
+#include "tests/sensors/hwmon_gps_test_calls.hpp"
 #include "tests/sensors/nmea_test_sentences.hpp"
 #include "tests/unit/temp_directory.hpp"
 
@@ -21,6 +22,7 @@ namespace {
 using platform::ReadResult;
 using testing::GpsPty;
 using testing::nmea_line;
+using testing::read_one;
 using namespace std::string_literals;  // "\x00"s keeps its NUL bytes
 
 const std::string kGga = "$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47\r\n";
@@ -40,29 +42,14 @@ class GpsSensor : public ::testing::Test {
     return s;
   }
 
-  std::unique_ptr<platform::Sensor> opened(const platform::SensorSpec& s) {
-    auto sensor = platform::make_sensor(s);
-    EXPECT_TRUE(sensor.ok()) << (sensor.ok() ? "" : sensor.message());
-    if (!sensor) return nullptr;
-    const Status st = sensor.value()->open();
-    EXPECT_TRUE(st.ok()) << st.message();
-    return std::move(sensor.value());
-  }
-
-  static std::pair<ReadResult, double> read(platform::Sensor& sensor) {
-    double v = -1.0;
-    const ReadResult r = sensor.read(platform::SampleTick{}, std::span<double>(&v, 1));
-    return {r, v};
-  }
-
   // Reads until the sensor gives `want` (the reader thread takes a moment), at most 5 s.
   static std::pair<ReadResult, double> read_until(platform::Sensor& sensor,
                                                   const std::function<bool(ReadResult, double)>& want) {
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    std::pair<ReadResult, double> r = read(sensor);
+    std::pair<ReadResult, double> r = read_one(sensor);
     while (!want(r.first, r.second) && std::chrono::steady_clock::now() < end) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      r = read(sensor);
+      r = read_one(sensor);
     }
     return r;
   }
@@ -85,7 +72,7 @@ TEST_F(GpsSensor, PortIsSetToRawEightNoneOneAtTheBaudRate) {
   cfsetospeed(&cooked, B9600);
   ASSERT_EQ(::tcsetattr(pty.slave(), TCSANOW, &cooked), 0);
 
-  auto sensor = opened(spec("latitude", {{"baud", 4800}}));
+  auto sensor = testing::make_opened(spec("latitude", {{"baud", 4800}}));
   ASSERT_TRUE(sensor);
   termios t{};
   ASSERT_EQ(::tcgetattr(pty.slave(), &t), 0);
@@ -100,27 +87,27 @@ TEST_F(GpsSensor, PortIsSetToRawEightNoneOneAtTheBaudRate) {
 }
 
 TEST_F(GpsSensor, ChannelsOfOnePortShareOneReceiverAndGetExactValues) {
-  auto latitude = opened(spec("latitude"));
-  auto longitude = opened(spec("longitude"));
-  auto altitude = opened(spec("altitude"));
-  auto fix = opened(spec("fix"));
-  auto satellites = opened(spec("satellites"));
-  auto hdop = opened(spec("hdop"));
-  auto speed = opened(spec("speed"));
-  auto fix_type = opened(spec("fix_type"));
+  auto latitude = testing::make_opened(spec("latitude"));
+  auto longitude = testing::make_opened(spec("longitude"));
+  auto altitude = testing::make_opened(spec("altitude"));
+  auto fix = testing::make_opened(spec("fix"));
+  auto satellites = testing::make_opened(spec("satellites"));
+  auto hdop = testing::make_opened(spec("hdop"));
+  auto speed = testing::make_opened(spec("speed"));
+  auto fix_type = testing::make_opened(spec("fix_type"));
   ASSERT_TRUE(latitude && longitude && altitude && fix && satellites && hdop && speed && fix_type);
-  EXPECT_EQ(read(*latitude).first, ReadResult::kBadValue);  // nothing received yet
+  EXPECT_EQ(read_one(*latitude).first, ReadResult::kBadValue);  // nothing received yet
   pty.write("A,*47\r\n" + kGga +  // starts mid-sentence, as a port opened mid-stream does
             nmea_line("GNRMC,123519,A,3347.2953,S,15112.0840,W,022.4,084.4,230394,003.1,W,A") +
             "\r\n$GPGSA,A,3,04,05,,09,12,,,24,,,,,2.5,1.3,2.1*39\r\n");
   EXPECT_EQ(read_until_value(*fix_type, 3.0).first, ReadResult::kOk);
-  EXPECT_EQ(read(*latitude), std::make_pair(ReadResult::kOk, -(33 + 47.2953 / 60.0)));
-  EXPECT_EQ(read(*longitude), std::make_pair(ReadResult::kOk, -(151 + 12.0840 / 60.0)));
-  EXPECT_EQ(read(*altitude), std::make_pair(ReadResult::kOk, 545.4));
-  EXPECT_EQ(read(*fix), std::make_pair(ReadResult::kOk, 1.0));
-  EXPECT_EQ(read(*satellites), std::make_pair(ReadResult::kOk, 8.0));
-  EXPECT_EQ(read(*hdop), std::make_pair(ReadResult::kOk, 1.3));
-  EXPECT_EQ(read(*speed), std::make_pair(ReadResult::kOk, 22.4 * 1852.0 / 3600.0));
+  EXPECT_EQ(read_one(*latitude), std::make_pair(ReadResult::kOk, -(33 + 47.2953 / 60.0)));
+  EXPECT_EQ(read_one(*longitude), std::make_pair(ReadResult::kOk, -(151 + 12.0840 / 60.0)));
+  EXPECT_EQ(read_one(*altitude), std::make_pair(ReadResult::kOk, 545.4));
+  EXPECT_EQ(read_one(*fix), std::make_pair(ReadResult::kOk, 1.0));
+  EXPECT_EQ(read_one(*satellites), std::make_pair(ReadResult::kOk, 8.0));
+  EXPECT_EQ(read_one(*hdop), std::make_pair(ReadResult::kOk, 1.3));
+  EXPECT_EQ(read_one(*speed), std::make_pair(ReadResult::kOk, 22.4 * 1852.0 / 3600.0));
   const platform::SensorInfo info = latitude->info();
   EXPECT_EQ(info.units, "degrees_north");
   EXPECT_EQ(info.texts, (std::vector<std::pair<std::string, std::string>>{
@@ -130,15 +117,15 @@ TEST_F(GpsSensor, ChannelsOfOnePortShareOneReceiverAndGetExactValues) {
 }
 
 TEST_F(GpsSensor, CorruptLinesAreCountedAndNeverTrusted) {
-  auto latitude = opened(spec("latitude"));
-  auto sentences = opened(spec("sentences"));
-  auto rejected = opened(spec("rejected"));
+  auto latitude = testing::make_opened(spec("latitude"));
+  auto sentences = testing::make_opened(spec("sentences"));
+  auto rejected = testing::make_opened(spec("rejected"));
   ASSERT_TRUE(latitude && sentences && rejected);
-  EXPECT_EQ(read(*rejected), std::make_pair(ReadResult::kOk, 0.0));
+  EXPECT_EQ(read_one(*rejected), std::make_pair(ReadResult::kOk, 0.0));
   pty.write("\r\n" + kGga);
   ASSERT_EQ(read_until_value(*sentences, 1.0).first, ReadResult::kOk);
   const double good = 48 + 7.038 / 60.0;
-  ASSERT_EQ(read(*latitude), std::make_pair(ReadResult::kOk, good));
+  ASSERT_EQ(read_one(*latitude), std::make_pair(ReadResult::kOk, good));
   const std::string corrupt[] = {
       "$GPGGA,123519,5807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47\r\n",  // checksum
       "$GPGGA,123519,5807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,\r\n",     // no checksum
@@ -151,29 +138,29 @@ TEST_F(GpsSensor, CorruptLinesAreCountedAndNeverTrusted) {
   for (const std::string& line : corrupt) pty.write(line);
   pty.write(kGga);  // a marker: when it is counted, everything before it has been
   ASSERT_EQ(read_until_value(*sentences, 2.0).first, ReadResult::kOk);
-  EXPECT_EQ(read(*rejected), std::make_pair(ReadResult::kOk, 8.0));
-  EXPECT_EQ(read(*latitude), std::make_pair(ReadResult::kOk, good));
+  EXPECT_EQ(read_one(*rejected), std::make_pair(ReadResult::kOk, 8.0));
+  EXPECT_EQ(read_one(*latitude), std::make_pair(ReadResult::kOk, good));
 }
 
 TEST_F(GpsSensor, AStaleFixIsABadValueUntilANewOneComes) {
-  auto latitude = opened(spec("latitude", {{"max_age_s", 0.2}}));
-  auto sentences = opened(spec("sentences", {{"max_age_s", 0.2}}));
+  auto latitude = testing::make_opened(spec("latitude", {{"max_age_s", 0.2}}));
+  auto sentences = testing::make_opened(spec("sentences", {{"max_age_s", 0.2}}));
   ASSERT_TRUE(latitude && sentences);
   pty.write("\n" + kGga);
   ASSERT_EQ(read_until_value(*latitude, 48 + 7.038 / 60.0).first, ReadResult::kOk);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(read(*latitude).first, ReadResult::kBadValue);
-  EXPECT_EQ(read(*sentences), std::make_pair(ReadResult::kOk, 1.0));  // counters never go stale
+  EXPECT_EQ(read_one(*latitude).first, ReadResult::kBadValue);
+  EXPECT_EQ(read_one(*sentences), std::make_pair(ReadResult::kOk, 1.0));  // counters never go stale
   // A fix lost: GGA without position keeps the old one stale.
   pty.write(nmea_line("GPGGA,123520,,,,,0,00,99.99,,,,,,") + "\r\n");
   ASSERT_EQ(read_until_value(*sentences, 2.0).first, ReadResult::kOk);
-  EXPECT_EQ(read(*latitude).first, ReadResult::kBadValue);
+  EXPECT_EQ(read_one(*latitude).first, ReadResult::kBadValue);
   pty.write(kGga);
   EXPECT_EQ(read_until_value(*latitude, 48 + 7.038 / 60.0).first, ReadResult::kOk);
 }
 
 TEST_F(GpsSensor, TimeOffsetIsGpsTimeMinusTheSystemClock) {
-  auto offset = opened(spec("time_offset"));
+  auto offset = testing::make_opened(spec("time_offset"));
   ASSERT_TRUE(offset);
   // GPS says 2002-07-04T20:15:30Z; the system clock says now.
   const double before = static_cast<double>(std::time(nullptr));
@@ -187,15 +174,15 @@ TEST_F(GpsSensor, TimeOffsetIsGpsTimeMinusTheSystemClock) {
 }
 
 TEST_F(GpsSensor, AHangUpIsADeviceErrorAndTheReopenNamesThePort) {
-  auto latitude = opened(spec("latitude"));
-  auto fix = opened(spec("fix"));
+  auto latitude = testing::make_opened(spec("latitude"));
+  auto fix = testing::make_opened(spec("fix"));
   ASSERT_TRUE(latitude && fix);
   pty.write("\n" + kGga);
   ASSERT_EQ(read_until_value(*latitude, 48 + 7.038 / 60.0).first, ReadResult::kOk);
   pty.close_master();
   EXPECT_EQ(read_until(*latitude, [](ReadResult r, double) { return r == ReadResult::kDeviceError; }).first,
             ReadResult::kDeviceError);
-  EXPECT_EQ(read(*fix).first, ReadResult::kDeviceError);
+  EXPECT_EQ(read_one(*fix).first, ReadResult::kDeviceError);
   latitude->close();  // as the sampler does
   fix->close();
   const Status reopen = latitude->open();
@@ -205,24 +192,19 @@ TEST_F(GpsSensor, AHangUpIsADeviceErrorAndTheReopenNamesThePort) {
 }
 
 TEST_F(GpsSensor, ClosingEveryChannelStopsTheReaderAndReopeningStartsAfresh) {
-  auto sentences = opened(spec("sentences"));
+  auto sentences = testing::make_opened(spec("sentences"));
   ASSERT_TRUE(sentences);
   pty.write("\n" + kGga);
   ASSERT_EQ(read_until_value(*sentences, 1.0).first, ReadResult::kOk);
   sentences->close();
   ASSERT_TRUE(sentences->open().ok());
-  EXPECT_EQ(read(*sentences), std::make_pair(ReadResult::kOk, 0.0));  // counts since the open
+  EXPECT_EQ(read_one(*sentences), std::make_pair(ReadResult::kOk, 0.0));  // counts since the open
   pty.write("\n" + kGga + kGga);
   EXPECT_EQ(read_until_value(*sentences, 2.0).first, ReadResult::kOk);
 }
 
 TEST_F(GpsSensor, ConfigErrorsNameTheParameter) {
-  struct Case {
-    std::map<std::string, std::string> texts;
-    std::map<std::string, double> numbers;
-    const char* message;
-  };
-  const Case cases[] = {
+  const testing::ParamErrorCase cases[] = {
       {{{"field", "latitude"}}, {}, "gps.toml:4: key 'params.port': sensor 'nmea_gps' needs the serial port"},
       {{{"port", "ttyS1"}}, {}, "key 'params.field': sensor 'nmea_gps' needs a field (fields: fix, "},
       {{{"port", "ttyS1"}, {"field", "lat"}}, {}, "has no field 'lat' (fields: fix, fix_type, latitude"},
@@ -231,14 +213,7 @@ TEST_F(GpsSensor, ConfigErrorsNameTheParameter) {
       {{{"port", "ttyS1"}, {"field", "fix"}}, {{"max_age_s", 0}}, "key 'params.max_age_s'"},
       {{{"port", "ttyS1"}, {"field", "fix"}}, {{"rate", 1}}, "has no parameter 'rate'"},
   };
-  for (const Case& c : cases) {
-    platform::SensorSpec s = spec("fix");
-    s.texts = c.texts;
-    s.params = c.numbers;
-    auto sensor = platform::make_sensor(s);
-    ASSERT_FALSE(sensor.ok()) << c.message;
-    EXPECT_NE(sensor.message().find(c.message), std::string::npos) << sensor.message();
-  }
+  testing::expect_param_errors(spec("fix"), cases);
   platform::SensorSpec shaped = spec("fix");
   shaped.components = 2;
   EXPECT_FALSE(platform::make_sensor(shaped).ok());

@@ -7,12 +7,16 @@
 
 #include "platform/sensor.hpp"
 #include "tests/sensors/hwmon_fake_sysfs.hpp"
+#include "tests/sensors/hwmon_gps_test_calls.hpp"
 
 namespace h5rec {
 namespace {
 
 using platform::ReadResult;
 using testing::FakeSysfs;
+using testing::make_opened;
+using testing::open_error;
+using testing::read_one;
 
 class HwmonSensor : public ::testing::Test {
  protected:
@@ -37,22 +41,6 @@ class HwmonSensor : public ::testing::Test {
     sysfs.write("class/hwmon/hwmon10/in0_input", "3300\n");
   }
 
-  // Makes and opens the sensor; fails the test when either fails.
-  std::unique_ptr<platform::Sensor> opened(const platform::SensorSpec& spec) {
-    auto sensor = platform::make_sensor(spec);
-    EXPECT_TRUE(sensor.ok()) << (sensor.ok() ? "" : sensor.message());
-    if (!sensor) return nullptr;
-    const Status s = sensor.value()->open();
-    EXPECT_TRUE(s.ok()) << s.message();
-    return std::move(sensor.value());
-  }
-
-  static std::pair<ReadResult, double> read(platform::Sensor& sensor) {
-    double v = -1.0;
-    const ReadResult r = sensor.read(platform::SampleTick{}, std::span<double>(&v, 1));
-    return {r, v};
-  }
-
   FakeSysfs sysfs;
 };
 
@@ -71,9 +59,9 @@ double number_attribute(const platform::SensorInfo& info, const std::string& nam
 }
 
 TEST_F(HwmonSensor, TemperatureByLabelIsInDegreesCelsius) {
-  auto sensor = opened(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"label", "Core 0"}}));
+  auto sensor = make_opened(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"label", "Core 0"}}));
   ASSERT_TRUE(sensor);
-  EXPECT_EQ(read(*sensor), std::make_pair(ReadResult::kOk, 43000 * 0.001));
+  EXPECT_EQ(read_one(*sensor), std::make_pair(ReadResult::kOk, 43000 * 0.001));
   const platform::SensorInfo info = sensor->info();
   EXPECT_EQ(info.units, "degC");
   EXPECT_EQ(number_attribute(info, "raw_scale"), 0.001);
@@ -83,19 +71,19 @@ TEST_F(HwmonSensor, TemperatureByLabelIsInDegreesCelsius) {
 }
 
 TEST_F(HwmonSensor, LabelsPastNineAndNegativeValues) {
-  auto sensor = opened(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"label", "Core 8"}}));
+  auto sensor = make_opened(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"label", "Core 8"}}));
   ASSERT_TRUE(sensor);
-  EXPECT_EQ(read(*sensor), std::make_pair(ReadResult::kOk, -1500 * 0.001));
+  EXPECT_EQ(read_one(*sensor), std::make_pair(ReadResult::kOk, -1500 * 0.001));
 }
 
 TEST_F(HwmonSensor, InputByNameAndChipByNumber) {
-  auto by_input = opened(sysfs.spec("hwmon", {{"chip", "acpitz"}, {"input", "temp1"}}));
+  auto by_input = make_opened(sysfs.spec("hwmon", {{"chip", "acpitz"}, {"input", "temp1"}}));
   ASSERT_TRUE(by_input);
-  EXPECT_EQ(read(*by_input), std::make_pair(ReadResult::kOk, 27800 * 0.001));
+  EXPECT_EQ(read_one(*by_input), std::make_pair(ReadResult::kOk, 27800 * 0.001));
   EXPECT_EQ(text_attribute(by_input->info(), "input"), "temp1");
-  auto by_number = opened(sysfs.spec("hwmon", {{"chip", "hwmon1"}, {"input", "temp1"}}));
+  auto by_number = make_opened(sysfs.spec("hwmon", {{"chip", "hwmon1"}, {"input", "temp1"}}));
   ASSERT_TRUE(by_number);
-  EXPECT_EQ(read(*by_number), std::make_pair(ReadResult::kOk, 45000 * 0.001));
+  EXPECT_EQ(read_one(*by_number), std::make_pair(ReadResult::kOk, 45000 * 0.001));
 }
 
 TEST_F(HwmonSensor, EachTypeInSiUnits) {
@@ -111,67 +99,50 @@ TEST_F(HwmonSensor, EachTypeInSiUnits) {
       {{{"chip", "ina219"}, {"input", "fan1"}}, "Hz", 1500 * (1.0 / 60.0)},
   };
   for (const Case& c : cases) {
-    auto sensor = opened(sysfs.spec("hwmon", c.texts));
+    auto sensor = make_opened(sysfs.spec("hwmon", c.texts));
     ASSERT_TRUE(sensor);
-    EXPECT_EQ(read(*sensor), std::make_pair(ReadResult::kOk, c.value)) << c.units;
+    EXPECT_EQ(read_one(*sensor), std::make_pair(ReadResult::kOk, c.value)) << c.units;
     EXPECT_EQ(sensor->info().units, c.units);
   }
 }
 
 TEST_F(HwmonSensor, TwoChipsOfOneNameGiveTheLowestNumbered) {
-  auto sensor = opened(sysfs.spec("hwmon", {{"chip", "ina219"}, {"label", "Vbus"}, {"type", "in"}}));
+  auto sensor = make_opened(sysfs.spec("hwmon", {{"chip", "ina219"}, {"label", "Vbus"}, {"type", "in"}}));
   ASSERT_TRUE(sensor);
   EXPECT_EQ(text_attribute(sensor->info(), "path"), sysfs.root() + "/class/hwmon/hwmon2/in0_input");
 }
 
 TEST_F(HwmonSensor, ValueChangesAreReadAndJunkIsABadValue) {
-  auto sensor = opened(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"label", "Package id 0"}}));
+  auto sensor = make_opened(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"label", "Package id 0"}}));
   ASSERT_TRUE(sensor);
   sysfs.write("class/hwmon/hwmon1/temp1_input", "51250\n");
-  EXPECT_EQ(read(*sensor), std::make_pair(ReadResult::kOk, 51250 * 0.001));
+  EXPECT_EQ(read_one(*sensor), std::make_pair(ReadResult::kOk, 51250 * 0.001));
   for (const char* junk : {"", "\n", "abc\n", "12abc\n", "0x10\n", "nan\n", "1e999\n", "--5\n"}) {
     sysfs.write("class/hwmon/hwmon1/temp1_input", junk);
-    EXPECT_EQ(read(*sensor).first, ReadResult::kBadValue) << "'" << junk << "'";
+    EXPECT_EQ(read_one(*sensor).first, ReadResult::kBadValue) << "'" << junk << "'";
   }
   sysfs.write("class/hwmon/hwmon1/temp1_input", "  -7000 \n");
-  EXPECT_EQ(read(*sensor), std::make_pair(ReadResult::kOk, -7000 * 0.001));
+  EXPECT_EQ(read_one(*sensor), std::make_pair(ReadResult::kOk, -7000 * 0.001));
 }
 
 TEST_F(HwmonSensor, MissingChipOrLabelIsAnErrorNamingWhatWasFound) {
-  auto chip = platform::make_sensor(sysfs.spec("hwmon", {{"chip", "nct6775"}, {"input", "temp1"}}));
-  ASSERT_TRUE(chip.ok());
-  const Status no_chip = chip.value()->open();
-  ASSERT_FALSE(no_chip.ok());
-  EXPECT_NE(no_chip.message().find("no hwmon chip named 'nct6775' in " + sysfs.root() +
-                                   "/class/hwmon (found: acpitz, coretemp, ina219, ina219)"),
+  const std::string no_chip = open_error(sysfs.spec("hwmon", {{"chip", "nct6775"}, {"input", "temp1"}}));
+  EXPECT_NE(no_chip.find("no hwmon chip named 'nct6775' in " + sysfs.root() +
+                         "/class/hwmon (found: acpitz, coretemp, ina219, ina219)"),
             std::string::npos)
-      << no_chip.message();
-
-  auto label = platform::make_sensor(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"label", "GPU"}}));
-  ASSERT_TRUE(label.ok());
-  const Status no_label = label.value()->open();
-  ASSERT_FALSE(no_label.ok());
-  EXPECT_NE(no_label.message().find("has no temp input labelled 'GPU' (labels: 'Package id 0', "
-                                    "'Core 0', 'Core 8')"),
+      << no_chip;
+  const std::string no_label = open_error(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"label", "GPU"}}));
+  EXPECT_NE(no_label.find("has no temp input labelled 'GPU' (labels: 'Package id 0', 'Core 0', "
+                          "'Core 8')"),
             std::string::npos)
-      << no_label.message();
-
-  auto input = platform::make_sensor(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"input", "temp7"}}));
-  ASSERT_TRUE(input.ok());
-  const Status no_input = input.value()->open();
-  ASSERT_FALSE(no_input.ok());
-  EXPECT_NE(no_input.message().find("cannot open '" + sysfs.root() +
-                                    "/class/hwmon/hwmon1/temp7_input': No such file or directory"),
-            std::string::npos)
-      << no_input.message();
-
+      << no_label;
+  const std::string no_input = open_error(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"input", "temp7"}}));
+  EXPECT_EQ(no_input, "cannot open '" + sysfs.root() +
+                          "/class/hwmon/hwmon1/temp7_input': No such file or directory");
   FakeSysfs empty;
-  auto no_class = platform::make_sensor(empty.spec("hwmon", {{"chip", "x"}, {"input", "temp1"}}));
-  ASSERT_TRUE(no_class.ok());
-  const Status no_hwmon = no_class.value()->open();
-  EXPECT_NE(no_hwmon.message().find("cannot list '" + empty.root() + "/class/hwmon'"),
-            std::string::npos)
-      << no_hwmon.message();
+  const std::string no_hwmon = open_error(empty.spec("hwmon", {{"chip", "x"}, {"input", "temp1"}}));
+  EXPECT_NE(no_hwmon.find("cannot list '" + empty.root() + "/class/hwmon'"), std::string::npos)
+      << no_hwmon;
 }
 
 TEST_F(HwmonSensor, AChipThatAppearsLaterIsFoundByItsName) {
@@ -182,16 +153,11 @@ TEST_F(HwmonSensor, AChipThatAppearsLaterIsFoundByItsName) {
   sysfs.write("class/hwmon/hwmon7/name", "bme280\n");
   sysfs.write("class/hwmon/hwmon7/temp1_input", "21500\n");
   ASSERT_TRUE(sensor.value()->open().ok());
-  EXPECT_EQ(read(*sensor.value()), std::make_pair(ReadResult::kOk, 21500 * 0.001));
+  EXPECT_EQ(read_one(*sensor.value()), std::make_pair(ReadResult::kOk, 21500 * 0.001));
 }
 
 TEST_F(HwmonSensor, BadParametersAreErrorsNamingTheParameter) {
-  struct Case {
-    std::map<std::string, std::string> texts;
-    std::map<std::string, double> numbers;
-    const char* message;
-  };
-  const Case cases[] = {
+  const testing::ParamErrorCase cases[] = {
       {{{"input", "temp1"}}, {}, "key 'params.chip': sensor 'hwmon' needs the chip's name"},
       {{{"chip", "a"}}, {}, "key 'params.label': sensor 'hwmon' needs either label"},
       {{{"chip", "a"}, {"label", "x"}, {"input", "temp1"}}, {}, "key 'params.input'"},
@@ -202,12 +168,7 @@ TEST_F(HwmonSensor, BadParametersAreErrorsNamingTheParameter) {
       {{{"chip", "a"}, {"label", "x"}}, {{"scale", 2.0}}, "has no parameter 'scale'"},
       {{{"chip", "a"}, {"label", "x"}}, {{"type", 1.0}}, "parameter 'type' must be a text"},
   };
-  for (const Case& c : cases) {
-    auto sensor = platform::make_sensor(sysfs.spec("hwmon", c.texts, c.numbers));
-    ASSERT_FALSE(sensor.ok()) << c.message;
-    EXPECT_NE(sensor.message().find(c.message), std::string::npos) << sensor.message();
-    EXPECT_EQ(sensor.message().rfind("test.toml:", 0), 0u) << sensor.message();
-  }
+  testing::expect_param_errors(sysfs.spec("hwmon", {}), cases);
   platform::SensorSpec shaped = sysfs.spec("hwmon", {{"chip", "a"}, {"input", "temp1"}});
   shaped.components = 3;
   auto sensor = platform::make_sensor(shaped);
@@ -221,25 +182,23 @@ TEST_F(HwmonSensor, ThermalZoneByTypeOrByName) {
   sysfs.write("class/thermal/thermal_zone1/type", "acpitz\n");
   sysfs.write("class/thermal/thermal_zone1/temp", "-5000\n");
   sysfs.write("class/thermal/cooling_device0/type", "Processor\n");  // not a zone
-  auto by_type = opened(sysfs.spec("thermal", {{"zone", "acpitz"}}));
+  auto by_type = make_opened(sysfs.spec("thermal", {{"zone", "acpitz"}}));
   ASSERT_TRUE(by_type);
-  EXPECT_EQ(read(*by_type), std::make_pair(ReadResult::kOk, -5000 * 0.001));
+  EXPECT_EQ(read_one(*by_type), std::make_pair(ReadResult::kOk, -5000 * 0.001));
   const platform::SensorInfo info = by_type->info();
   EXPECT_EQ(info.units, "degC");
   EXPECT_EQ(number_attribute(info, "raw_scale"), 0.001);
   EXPECT_EQ(text_attribute(info, "zone"), "acpitz");
   EXPECT_EQ(text_attribute(info, "path"), sysfs.root() + "/class/thermal/thermal_zone1/temp");
-  auto by_name = opened(sysfs.spec("thermal", {{"zone", "thermal_zone0"}}));
+  auto by_name = make_opened(sysfs.spec("thermal", {{"zone", "thermal_zone0"}}));
   ASSERT_TRUE(by_name);
-  EXPECT_EQ(read(*by_name), std::make_pair(ReadResult::kOk, 51000 * 0.001));
+  EXPECT_EQ(read_one(*by_name), std::make_pair(ReadResult::kOk, 51000 * 0.001));
 
-  auto missing = platform::make_sensor(sysfs.spec("thermal", {{"zone", "cpu-thermal"}}));
-  ASSERT_TRUE(missing.ok());
-  const Status s = missing.value()->open();
-  EXPECT_NE(s.message().find("no thermal zone named 'cpu-thermal' in " + sysfs.root() +
-                             "/class/thermal (found: x86_pkg_temp, acpitz)"),
+  const std::string missing = open_error(sysfs.spec("thermal", {{"zone", "cpu-thermal"}}));
+  EXPECT_NE(missing.find("no thermal zone named 'cpu-thermal' in " + sysfs.root() +
+                         "/class/thermal (found: x86_pkg_temp, acpitz)"),
             std::string::npos)
-      << s.message();
+      << missing;
   auto no_zone = platform::make_sensor(sysfs.spec("thermal", {}));
   ASSERT_FALSE(no_zone.ok());
   EXPECT_NE(no_zone.message().find("key 'params.zone'"), std::string::npos);
