@@ -64,7 +64,7 @@ class GpsReceiver {
   int users_ = 0;         // channels open
   bool running_ = false;  // the thread was started and not yet joined
   SerialPort port_;
-  UniqueFd wake_;         // eventfd: written to stop the thread
+  UniqueFd wake_;  // eventfd: written to stop the thread
   Thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> failed_{false};

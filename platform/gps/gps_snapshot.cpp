@@ -26,7 +26,8 @@ const GpsFieldInfo* gps_field_named(std::string_view name) {
 
 std::string gps_field_names() {
   std::string names;
-  for (const GpsFieldInfo& f : kGpsFields) names += (names.empty() ? "" : ", ") + std::string(f.name);
+  for (const GpsFieldInfo& f : kGpsFields)
+    names += (names.empty() ? "" : ", ") + std::string(f.name);
   return names;
 }
 

@@ -72,7 +72,8 @@ Result<std::unique_ptr<Sensor>> make_nmea_gps_sensor(const SensorSpec& spec) {
   const double max_age_s = p.number("max_age_s", 2.0);
   if (Status s = p.check_all_known(); !s) return s.error();
   if (spec.components != 1) {
-    return Error{spec.kind_where + ": key 'shape': sensor 'nmea_gps' gives one value per sample "
+    return Error{spec.kind_where +
+                 ": key 'shape': sensor 'nmea_gps' gives one value per sample "
                  "(leave shape out; one channel per field)"};
   }
   if (port.empty()) return p.error("port", "needs the serial port, e.g. port = \"ttyS1\"");
@@ -81,9 +82,9 @@ Result<std::unique_ptr<Sensor>> make_nmea_gps_sensor(const SensorSpec& spec) {
   }
   const GpsFieldInfo* field = gps_field_named(field_name);
   if (!field) {
-    return p.error("field", (field_name.empty() ? std::string("needs a field") :
-                             "has no field '" + field_name + "'") + " (fields: " +
-                                gps_field_names() + ")");
+    return p.error("field", (field_name.empty() ? std::string("needs a field")
+                                                : "has no field '" + field_name + "'") +
+                                " (fields: " + gps_field_names() + ")");
   }
   if (!(max_age_s > 0.0 && max_age_s <= 86400.0)) {
     return p.error("max_age_s", "must be > 0 and at most 86400 seconds");

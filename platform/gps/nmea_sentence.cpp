@@ -46,7 +46,8 @@ bool to_double(std::string_view s, bool negative_ok, double& out) {
     }
   }
   if (!digit) return false;
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out, std::chars_format::fixed);
+  const auto [ptr, ec] =
+      std::from_chars(s.data(), s.data() + s.size(), out, std::chars_format::fixed);
   return ec == std::errc() && ptr == s.data() + s.size();
 }
 
@@ -75,7 +76,8 @@ bool read_angle(std::string_view value, std::string_view hemisphere, int max_deg
                 char negative, std::optional<double>& out) {
   out.reset();
   if (value.empty() && hemisphere.empty()) return true;
-  if (hemisphere.size() != 1 || (hemisphere[0] != positive && hemisphere[0] != negative)) return false;
+  if (hemisphere.size() != 1 || (hemisphere[0] != positive && hemisphere[0] != negative))
+    return false;
   const size_t point = value.find('.');
   const size_t whole = point == std::string_view::npos ? value.size() : point;
   const size_t degree_digits = max_degrees >= 100 ? 3 : 2;
@@ -110,7 +112,8 @@ bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400
 bool valid_date(const NmeaDate& d) {
   static constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (d.year < 1980 || d.year > 2999 || d.month < 1 || d.month > 12 || d.day < 1) return false;
-  const int days = kDays[static_cast<size_t>(d.month - 1)] + (d.month == 2 && is_leap(d.year) ? 1 : 0);
+  const int days =
+      kDays[static_cast<size_t>(d.month - 1)] + (d.month == 2 && is_leap(d.year) ? 1 : 0);
   return d.day <= days;
 }
 
@@ -212,8 +215,8 @@ NmeaParseResult parse_nmea_sentence(std::string_view line, NmeaSentence& out) {
   size_t start = 0;
   while (true) {
     const size_t comma = n + 1 == kMaxFields ? std::string_view::npos : body.find(',', start);
-    fields[n++] = body.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                                      : comma - start);
+    fields[n++] = body.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }

@@ -16,7 +16,8 @@ Result<std::unique_ptr<Sensor>> make_file_sensor(const SensorSpec& spec) {
   if (Status s = p.check_all_known(); !s) return s.error();
   if (Status s = check_one_component(spec); !s) return s.error();
   if (path.empty()) return p.error("path", "needs the file's path, e.g. path = \"/proc/loadavg\"");
-  if (!std::isfinite(scale) || scale == 0.0) return p.error("scale", "must be a finite number other than 0");
+  if (!std::isfinite(scale) || scale == 0.0)
+    return p.error("scale", "must be a finite number other than 0");
   if (!std::isfinite(offset)) return p.error("offset", "must be finite");
   if (!(field >= 0.0 && field <= 1023.0) || field != std::floor(field)) {
     return p.error("field", "must be a whole number from 0 to 1023");

@@ -61,8 +61,8 @@ Result<std::string> input_by_label(const std::string& chip_dir, const HwmonType&
     seen += (seen.empty() ? "'" : ", '") + text.value() + "'";
   }
   return Error{"hwmon chip '" + chip + "' (" + chip_dir + ") has no " + type.name +
-                   " input labelled '" + label + "' (labels: " +
-                   (seen.empty() ? std::string("none") : seen) + ")",
+                   " input labelled '" + label +
+                   "' (labels: " + (seen.empty() ? std::string("none") : seen) + ")",
                ENOENT};
 }
 
@@ -77,16 +77,22 @@ Result<std::unique_ptr<Sensor>> make_hwmon_sensor(const SensorSpec& spec) {
   const std::string type_name = p.text("type", "temp");
   if (Status s = p.check_all_known(); !s) return s.error();
   if (Status s = check_one_component(spec); !s) return s.error();
-  if (chip.empty()) return p.error("chip", "needs the chip's name (its hwmon 'name' file), e.g. chip = \"coretemp\"");
+  if (chip.empty())
+    return p.error("chip",
+                   "needs the chip's name (its hwmon 'name' file), e.g. chip = \"coretemp\"");
   if (label.empty() == input.empty()) {
-    return p.error(label.empty() ? "label" : "input",
-                   "needs either label (the text of a *_label file) or input (e.g. \"temp1\"), not both");
+    return p.error(
+        label.empty() ? "label" : "input",
+        "needs either label (the text of a *_label file) or input (e.g. \"temp1\"), not both");
   }
   const HwmonType* type = nullptr;
   if (!input.empty()) {
     type = type_of_input(input);
-    if (!type) return p.error("input", "'" + input + "' is not <type><number> with type one of " + type_list());
-    if (type_given) return p.error("type", "goes with label only (input '" + input + "' names its type)");
+    if (!type)
+      return p.error("input",
+                     "'" + input + "' is not <type><number> with type one of " + type_list());
+    if (type_given)
+      return p.error("type", "goes with label only (input '" + input + "' names its type)");
   } else {
     type = type_named(type_name);
     if (!type) return p.error("type", "'" + type_name + "' is not one of " + type_list());
@@ -108,9 +114,8 @@ Result<std::unique_ptr<Sensor>> make_hwmon_sensor(const SensorSpec& spec) {
   } else {
     info.texts.emplace_back("input", input);
   }
-  return std::unique_ptr<Sensor>(
-      std::make_unique<NumberFileSensor>(std::move(locate), NumberConversion{type->scale, 0.0, 0},
-                                         std::move(info)));
+  return std::unique_ptr<Sensor>(std::make_unique<NumberFileSensor>(
+      std::move(locate), NumberConversion{type->scale, 0.0, 0}, std::move(info)));
 }
 
 }  // namespace h5rec::platform

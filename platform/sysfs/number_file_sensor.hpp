@@ -14,9 +14,9 @@
 namespace h5rec::platform {
 
 struct NumberConversion {
-  double scale = 1.0;   // value = raw * scale + offset
+  double scale = 1.0;  // value = raw * scale + offset
   double offset = 0.0;
-  size_t field = 0;     // whitespace-separated field of the file's text holding raw (0: the first)
+  size_t field = 0;  // whitespace-separated field of the file's text holding raw (0: the first)
 };
 
 class NumberFileSensor final : public Sensor {

@@ -21,8 +21,8 @@ std::optional<double> parse_number_field(std::string_view text, size_t field) {
       std::string_view token = text.substr(pos, end - pos);
       if (token.size() > 1 && token[0] == '+' && token[1] != '-') token.remove_prefix(1);
       double value = 0.0;
-      const auto [ptr, ec] =
-          std::from_chars(token.data(), token.data() + token.size(), value, std::chars_format::general);
+      const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value,
+                                             std::chars_format::general);
       if (ec != std::errc() || ptr != token.data() + token.size() || !std::isfinite(value)) {
         return std::nullopt;
       }

@@ -70,7 +70,8 @@ Result<std::string> find_class_device(const std::string& class_dir, const std::s
                                       const std::string& attribute, const std::string& wanted,
                                       const std::string& what) {
   auto entries = numbered_entries(class_dir, prefix);
-  if (!entries) return Error{"no " + what + " '" + wanted + "': " + entries.message(), entries.code()};
+  if (!entries)
+    return Error{"no " + what + " '" + wanted + "': " + entries.message(), entries.code()};
   std::string seen;
   for (const std::string& entry : entries.value()) {
     const std::string directory = class_dir + "/" + entry;
@@ -80,8 +81,8 @@ Result<std::string> find_class_device(const std::string& class_dir, const std::s
     if (text.value() == wanted) return directory;
     seen += (seen.empty() ? "" : ", ") + text.value();
   }
-  return Error{"no " + what + " named '" + wanted + "' in " + class_dir + " (found: " +
-                   (seen.empty() ? std::string("none") : seen) + ")",
+  return Error{"no " + what + " named '" + wanted + "' in " + class_dir +
+                   " (found: " + (seen.empty() ? std::string("none") : seen) + ")",
                ENOENT};
 }
 

@@ -37,7 +37,7 @@ TEST(FileSensorText, NumbersAndJunk) {
       {"0.52 0.58 0.59 1/389 12345\n", 1, 0.58},
       {"0.52 0.58 0.59 1/389 12345\n", 4, 12345.0},
       {"0.52 0.58 0.59 1/389 12345\n", 3, std::nullopt},  // "1/389"
-      {"0.52 0.58\n", 2, std::nullopt},                    // no such field
+      {"0.52 0.58\n", 2, std::nullopt},                   // no such field
       {"", 0, std::nullopt},
       {"\n", 0, std::nullopt},
       {"12abc", 0, std::nullopt},
@@ -58,8 +58,8 @@ TEST(FileSensorText, NumbersAndJunk) {
 TEST(FileSensor, AbsoluteAndRelativePathsWithScaleAndOffset) {
   FakeSysfs sysfs;
   sysfs.write("class/power_supply/BAT0/capacity", "87\n");
-  auto relative = make_opened(sysfs.spec(
-      "file", {{"path", "class/power_supply/BAT0/capacity"}}, {{"scale", 0.01}, {"offset", -0.5}}));
+  auto relative = make_opened(sysfs.spec("file", {{"path", "class/power_supply/BAT0/capacity"}},
+                                         {{"scale", 0.01}, {"offset", -0.5}}));
   ASSERT_TRUE(relative);
   EXPECT_EQ(read_one(*relative), std::make_pair(ReadResult::kOk, 87 * 0.01 + -0.5));
   const platform::SensorInfo info = relative->info();
@@ -70,7 +70,8 @@ TEST(FileSensor, AbsoluteAndRelativePathsWithScaleAndOffset) {
                             {"path", sysfs.root() + "/class/power_supply/BAT0/capacity"}}));
 
   sysfs.write("loadavg", "0.52 0.58 0.59 1/389 12345\n");
-  auto absolute = make_opened(sysfs.spec("file", {{"path", sysfs.root() + "/loadavg"}}, {{"field", 2}}));
+  auto absolute =
+      make_opened(sysfs.spec("file", {{"path", sysfs.root() + "/loadavg"}}, {{"field", 2}}));
   ASSERT_TRUE(absolute);
   EXPECT_EQ(read_one(*absolute), std::make_pair(ReadResult::kOk, 0.59));
   sysfs.write("loadavg", "1.5 1.25 1.125 2/400 12346\n");
@@ -110,7 +111,8 @@ TEST(FileSensor, AFileWhoseReadFailsIsADeviceErrorAndReopenNamesThePath) {
 
 TEST(FileSensor, AMissingFileIsAnOpenErrorAndItsAppearanceIsFound) {
   FakeSysfs sysfs;
-  auto sensor = platform::make_sensor(sysfs.spec("file", {{"path", "bus/w1/devices/28-01/temperature"}}));
+  auto sensor =
+      platform::make_sensor(sysfs.spec("file", {{"path", "bus/w1/devices/28-01/temperature"}}));
   ASSERT_TRUE(sensor.ok());
   const Status missing = sensor.value()->open();
   ASSERT_FALSE(missing.ok());
@@ -133,7 +135,9 @@ TEST(FileSensor, BadParameters) {
       {{}, {}, "key 'params.path': sensor 'file' needs the file's path"},
       {{{"path", "x"}}, {{"scale", 0.0}}, "key 'params.scale'"},
       {{{"path", "x"}}, {{"offset", INFINITY}}, "key 'params.offset'"},
-      {{{"path", "x"}}, {{"field", -1}}, "key 'params.field': sensor 'file' must be a whole number"},
+      {{{"path", "x"}},
+       {{"field", -1}},
+       "key 'params.field': sensor 'file' must be a whole number"},
       {{{"path", "x"}}, {{"field", 1.5}}, "key 'params.field'"},
       {{{"path", "x"}}, {{"field", 1024}}, "key 'params.field'"},
       {{{"path", "x"}, {"units", "V"}}, {}, "has no parameter 'units'"},

@@ -43,8 +43,8 @@ class GpsSensor : public ::testing::Test {
   }
 
   // Reads until the sensor gives `want` (the reader thread takes a moment), at most 5 s.
-  static std::pair<ReadResult, double> read_until(platform::Sensor& sensor,
-                                                  const std::function<bool(ReadResult, double)>& want) {
+  static std::pair<ReadResult, double> read_until(
+      platform::Sensor& sensor, const std::function<bool(ReadResult, double)>& want) {
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     std::pair<ReadResult, double> r = read_one(sensor);
     while (!want(r.first, r.second) && std::chrono::steady_clock::now() < end) {
@@ -55,7 +55,8 @@ class GpsSensor : public ::testing::Test {
   }
 
   static std::pair<ReadResult, double> read_until_value(platform::Sensor& sensor, double value) {
-    return read_until(sensor, [value](ReadResult r, double v) { return r == ReadResult::kOk && v == value; });
+    return read_until(
+        sensor, [value](ReadResult r, double v) { return r == ReadResult::kOk && v == value; });
   }
 
   platform::SharedDevices shared;  // declared before pty: receivers stop before the pty goes
@@ -112,8 +113,8 @@ TEST_F(GpsSensor, ChannelsOfOnePortShareOneReceiverAndGetExactValues) {
   EXPECT_EQ(info.units, "degrees_north");
   EXPECT_EQ(info.texts, (std::vector<std::pair<std::string, std::string>>{
                             {"port", pty.slave_path()}, {"field", "latitude"}}));
-  EXPECT_EQ(info.numbers, (std::vector<std::pair<std::string, double>>{{"baud", 9600.0},
-                                                                       {"max_age_s", 2.0}}));
+  EXPECT_EQ(info.numbers,
+            (std::vector<std::pair<std::string, double>>{{"baud", 9600.0}, {"max_age_s", 2.0}}));
 }
 
 TEST_F(GpsSensor, CorruptLinesAreCountedAndNeverTrusted) {
@@ -130,9 +131,9 @@ TEST_F(GpsSensor, CorruptLinesAreCountedAndNeverTrusted) {
       "$GPGGA,123519,5807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47\r\n",  // checksum
       "$GPGGA,123519,5807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,\r\n",     // no checksum
       nmea_line("GPGGA,123519,5877.038,N,01131.000,E,1,08,0.9,545.4,M,,,,") + "\r\n",  // 77 min
-      nmea_line("GPGGA,123519,5807.038,N,01131.000,E,1") + "\r\n",  // truncated, right checksum
+      nmea_line("GPGGA,123519,5807.038,N,01131.000,E,1") + "\r\n",   // truncated, right checksum
       "$GPGGA,123519,5807.038,N," + std::string(100, '9') + "\r\n",  // over-long
-      "\xb5\x62\x01\x07\x5c\x00\x00\x00\xff\xfe\r\n"s,                 // binary (UBX)
+      "\xb5\x62\x01\x07\x5c\x00\x00\x00\xff\xfe\r\n"s,               // binary (UBX)
       "$GPGGA,123519,5807.0$GPGGA,1*00\r\n",  // cut off by the next '$', then a bad checksum
   };
   for (const std::string& line : corrupt) pty.write(line);
@@ -180,8 +181,10 @@ TEST_F(GpsSensor, AHangUpIsADeviceErrorAndTheReopenNamesThePort) {
   pty.write("\n" + kGga);
   ASSERT_EQ(read_until_value(*latitude, 48 + 7.038 / 60.0).first, ReadResult::kOk);
   pty.close_master();
-  EXPECT_EQ(read_until(*latitude, [](ReadResult r, double) { return r == ReadResult::kDeviceError; }).first,
-            ReadResult::kDeviceError);
+  EXPECT_EQ(
+      read_until(*latitude, [](ReadResult r, double) { return r == ReadResult::kDeviceError; })
+          .first,
+      ReadResult::kDeviceError);
   EXPECT_EQ(read_one(*fix).first, ReadResult::kDeviceError);
   latitude->close();  // as the sampler does
   fix->close();
@@ -205,9 +208,15 @@ TEST_F(GpsSensor, ClosingEveryChannelStopsTheReaderAndReopeningStartsAfresh) {
 
 TEST_F(GpsSensor, ConfigErrorsNameTheParameter) {
   const testing::ParamErrorCase cases[] = {
-      {{{"field", "latitude"}}, {}, "gps.toml:4: key 'params.port': sensor 'nmea_gps' needs the serial port"},
-      {{{"port", "ttyS1"}}, {}, "key 'params.field': sensor 'nmea_gps' needs a field (fields: fix, "},
-      {{{"port", "ttyS1"}, {"field", "lat"}}, {}, "has no field 'lat' (fields: fix, fix_type, latitude"},
+      {{{"field", "latitude"}},
+       {},
+       "gps.toml:4: key 'params.port': sensor 'nmea_gps' needs the serial port"},
+      {{{"port", "ttyS1"}},
+       {},
+       "key 'params.field': sensor 'nmea_gps' needs a field (fields: fix, "},
+      {{{"port", "ttyS1"}, {"field", "lat"}},
+       {},
+       "has no field 'lat' (fields: fix, fix_type, latitude"},
       {{{"port", "ttyS1"}, {"field", "fix"}}, {{"baud", 9601}}, "key 'params.baud'"},
       {{{"port", "ttyS1"}, {"field", "fix"}}, {{"baud", 300}}, "must be one of 4800, 9600"},
       {{{"port", "ttyS1"}, {"field", "fix"}}, {{"max_age_s", 0}}, "key 'params.max_age_s'"},
@@ -241,14 +250,16 @@ TEST_F(GpsSensor, AMissingPortOrAFileThatIsNoTerminalIsAnOpenErrorNamingIt) {
   auto missing = platform::make_sensor(s);
   ASSERT_TRUE(missing.ok());
   const Status st = missing.value()->open();
-  EXPECT_EQ(st.message(), "cannot open serial port '" + dev.path() + "/ttyUSB7': No such file or directory");
+  EXPECT_EQ(st.message(),
+            "cannot open serial port '" + dev.path() + "/ttyUSB7': No such file or directory");
 
   { std::ofstream(dev.file("ttyS0")) << "not a tty"; }
   s.texts["port"] = "ttyS0";
   auto file = platform::make_sensor(s);
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file.value()->open().message(), "cannot read the terminal settings of serial port '" +
-                                                dev.path() + "/ttyS0': Inappropriate ioctl for device");
+                                                dev.path() +
+                                                "/ttyS0': Inappropriate ioctl for device");
 }
 
 }  // namespace

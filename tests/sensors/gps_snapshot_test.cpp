@@ -1,8 +1,9 @@
 // What a GPS snapshot takes from parsed sentences: fields only from sentences with a fix, the
 // time offset from RMC and ZDA, and counts of accepted and rejected lines.
+#include "platform/gps/gps_snapshot.hpp"
+
 #include <gtest/gtest.h>
 
-#include "platform/gps/gps_snapshot.hpp"
 #include "tests/sensors/nmea_test_sentences.hpp"
 
 namespace h5rec {
@@ -23,7 +24,8 @@ void feed(GpsSnapshot& snapshot, const std::string& line, int64_t monotonic_ns,
 
 TEST(GpsSnapshot, TimeOffsetIsGpsUtcMinusTheSystemClock) {
   EXPECT_EQ(platform::gps_time_offset_s({2026, 1, 1}, {0, 0, 1.5}, k20260101 * kNs), 1.5);
-  EXPECT_EQ(platform::gps_time_offset_s({2026, 1, 1}, {0, 0, 0.0}, k20260101 * kNs + kNs / 4), -0.25);
+  EXPECT_EQ(platform::gps_time_offset_s({2026, 1, 1}, {0, 0, 0.0}, k20260101 * kNs + kNs / 4),
+            -0.25);
   EXPECT_EQ(platform::gps_time_offset_s({2025, 12, 31}, {23, 59, 59.0}, k20260101 * kNs), -1.0);
   // A board without an RTC that booted at the epoch.
   EXPECT_EQ(platform::gps_time_offset_s({2026, 1, 1}, {0, 0, 0.0}, 0), 1767225600.0);
@@ -33,7 +35,8 @@ TEST(GpsSnapshot, TimeOffsetIsGpsUtcMinusTheSystemClock) {
 TEST(GpsSnapshot, FieldsComeOnlyFromSentencesWithAFix) {
   GpsSnapshot snapshot;
   EXPECT_FALSE(snapshot.reading(GpsField::kLatitude).present);
-  feed(snapshot, testing::nmea_line("GPGGA,000000,4807.038,N,01131.000,E,0,03,9.9,545.4,M,,,,"), 10);
+  feed(snapshot, testing::nmea_line("GPGGA,000000,4807.038,N,01131.000,E,0,03,9.9,545.4,M,,,,"),
+       10);
   EXPECT_FALSE(snapshot.reading(GpsField::kLatitude).present);  // quality 0: not trusted
   EXPECT_FALSE(snapshot.reading(GpsField::kHdop).present);
   EXPECT_EQ(snapshot.reading(GpsField::kFix).value, 0.0);
@@ -48,7 +51,8 @@ TEST(GpsSnapshot, FieldsComeOnlyFromSentencesWithAFix) {
   EXPECT_EQ(snapshot.reading(GpsField::kLatitude).received_ns, 20);
   EXPECT_FALSE(snapshot.reading(GpsField::kSpeed).present);
   EXPECT_FALSE(snapshot.reading(GpsField::kTimeOffset).present);
-  feed(snapshot, testing::nmea_line("GPRMC,000002.50,A,4000.000,S,00100.000,W,10.0,,010126,,,A"), 40);
+  feed(snapshot, testing::nmea_line("GPRMC,000002.50,A,4000.000,S,00100.000,W,10.0,,010126,,,A"),
+       40);
   EXPECT_EQ(snapshot.reading(GpsField::kLatitude).value, -40.0);
   EXPECT_EQ(snapshot.reading(GpsField::kLongitude).value, -1.0);
   EXPECT_EQ(snapshot.reading(GpsField::kSpeed).value, 10.0 * 1852.0 / 3600.0);

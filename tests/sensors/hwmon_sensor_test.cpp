@@ -107,7 +107,8 @@ TEST_F(HwmonSensor, EachTypeInSiUnits) {
 }
 
 TEST_F(HwmonSensor, TwoChipsOfOneNameGiveTheLowestNumbered) {
-  auto sensor = make_opened(sysfs.spec("hwmon", {{"chip", "ina219"}, {"label", "Vbus"}, {"type", "in"}}));
+  auto sensor =
+      make_opened(sysfs.spec("hwmon", {{"chip", "ina219"}, {"label", "Vbus"}, {"type", "in"}}));
   ASSERT_TRUE(sensor);
   EXPECT_EQ(text_attribute(sensor->info(), "path"), sysfs.root() + "/class/hwmon/hwmon2/in0_input");
 }
@@ -126,17 +127,20 @@ TEST_F(HwmonSensor, ValueChangesAreReadAndJunkIsABadValue) {
 }
 
 TEST_F(HwmonSensor, MissingChipOrLabelIsAnErrorNamingWhatWasFound) {
-  const std::string no_chip = open_error(sysfs.spec("hwmon", {{"chip", "nct6775"}, {"input", "temp1"}}));
+  const std::string no_chip =
+      open_error(sysfs.spec("hwmon", {{"chip", "nct6775"}, {"input", "temp1"}}));
   EXPECT_NE(no_chip.find("no hwmon chip named 'nct6775' in " + sysfs.root() +
                          "/class/hwmon (found: acpitz, coretemp, ina219, ina219)"),
             std::string::npos)
       << no_chip;
-  const std::string no_label = open_error(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"label", "GPU"}}));
+  const std::string no_label =
+      open_error(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"label", "GPU"}}));
   EXPECT_NE(no_label.find("has no temp input labelled 'GPU' (labels: 'Package id 0', 'Core 0', "
                           "'Core 8')"),
             std::string::npos)
       << no_label;
-  const std::string no_input = open_error(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"input", "temp7"}}));
+  const std::string no_input =
+      open_error(sysfs.spec("hwmon", {{"chip", "coretemp"}, {"input", "temp7"}}));
   EXPECT_EQ(no_input, "cannot open '" + sysfs.root() +
                           "/class/hwmon/hwmon1/temp7_input': No such file or directory");
   FakeSysfs empty;
@@ -146,7 +150,8 @@ TEST_F(HwmonSensor, MissingChipOrLabelIsAnErrorNamingWhatWasFound) {
 }
 
 TEST_F(HwmonSensor, AChipThatAppearsLaterIsFoundByItsName) {
-  auto sensor = platform::make_sensor(sysfs.spec("hwmon", {{"chip", "bme280"}, {"input", "temp1"}}));
+  auto sensor =
+      platform::make_sensor(sysfs.spec("hwmon", {{"chip", "bme280"}, {"input", "temp1"}}));
   ASSERT_TRUE(sensor.ok());
   EXPECT_FALSE(sensor.value()->open().ok());
   EXPECT_EQ(sensor.value()->info().units, "degC");  // known without the device
@@ -164,7 +169,9 @@ TEST_F(HwmonSensor, BadParametersAreErrorsNamingTheParameter) {
       {{{"chip", "a"}, {"input", "tempX"}}, {}, "'tempX' is not <type><number>"},
       {{{"chip", "a"}, {"input", "volt1"}}, {}, "'volt1' is not <type><number>"},
       {{{"chip", "a"}, {"input", "temp1"}, {"type", "in"}}, {}, "key 'params.type'"},
-      {{{"chip", "a"}, {"label", "x"}, {"type", "pressure"}}, {}, "'pressure' is not one of temp, in"},
+      {{{"chip", "a"}, {"label", "x"}, {"type", "pressure"}},
+       {},
+       "'pressure' is not one of temp, in"},
       {{{"chip", "a"}, {"label", "x"}}, {{"scale", 2.0}}, "has no parameter 'scale'"},
       {{{"chip", "a"}, {"label", "x"}}, {{"type", 1.0}}, "parameter 'type' must be a text"},
   };

@@ -2,13 +2,13 @@
 // and the ways a stream goes wrong (over-long lines, binary garbage, a sentence cut off by the
 // next one). Also a seeded stream of random bytes, which must never give anything but counted
 // rejects and well-formed lines.
+#include "platform/gps/nmea_line_splitter.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 #include <string>
 #include <vector>
-
-#include "platform/gps/nmea_line_splitter.hpp"
 
 namespace h5rec {
 namespace {
@@ -73,7 +73,9 @@ TEST(NmeaLineSplitter, LinesOfEightyCharactersPassAndLongerOnesAreRejectedWhole)
 }
 
 TEST(NmeaLineSplitter, BinaryGarbageAndLinesWithoutDollarAreRejected) {
-  EXPECT_EQ(split("\n$GPGGA,1\x00" "2*00\r\n$B*00\r\n"s), (Lines{"!garbage", "$B*00"}));
+  EXPECT_EQ(split("\n$GPGGA,1\x00"
+                  "2*00\r\n$B*00\r\n"s),
+            (Lines{"!garbage", "$B*00"}));
   EXPECT_EQ(split("\n\xb5\x62\x01\x07\x5c\x00\r\n$B*00\r\n"s), (Lines{"!garbage", "$B*00"}));
   EXPECT_EQ(split("\nhello\r\n"), (Lines{"!garbage"}));
   EXPECT_EQ(split("\n\xb5\x62\x01\x07$B*00\r\n"), (Lines{"!garbage", "$B*00"}));
@@ -91,7 +93,10 @@ TEST(NmeaLineSplitter, RandomBytesGiveOnlyRejectsAndWellFormedLines) {
   for (char& b : bytes) {
     const uint32_t r = random();
     // Mostly NMEA-like characters so that lines do form, with line ends and '$' now and then.
-    b = r % 97 == 0 ? '\n' : r % 89 == 0 ? '$' : r % 7 == 0 ? static_cast<char>(r >> 8) : 'A' + r % 26;
+    b = r % 97 == 0   ? '\n'
+        : r % 89 == 0 ? '$'
+        : r % 7 == 0  ? static_cast<char>(r >> 8)
+                      : 'A' + r % 26;
   }
   size_t lines = 0;
   size_t rejects = 0;

@@ -2,9 +2,10 @@
 // hemispheres, no-fix sentences with empty fields, and every way a line can be wrong (checksum,
 // truncation, fields of a wrong form or out of range, garbage, over-long lines). A corrupt line
 // is rejected whole, never half read.
+#include "platform/gps/nmea_sentence.hpp"
+
 #include <gtest/gtest.h>
 
-#include "platform/gps/nmea_sentence.hpp"
 #include "tests/sensors/nmea_test_sentences.hpp"
 
 namespace h5rec {
@@ -27,7 +28,8 @@ TEST(NmeaSentence, ChecksumHelperAgreesWithRecordedSentences) {
 }
 
 TEST(NmeaSentence, GgaWithAFix) {
-  const NmeaSentence s = parsed("$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47");
+  const NmeaSentence s =
+      parsed("$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47");
   EXPECT_EQ(s.type, NmeaType::kGga);
   EXPECT_TRUE(s.valid);
   EXPECT_EQ(s.latitude, 48 + 7.038 / 60.0);
@@ -44,14 +46,15 @@ TEST(NmeaSentence, GgaWithAFix) {
 }
 
 TEST(NmeaSentence, SouthernAndWesternHemispheresAreNegative) {
-  const NmeaSentence s = parsed(
-      nmea_line("GNGGA,001043.25,3347.2953,S,15112.0840,W,2,12,0.75,-12.3,M,22.1,M,,0000"));
+  const NmeaSentence s =
+      parsed(nmea_line("GNGGA,001043.25,3347.2953,S,15112.0840,W,2,12,0.75,-12.3,M,22.1,M,,0000"));
   EXPECT_EQ(s.latitude, -(33 + 47.2953 / 60.0));
   EXPECT_EQ(s.longitude, -(151 + 12.0840 / 60.0));
   EXPECT_EQ(s.altitude_m, -12.3);
   EXPECT_EQ(s.quality, 2);
   EXPECT_EQ(s.time->second, 43.25);
-  const NmeaSentence r = parsed(nmea_line("GPRMC,001043.25,A,0000.0000,S,00000.0001,W,0.0,,010126,,,A"));
+  const NmeaSentence r =
+      parsed(nmea_line("GPRMC,001043.25,A,0000.0000,S,00000.0001,W,0.0,,010126,,,A"));
   EXPECT_EQ(r.latitude, -0.0);
   EXPECT_EQ(r.longitude, -(0.0001 / 60.0));
 }
@@ -85,7 +88,8 @@ TEST(NmeaSentence, RmcWithAFixAndVoid) {
   EXPECT_FALSE(v.date);
   // NMEA 2.3's mode 'N' (no fix) makes even status 'A' invalid.
   EXPECT_FALSE(parsed(nmea_line("GPRMC,120000,A,4807.038,N,01131.000,E,0,0,010126,,,N")).valid);
-  EXPECT_EQ(parsed(nmea_line("GPRMC,120000,A,4807.038,N,01131.000,E,0,0,290224,,,A")).date->day, 29);
+  EXPECT_EQ(parsed(nmea_line("GPRMC,120000,A,4807.038,N,01131.000,E,0,0,290224,,,A")).date->day,
+            29);
 }
 
 TEST(NmeaSentence, GsaAndZda) {
@@ -117,7 +121,8 @@ TEST(NmeaSentence, OtherSentencesAreIgnoredNotRejected) {
 }
 
 TEST(NmeaSentence, FieldsPastTheStandardOnesAreAllowed) {
-  const NmeaSentence s = parsed(nmea_line("GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,,,,,,,,,,,,,,"));
+  const NmeaSentence s = parsed(
+      nmea_line("GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,,,,,,,,,,,,,,"));
   EXPECT_EQ(s.altitude_m, 545.4);
 }
 
@@ -211,11 +216,14 @@ TEST(NmeaSentence, CorruptLinesAreRejectedWhole) {
       {nmea_line(",123519"), NmeaParseResult::kMalformed, "empty address"},
       {nmea_line("GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545$4,M,46.9,M,,"),
        NmeaParseResult::kMalformed, "a $ inside"},
-      {nmea_line("GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545\x01" "4,M,46.9,M,,"),
+      {nmea_line("GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545\x01"
+                 "4,M,46.9,M,,"),
        NmeaParseResult::kMalformed, "a control character"},
-      {nmea_line("GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545\xb0" "4,M,46.9,M,,"),
+      {nmea_line("GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545\xb0"
+                 "4,M,46.9,M,,"),
        NmeaParseResult::kMalformed, "a byte over 0x7e"},
-      {nmea_line("GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.400000000000000000000000,M,46.9,M,,"),
+      {nmea_line(
+           "GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.400000000000000000000000,M,46.9,M,,"),
        NmeaParseResult::kMalformed, "over 80 characters"},
   };
   for (const Case& c : cases) {
