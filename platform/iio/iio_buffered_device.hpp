@@ -16,7 +16,7 @@
 
 #include "platform/iio/iio_conversion.hpp"
 #include "platform/iio/iio_scan_layout.hpp"
-#include "platform/iio/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 #include "platform/sensor.hpp"
 
 namespace h5rec::platform {

@@ -59,25 +59,6 @@ ReadResult SysfsAttribute::read_number(double& value) const {
              : ReadResult::kBadValue;
 }
 
-Result<std::string> read_sysfs_text(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return os_error("cannot open", path, errno);
-  const UniqueFd owner(fd);
-  std::string text;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return os_error("cannot read", path, errno);
-    }
-    if (n == 0) break;
-    text.append(buffer, static_cast<size_t>(n));
-  }
-  if (!text.empty() && text.back() == '\n') text.pop_back();
-  return text;
-}
-
 Result<double> read_sysfs_number(const std::string& path) {
   auto text = read_sysfs_text(path);
   if (!text) return text.error();

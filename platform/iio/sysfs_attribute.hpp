@@ -7,8 +7,9 @@
 #include <string_view>
 
 #include "platform/error.hpp"
-#include "platform/iio/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 #include "platform/sensor.hpp"
+#include "platform/sysfs/sysfs_lookup.hpp"  // read_sysfs_text
 
 namespace h5rec::platform {
 
@@ -35,8 +36,6 @@ class SysfsAttribute {
   std::string path_;
 };
 
-// Reads a whole attribute, without its trailing newline. Errors name the path.
-Result<std::string> read_sysfs_text(const std::string& path);
 // Reads an attribute holding one number; junk is an error naming the path and the text.
 Result<double> read_sysfs_number(const std::string& path);
 // Writes `text` (the kernel wants it in one write); errors name the path and the text.
