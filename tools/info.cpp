@@ -1,6 +1,9 @@
 #include "tools/info.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "recorder/shape_text.hpp"
 #include "recorder/status_log.hpp"
@@ -20,6 +23,19 @@ std::string last_status(const RecordingReader& r, size_t status_group, const std
     if (v) return v.value().front();
   }
   return "?";
+}
+
+// "[a, b, c]" (a row of /_status/<group>_channel_errors) as its numbers.
+std::vector<std::string> split_row(std::string text) {
+  std::vector<std::string> values;
+  if (text.size() < 2 || text.front() != '[') return values;
+  text = text.substr(1, text.size() - 2);
+  for (size_t at = 0; at <= text.size();) {
+    const size_t comma = std::min(text.find(", ", at), text.size());
+    values.push_back(text.substr(at, comma - at));
+    at = comma + 2;
+  }
+  return values;
 }
 
 }  // namespace
@@ -56,14 +72,22 @@ int run_info(const std::string& path) {
                     static_cast<double>(last.value()[0] - first.value()[0]) * 1e-9);
       }
     }
+    std::vector<std::string> channel_errors;
     if (status_group < r.groups().size()) {
-      std::printf(", dropped %s rows", last_status(r, status_group, name + "_dropped_rows").c_str());
+      std::printf(", dropped %s rows, sensor errors %s",
+                  last_status(r, status_group, name + "_dropped_rows").c_str(),
+                  last_status(r, status_group, name + "_sensor_errors").c_str());
+      channel_errors = split_row(last_status(r, status_group, name + "_channel_errors"));
     }
     std::printf("\n");
     const auto cols = r.columns(g);
     for (size_t c = 1; c < cols.size(); ++c) {
-      std::printf("  %-24s %-8s %-16s %s\n", cols[c].name.c_str(), cols[c].type.c_str(),
-                  shape_text(cols[c].dims).c_str(), cols[c].units.c_str());
+      std::string errors;
+      if (c - 1 < channel_errors.size() && channel_errors[c - 1] != "0") {
+        errors = "  (" + channel_errors[c - 1] + " failed reads)";
+      }
+      std::printf("  %-24s %-8s %-16s %s%s\n", cols[c].name.c_str(), cols[c].type.c_str(),
+                  shape_text(cols[c].dims).c_str(), cols[c].units.c_str(), errors.c_str());
     }
   }
   if (status_group < r.groups().size()) {

@@ -107,10 +107,10 @@ class ToolsTest(lib.TempDirTestCase):
         self.assertIn("\nstate:    closed cleanly\n", out)
         self.assertIn(
             "\ngroup fast: 1000 Hz, 2000 rows, 2026-01-01T00:00:00.000000000Z .. "
-            "2026-01-01T00:00:01.999000000Z (1.999 s), dropped 0 rows\n", out)
+            "2026-01-01T00:00:01.999000000Z (1.999 s), dropped 0 rows, sensor errors 0\n", out)
         self.assertIn(
             "\ngroup slow: 10 Hz, 20 rows, 2026-01-01T00:00:00.000000000Z .. "
-            "2026-01-01T00:00:01.900000000Z (1.900 s), dropped 0 rows\n", out)
+            "2026-01-01T00:00:01.900000000Z (1.900 s), dropped 0 rows, sensor errors 0\n", out)
         self.assertLess(out.index("group fast:"), out.index("group slow:"), "config order")
         self.assertNotIn("group _status", out)
         channels = re.findall(r"(?m)^  (\S+) +(\S+) +(\([^)]*\)) *(\S*)$", out)
@@ -139,7 +139,7 @@ class ToolsTest(lib.TempDirTestCase):
         for group in ("fast", "slow"):
             last = int(self.data["_status"][group + "_dropped_rows"][-1])
             self.assertEqual(last, 0)
-            self.assertRegex(proc.stdout, r"(?m)^group %s: .*, dropped %d rows$" % (group, last))
+            self.assertRegex(proc.stdout, r"(?m)^group %s: .*, dropped %d rows, sensor errors 0$" % (group, last))
 
     # ----------------------------------------------------------------------------- tail
 

@@ -104,6 +104,12 @@ class IioRecordTest(unittest.TestCase):
             self.assertAlmostEqual(raw, 1234, places=9)
             errors = self.channel_errors(f, "slow")
             self.assertEqual(errors, {n: (rows if n == "junk" else 0) for n in errors})
+        # `h5rec info` names the failing channel with its count, and no other.
+        info = lib.run_h5rec("info", str(path))
+        self.assertEqual(info.returncode, 0, lib.describe(info))
+        self.assertRegex(info.stdout, r"(?m)^group slow: .*, sensor errors %d$" % rows)
+        self.assertRegex(info.stdout, r"(?m)^  junk .*  \(%d failed reads\)$" % rows)
+        self.assertEqual(info.stdout.count("failed reads"), 1, info.stdout)
 
     def test_missing_device_names_it_unless_optional(self):
         self.tree.add_device(0, "bme280")
