@@ -71,14 +71,17 @@ ReadResult GpioCounter::read(const SampleTick& tick, std::span<double> out) {
     base_offset_ns_ = offset;
   }
   const int64_t boundary = base_ns_ + (offset - base_offset_ns_);
-  // Nothing before the first instant is counted; after skipped rows, one period.
-  const int64_t start = first                         ? boundary
-                        : tick.index == last_index_ + 1 ? last_boundary_
-                                                        : boundary - period_ns_;
+  // The interval this row reports. The kernel hands each edge over once, so a row right after
+  // the previous one counts every edge stamped before its boundary, also one stamped before the
+  // previous boundary that reached the queue only after the previous read. Nothing before the
+  // first instant is counted; after skipped rows, one period.
+  const bool consecutive = !first && tick.index == last_index_ + 1;
+  const int64_t start = first ? boundary : consecutive ? last_boundary_ : boundary - period_ns_;
+  const int64_t count_from = consecutive ? std::numeric_limits<int64_t>::min() : start;
 
   uint64_t count = 0;
   carry_next_.clear();
-  for (const int64_t t : carry_) take(t, start, boundary, count);
+  for (const int64_t t : carry_) take(t, count_from, boundary, count);
   GpioEdgeEvent batch[64];
   for (;;) {
     const int n = line_->read_events(batch);
@@ -87,7 +90,7 @@ ReadResult GpioCounter::read(const SampleTick& tick, std::span<double> out) {
       if (have_seqno_ && batch[k].seqno != next_seqno_) lost_ = true;
       have_seqno_ = true;
       next_seqno_ = batch[k].seqno + 1;
-      take(batch[k].timestamp_ns, start, boundary, count);
+      take(batch[k].timestamp_ns, count_from, boundary, count);
     }
     if (static_cast<size_t>(n) < std::size(batch)) break;
   }

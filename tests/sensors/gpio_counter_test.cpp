@@ -94,6 +94,16 @@ TEST(GpioCounter, EdgesAreCountedByTimestampWhateverTheReadLateness) {
   EXPECT_EQ(read_row(*c, s, 3, 2 * kMs), 0.0);
 }
 
+TEST(GpioCounter, AnEdgeQueuedAfterTheReadOfItsRowIsCountedWithTheNextRow) {
+  ScriptedLine::Script s;
+  auto c = counter(s, PulseOutput::kCount, 1.0);
+  ASSERT_TRUE(c->open().ok());
+  EXPECT_TRUE(std::isnan(read_row(*c, s, 0, 2 * kMs)));  // b0 = 5.002 s
+  s.edge(5101 * kMs);  // before b(1) = 5.102 s, but row 1 is read at 5.100 s: not queued yet
+  EXPECT_EQ(read_row(*c, s, 1, 0), 0.0);
+  EXPECT_EQ(read_row(*c, s, 2, 0), 1.0);  // every edge counted once: none lost
+}
+
 TEST(GpioCounter, FrequencyAndScale) {
   ScriptedLine::Script s;
   auto c = started(s, PulseOutput::kFrequency, 0.5);
