@@ -96,6 +96,7 @@ class IioBufferedDevice {
   bool started_ = false;
   bool failed_ = false;
   UniqueFd fd_;
+  static constexpr size_t kMaxQueueBytes = size_t{16} << 20;  // scans held here, at most
   size_t scan_bytes_ = 0;
   std::vector<std::byte> queue_;   // buffer_length scans: bytes [head_, tail_) not yet taken
   std::vector<std::byte> spare_;   // one scan: what arrives while the queue is full

@@ -64,7 +64,9 @@ Result<IioScanType> parse_iio_scan_type(std::string_view text) {
   if (t.real_bits == 0 || t.shift >= t.storage_bits || t.real_bits > t.storage_bits - t.shift) {
     return Error{quoted + ": real bits and shift do not fit in the storage bits"};
   }
-  if (t.repeat == 0) return Error{quoted + ": repeat count 0"};
+  if (t.repeat == 0 || t.repeat > 255) {  // the kernel's repeat field is 8 bits
+    return Error{quoted + ": repeat count must be 1 ... 255"};
+  }
   return t;
 }
 
