@@ -1,5 +1,6 @@
 // Sensor seam: a sensor fills one value per component for each scheduled sample.
-// Implementations live in platform/sim (simulated twins) and, for boards, platform/posix.
+// Implementations live in platform/sim (simulated twins) and, for boards, in a folder per family:
+// platform/iio, platform/sysfs (hwmon, thermal, file), platform/gps, platform/bme280, platform/gpio.
 #pragma once
 
 #include <cstdint>

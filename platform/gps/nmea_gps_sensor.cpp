@@ -77,7 +77,8 @@ Result<std::unique_ptr<Sensor>> make_nmea_gps_sensor(const SensorSpec& spec) {
                  "(leave shape out; one channel per field)"};
   }
   if (port.empty()) return p.error("port", "needs the serial port, e.g. port = \"ttyS1\"");
-  if (baud != std::floor(baud) || !SerialPort::is_supported_baud(static_cast<int>(baud))) {
+  if (!(baud >= 4800 && baud <= 115200) || baud != std::floor(baud) ||
+      !SerialPort::is_supported_baud(static_cast<int>(baud))) {
     return p.error("baud", "must be one of 4800, 9600, 19200, 38400, 57600, 115200");
   }
   const GpsFieldInfo* field = gps_field_named(field_name);

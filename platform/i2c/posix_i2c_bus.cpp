@@ -31,6 +31,11 @@ Status PosixI2cBus::open() {
     ::close(fd);
     return Error{"i2c bus " + path_ + ": the adapter does only SMBus transfers, not plain I2C"};
   }
+  // A stuck bus or a chip stretching the clock must fail a transfer within a sample period, not
+  // after the adapter's default (often 1 s): 20 ms (the unit is 10 ms), no retries. Adapters
+  // that cannot set them keep their defaults.
+  (void)::ioctl(fd, I2C_TIMEOUT, 2UL);
+  (void)::ioctl(fd, I2C_RETRIES, 0UL);
   fd_ = fd;
   return {};
 }

@@ -22,7 +22,7 @@ constexpr std::array<HwmonType, 7> kTypes{{
     {"curr", "A", 0.001},
     {"power", "W", 1e-6},
     {"energy", "J", 1e-6},
-    {"humidity", "percent", 0.001},
+    {"humidity", "%", 0.001},
     {"fan", "Hz", 1.0 / 60.0},
 }};
 

@@ -28,6 +28,11 @@ NumberReadResult SysfsNumberFile::read(size_t field, double& value) {
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
     last_errno_ = errno;
+    // What hwmon and thermal drivers answer for a reading they could not take this time (a bus
+    // busy, a conversion not ready): this sample is missing, the device is still there.
+    if (errno == EAGAIN || errno == EBUSY || errno == ENODATA || errno == ETIMEDOUT) {
+      return NumberReadResult::kJunk;
+    }
     return NumberReadResult::kError;
   }
   std::string_view text(text_.data(), static_cast<size_t>(n));

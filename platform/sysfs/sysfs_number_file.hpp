@@ -13,7 +13,7 @@ namespace h5rec::platform {
 
 enum class NumberReadResult {
   kOk,
-  kJunk,   // the text is not a number (or has no such field): this sample only
+  kJunk,   // not a number, no such field, or the driver had no reading now: this sample only
   kError,  // the read failed (the device went away: ENODEV, ESRCH, EIO ...)
 };
 
