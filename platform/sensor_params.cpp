@@ -4,14 +4,14 @@ namespace h5rec::platform {
 
 double SensorParams::number(const std::string& name, double fallback) {
   known_.insert(name);
-  if (spec_.texts.contains(name) && mistyped_.empty()) mistyped_ = name + "' must be a number";
+  if (spec_.texts.contains(name) && mistyped_.empty()) mistyped_ = {name, "a number"};
   const auto it = spec_.params.find(name);
   return it == spec_.params.end() ? fallback : it->second;
 }
 
 std::string SensorParams::text(const std::string& name, const std::string& fallback) {
   known_.insert(name);
-  if (spec_.params.contains(name) && mistyped_.empty()) mistyped_ = name + "' must be a text";
+  if (spec_.params.contains(name) && mistyped_.empty()) mistyped_ = {name, "a text"};
   const auto it = spec_.texts.find(name);
   return it == spec_.texts.end() ? fallback : it->second;
 }
@@ -27,8 +27,7 @@ Error SensorParams::error(const std::string& name, const std::string& message) c
 
 Status SensorParams::check_all_known() const {
   if (!mistyped_.empty()) {
-    const std::string name = mistyped_.substr(0, mistyped_.find('\''));
-    return error(name, "parameter '" + mistyped_);
+    return error(mistyped_.name, "parameter '" + mistyped_.name + "' must be " + mistyped_.type);
   }
   std::string unknown;
   for (const auto& entry : spec_.params) {

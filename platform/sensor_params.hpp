@@ -25,7 +25,12 @@ class SensorParams {
  private:
   const SensorSpec& spec_;
   std::set<std::string> known_;
-  std::string mistyped_;  // "NAME' must be a number" for the first parameter of the wrong type
+  struct Mistyped {
+    std::string name;  // the first parameter given with the wrong type ("" if none)
+    std::string type;  // what it must be: "a number" or "a text"
+    bool empty() const { return name.empty(); }
+  };
+  Mistyped mistyped_;
 };
 
 }  // namespace h5rec::platform
