@@ -200,6 +200,21 @@ void SimStorage::set_known_size(const std::string& path, uint64_t size) {
   entry->second = size;
 }
 
+Result<uint64_t> SimStorage::known_size(const std::string& path, File& base_file) {
+  if (auto known = sizes_.find(path); known != sizes_.end()) return known->second;
+  auto size = base_file.size();
+  if (!size) return size.error();
+  set_known_size(path, size.value());
+  return size.value();
+}
+
+Status SimStorage::check_room(const char* what, const std::string& path, uint64_t growth) const {
+  if (!capacity_ || growth == 0 || used_ + growth <= *capacity_) return {};
+  return Error{quoted(what, path) + std::strerror(ENOSPC) + " (capacity " +
+                   std::to_string(*capacity_) + " bytes, " + std::to_string(used_) + " used)",
+               ENOSPC};
+}
+
 Error SimStorage::powered_off_error(const std::string& what, const std::string& path) const {
   return Error{quoted(what, path) + std::strerror(EIO) +
                    ": device powered off (simulated power cut after write #" +
@@ -235,22 +250,12 @@ Status SimStorage::file_pwrite(File& base_file, std::span<const std::byte> data,
   }
   uint64_t length = failure ? short_write_prefix(data.size()) : data.size();
 
-  auto known = sizes_.find(path);
-  if (known == sizes_.end()) {
-    auto size = base_file.size();
-    if (!size) return size.error();
-    set_known_size(path, size.value());
-    known = sizes_.find(path);
-  }
-  const uint64_t old_size = known->second;
+  auto known = known_size(path, base_file);
+  if (!known) return known.error();
+  const uint64_t old_size = known.value();
   const uint64_t new_size = length == 0 ? old_size : std::max(old_size, offset + length);
-  const uint64_t growth = new_size - old_size;
-  if (capacity_ && growth > 0 && used_ + growth > *capacity_) {
-    if (!failure) {
-      return Error{quoted("pwrite", path) + std::strerror(ENOSPC) + " (capacity " +
-                       std::to_string(*capacity_) + " bytes, " + std::to_string(used_) + " used)",
-                   ENOSPC};
-    }
+  if (Status room = check_room("pwrite", path, new_size - old_size); !room) {
+    if (!failure) return room;
     length = 0;  // not even the short write's prefix fits
   }
 
@@ -330,6 +335,13 @@ Status SimStorage::file_truncate(File& base_file, uint64_t size) {
   if (failure) {
     return injected_error("ftruncate", path, failure->fault.error, FaultOp::kTruncate,
                           failure->seen);
+  }
+  auto old_size = known_size(path, base_file);
+  if (!old_size) return old_size.error();
+  // Extending allocates, as on the FAT and exFAT of most SD cards: it counts against the card.
+  if (Status room = check_room("ftruncate", path, size > old_size.value() ? size - old_size.value() : 0);
+      !room) {
+    return room;
   }
   if (Status known = ensure_known(path, base_file); !known) return known;
   if (Status truncated = base_file.truncate(size); !truncated) return truncated;

@@ -73,8 +73,8 @@ class SimStorage final : public Storage {
 
   // Simulated card size: used = the sum of the current sizes of the files this storage has
   // opened for writing (kReadWrite: its size at that open; kCreateTruncate: 0), following
-  // pwrite, truncate, rename and unlink by path (spelled as given). A pwrite that would grow used
-  // beyond the capacity fails with ENOSPC and writes nothing; truncate never fails for capacity.
+  // pwrite, truncate, rename and unlink by path (spelled as given). A pwrite or an extending
+  // truncate that would grow used beyond the capacity fails with ENOSPC and changes nothing.
   // free_bytes() returns capacity - used (0 when above), or the base's answer without capacity.
   void set_capacity(uint64_t bytes);
   void clear_capacity();
@@ -130,6 +130,10 @@ class SimStorage final : public Storage {
   Error powered_off_error(const std::string& what, const std::string& path) const;
   void traced(TraceOp op);
   void set_known_size(const std::string& path, uint64_t size);
+  // The size used_ counts for the file (its size on disk when first seen).
+  Result<uint64_t> known_size(const std::string& path, File& base_file);
+  // ENOSPC when growing used_ by `growth` would pass the capacity.
+  Status check_room(const char* what, const std::string& path, uint64_t growth) const;
 
   // Called by SimFile.
   Status file_pwrite(File& base_file, std::span<const std::byte> data, uint64_t offset);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <latch>
@@ -372,6 +373,10 @@ TEST_F(SimStorageTest, CapacityFollowsExistingFilesTruncateAndRename) {
   EXPECT_EQ(storage.used_bytes(), 3000u);
   auto fresh = open("fresh", OpenMode::kCreateTruncate);
   EXPECT_EQ(fresh->pwrite(filled(2500, 2), 0).code(), ENOSPC);
+  // Extending allocates (FAT, exFAT): beyond the capacity it fails and changes nothing.
+  EXPECT_EQ(existing->truncate(5001).code(), ENOSPC);
+  EXPECT_EQ(storage.used_bytes(), 3000u);
+  EXPECT_EQ(std::filesystem::file_size(dir.file("existing")), 3000u);
   ASSERT_TRUE(existing->truncate(1000));
   EXPECT_EQ(storage.used_bytes(), 1000u);
   ASSERT_TRUE(fresh->pwrite(filled(2500, 2), 0));
