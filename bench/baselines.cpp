@@ -12,26 +12,31 @@
 #include "recorder/hdf5/h5_handle.hpp"
 
 namespace h5rec::bench {
+
+void fill_column(std::byte* out, size_t column, uint64_t first, uint64_t n) {
+  for (uint64_t r = 0; r < n; ++r) {
+    if (column == 0) {
+      const auto t = static_cast<int64_t>(first + r);
+      std::memcpy(out + r * 8, &t, 8);
+    } else {
+      const auto v = static_cast<double>(first + r + column - 1);
+      std::memcpy(out + r * 8, &v, 8);
+    }
+  }
+}
+
 namespace {
+
+// Column `column` of rows [first, first + n) into `out`, resized to fit.
+void fill_buffer(std::vector<std::byte>& out, size_t column, uint64_t first, uint64_t n) {
+  out.resize(n * sizeof(int64_t));
+  fill_column(out.data(), column, first, n);
+}
 
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// Column `column` of rows [first, first + n): time = row number, channel c = row + c.
-void fill_column(std::vector<std::byte>& out, size_t column, uint64_t first, uint64_t n) {
-  out.resize(n * sizeof(int64_t));
-  for (uint64_t r = 0; r < n; ++r) {
-    if (column == 0) {
-      const auto t = static_cast<int64_t>(first + r);
-      std::memcpy(out.data() + r * 8, &t, 8);
-    } else {
-      const auto v = static_cast<double>(first + r + column - 1);
-      std::memcpy(out.data() + r * 8, &v, 8);
-    }
-  }
 }
 
 bool fail(const std::string& what, const std::string& path) {
@@ -67,7 +72,7 @@ struct Hdf5Columns {
     const hsize_t size[1] = {rows}, start[1] = {first}, count[1] = {rows - first};
     const h5::Handle memory = h5::dataspace(H5Screate_simple(1, count, nullptr));
     for (size_t c = 0; c < datasets.size(); ++c) {
-      fill_column(buffer, c, first, rows - first);
+      fill_buffer(buffer, c, first, rows - first);
       const hid_t d = datasets[c].get();
       if (H5Dset_extent(d, size) < 0) return false;
       const h5::Handle space = h5::dataspace(H5Dget_space(d));
@@ -102,7 +107,7 @@ std::optional<Timed> raw_write_fsync(const std::string& path, const Workload& w)
   for (uint64_t first = 0; first < w.rows && ok; first += w.chunk_rows()) {
     const uint64_t n = std::min<uint64_t>(w.chunk_rows(), w.rows - first);
     for (size_t c = 0; c < w.columns() && ok; ++c) {
-      fill_column(chunk, c, first, n);
+      fill_buffer(chunk, c, first, n);
       ok = ::pwrite(fd, chunk.data(), chunk.size(), offset) == static_cast<ssize_t>(chunk.size());
       offset += static_cast<off_t>(chunk.size());
     }

@@ -10,6 +10,7 @@
 //     (H5Fflush once per row of all columns, which favours the baseline).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,6 +27,10 @@ struct Workload {
   size_t chunk_rows() const { return chunk_bytes / sizeof(int64_t) > 0 ? chunk_bytes / sizeof(int64_t) : 1; }
   uint64_t payload_bytes(uint64_t row_count) const { return row_count * sizeof(int64_t) * columns(); }
 };
+
+// The benchmark's values for rows [first, first + n) of a column, at `out` (n * 8 bytes): the
+// time column (0) holds the row number, channel column c holds row + c - 1 as a float64.
+void fill_column(std::byte* out, size_t column, uint64_t first, uint64_t n);
 
 struct Timed {
   uint64_t rows = 0;     // rows written
