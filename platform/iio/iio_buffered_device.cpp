@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <utility>
 
 #include "platform/iio/iio_device_lookup.hpp"
@@ -83,6 +84,11 @@ Status IioBufferedDevice::start() {
   directory_ = location->directory;
   const std::string where = "IIO device '" + settings_.device + "' (" + location->path + "): ";
   if (Status s = configure(location->path); !s) return Error{where + s.message(), s.code()};
+  if (scan_bytes_ > kMaxQueueBytes / settings_.buffer_length) {
+    return Error{where + std::to_string(settings_.buffer_length) + " scans of " +
+                 std::to_string(scan_bytes_) + " bytes need more than " +
+                 std::to_string(kMaxQueueBytes >> 20) + " MiB; lower buffer_length"};
+  }
   const std::string node = settings_.dev_root + "/" + directory_;
   const int fd = ::open(node.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
@@ -90,12 +96,6 @@ Status IioBufferedDevice::start() {
     return Error{where + "cannot open '" + node + "': " + std::strerror(err), err};
   }
   fd_.reset(fd);
-  if (scan_bytes_ > kMaxQueueBytes / settings_.buffer_length) {
-    fd_.reset();
-    return Error{where + std::to_string(settings_.buffer_length) + " scans of " +
-                 std::to_string(scan_bytes_) + " bytes need more than " +
-                 std::to_string(kMaxQueueBytes >> 20) + " MiB; lower buffer_length"};
-  }
   queue_.assign(settings_.buffer_length * scan_bytes_, std::byte{0});
   spare_.assign(scan_bytes_, std::byte{0});
   head_ = tail_ = 0;
@@ -161,7 +161,8 @@ Status IioBufferedDevice::configure(const std::string& path) {
     if (!text) return text.error();
     auto type = parse_iio_scan_type(*text);
     if (!type) return Error{base + "_type: " + type.message()};
-    if (!(*index >= 0 && *index <= 4294967295.0) || *index != std::floor(*index)) {
+    if (!(*index >= 0 && *index <= std::numeric_limits<unsigned>::max()) ||
+        *index != std::floor(*index)) {
       return Error{base + "_index holds " + std::to_string(*index) + ", not a scan index"};
     }
     enabled.push_back({name, static_cast<unsigned>(*index), *type});

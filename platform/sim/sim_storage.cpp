@@ -339,10 +339,8 @@ Status SimStorage::file_truncate(File& base_file, uint64_t size) {
   auto old_size = known_size(path, base_file);
   if (!old_size) return old_size.error();
   // Extending allocates, as on the FAT and exFAT of most SD cards: it counts against the card.
-  if (Status room = check_room("ftruncate", path, size > old_size.value() ? size - old_size.value() : 0);
-      !room) {
-    return room;
-  }
+  const uint64_t growth = size > old_size.value() ? size - old_size.value() : 0;
+  if (Status room = check_room("ftruncate", path, growth); !room) return room;
   if (Status known = ensure_known(path, base_file); !known) return known;
   if (Status truncated = base_file.truncate(size); !truncated) return truncated;
   set_known_size(path, size);
