@@ -42,8 +42,10 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
     passes_.fetch_add(1, std::memory_order_relaxed);
     const int64_t now = clock_.monotonic_ns();
     bool more_waiting = false;
+    bool streaming = false;  // this pass wrote rows: a fast producer is filling its ring
     {
       auto held = lock();
+      const uint64_t rows_before = rows_written();
       if (status_ != nullptr && now >= next_status) {
         append_status_row();
         next_status = next_after(next_status, now, settings_.status_interval_ns);
@@ -72,10 +74,11 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
       // More full chunks arrived while this pass wrote: write them now, so a fast group streams
       // at the storage's pace instead of the poll's. (Under the lock: a logger adds bindings.)
       more_waiting = file_ != nullptr && !failing_write_ && full_chunk_waiting();
+      streaming = rows_written() != rows_before;
     }
     if (more_waiting) continue;
     // Without a segment there is no checkpoint to wait for: poll for the retry.
-    const int64_t poll = clock_.monotonic_ns() + kPollNs;
+    const int64_t poll = clock_.monotonic_ns() + (streaming ? kStreamingPollNs : kPollNs);
     const int64_t wake = std::min(file_ != nullptr ? next_checkpoint : next_retry, poll);
     clock_.sleep_until(status_ != nullptr ? std::min(wake, next_status) : wake);
   }
@@ -96,6 +99,12 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
     append_status_row();
     (void)checkpoint();
   }
+}
+
+uint64_t Writer::rows_written() const {
+  uint64_t rows = 0;
+  for (const WriterBinding& b : bindings_) rows += b.rows_written;
+  return rows;
 }
 
 bool Writer::full_chunk_waiting() const {

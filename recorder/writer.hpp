@@ -130,11 +130,17 @@ class Writer {
   void use_segment(const OpenSegment& segment);
   // Whether some ring holds a whole chunk not yet written.
   bool full_chunk_waiting() const;
+  // Rows written so far, all bindings together.
+  uint64_t rows_written() const;
   // At the end: rows produced but not durable in any segment are lost (counted).
   void count_rows_never_stored();
 
   // How often the writer looks for full chunks between checkpoints.
   static constexpr int64_t kPollNs = 20 * platform::kNsPerMs;
+  // ... and how often right after a pass that wrote rows: a producer that fills its ring faster
+  // than a 20 ms poll would empty it (a logger in a tight loop, a fast IIO buffer) streams at the
+  // storage's pace; the first pass that writes nothing goes back to kPollNs.
+  static constexpr int64_t kStreamingPollNs = platform::kNsPerMs;
   // While no segment is open, how often it tries to open one.
   static constexpr int64_t kRetryNs = platform::kNsPerSecond;
 
