@@ -52,11 +52,50 @@ WriterPathSettings busy_writer(const std::string& dir, size_t channels) {
 // cold meanwhile, on a virtual machine especially), or spinning on the clock (it stays hot, so
 // each push costs what the ring and any interference from the writer make it cost).
 enum class Pacing { kSleep, kSpin };
+// What is timed: a push, or nothing (two clock reads back to back, the row pushed after them):
+// what the machine alone adds to a timed stretch of code, interrupts and all.
+enum class Probe { kPush, kNothing };
+
+// What memory a push met for the first time: the columns whose row began a cache line or a page.
+struct PushTouch {
+  uint8_t new_lines = 0;
+  uint8_t new_pages = 0;
+};
+
+// Where the slowest pushes' time goes: the new cache lines and pages they wrote, against all
+// pushes (the slowest 0.1% are those at or above p99.9).
+struct TailTouch {
+  double tail_lines = 0, all_lines = 0;  // mean new cache lines per push
+  double tail_paged = 0, all_paged = 0;  // share of pushes that began a page in some column
+};
+
+TailTouch tail_touch(const std::vector<int64_t>& latency_ns, const std::vector<PushTouch>& touch,
+                     int64_t p999_ns) {
+  TailTouch t;
+  size_t tail = 0;
+  for (size_t i = 0; i < touch.size(); ++i) {
+    const double lines = touch[i].new_lines, paged = touch[i].new_pages > 0 ? 1 : 0;
+    t.all_lines += lines;
+    t.all_paged += paged;
+    if (latency_ns[i] >= p999_ns) {
+      ++tail;
+      t.tail_lines += lines;
+      t.tail_paged += paged;
+    }
+  }
+  const auto mean = [](double sum, size_t n) { return n > 0 ? sum / static_cast<double>(n) : 0; };
+  t.all_lines = mean(t.all_lines, touch.size());
+  t.all_paged = mean(t.all_paged, touch.size());
+  t.tail_lines = mean(t.tail_lines, tail);
+  t.tail_paged = mean(t.tail_paged, tail);
+  return t;
+}
 
 // Push latency of rows of 16 float64 channels at 10 kHz. Each push is timed from can_push() to
 // commit_row().
 std::optional<Percentiles> push_latency(const std::string& dir, double seconds, Pacing pacing,
-                                        uint64_t& dropped, size_t& segments) {
+                                        Probe probe, uint64_t& dropped, size_t& segments,
+                                        TailTouch* touched = nullptr) {
   platform::PosixClock clock;
   platform::PosixStorage storage;
   constexpr size_t kChannels = 16;
@@ -70,6 +109,8 @@ std::optional<Percentiles> push_latency(const std::string& dir, double seconds, 
   const auto rows = static_cast<uint64_t>(seconds * 1e9 / kPeriodNs);
   std::vector<int64_t> latency_ns;
   latency_ns.reserve(rows);
+  std::vector<PushTouch> touch;
+  touch.reserve(rows);
   const int64_t start = clock.monotonic_ns();
   for (uint64_t row = 0; row < rows; ++row) {
     const int64_t due = start + static_cast<int64_t>(row) * kPeriodNs;
@@ -79,8 +120,11 @@ std::optional<Percentiles> push_latency(const std::string& dir, double seconds, 
       while (clock.monotonic_ns() < due) {
       }
     }
-    const auto t0 = std::chrono::steady_clock::now();
-    if (ring.can_push()) {
+    const auto push = [&] {
+      if (!ring.can_push()) {
+        ++dropped;
+        return;
+      }
       const auto t = static_cast<int64_t>(row);
       std::memcpy(ring.row(0), &t, sizeof t);
       for (size_t c = 1; c <= kChannels; ++c) {
@@ -88,12 +132,20 @@ std::optional<Percentiles> push_latency(const std::string& dir, double seconds, 
         std::memcpy(ring.row(c), &v, sizeof v);
       }
       ring.commit_row();
-    } else {
-      ++dropped;
+    };
+    const auto t0 = std::chrono::steady_clock::now();
+    if (probe == Probe::kPush) push();
+    const auto t1 = std::chrono::steady_clock::now();
+    if (probe == Probe::kNothing) push();  // the writer stays as busy
+    latency_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+    // After the clock is read: where the row went (the cursor is one row past it now).
+    PushTouch t;
+    for (size_t c = 0; c <= kChannels; ++c) {
+      const auto at = reinterpret_cast<uintptr_t>(ring.row(c)) - sizeof(double);
+      t.new_lines += at % 64 == 0 ? 1 : 0;
+      t.new_pages += at % 4096 == 0 ? 1 : 0;
     }
-    latency_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             std::chrono::steady_clock::now() - t0)
-                             .count());
+    touch.push_back(t);
   }
   auto result = path.value()->finish();
   if (!result) {
@@ -101,7 +153,9 @@ std::optional<Percentiles> push_latency(const std::string& dir, double seconds, 
     return std::nullopt;
   }
   segments = result->segments;
-  return percentiles(std::move(latency_ns));
+  const Percentiles p = percentiles(latency_ns);
+  if (touched != nullptr) *touched = tail_touch(latency_ns, touch, p.p999);
+  return p;
 }
 
 // A sensor that notes how late each read comes after its scheduled instant.
@@ -168,13 +222,21 @@ void latency(const std::string& dir, bool quick, Goals& goals) {
               "the producer spinning on the clock between rows (the push's own cost, and any\n"
               "interference from the writer: the goal) or asleep as a sampler is (then a push\n"
               "also waits for the 17 cache lines it writes, which go cold while the CPU idles).\n"
+              "Nothing: the spinning producer's two clock reads with no push between them (the row\n"
+              "is pushed after them), what this machine alone adds to a timed stretch of code.\n"
               "Sampler: how late the posix sampler reads its sensor after the row's scheduled\n"
               "instant (one channel). %.0f s each; microseconds.\n\n", seconds);
   std::fprintf(stderr, "latency: push at 10 kHz\n");
   uint64_t spin_dropped = 0, sleep_dropped = 0;
   size_t segments = 0;
-  const auto spin = push_latency(dir + "/bench-latency", seconds, Pacing::kSpin, spin_dropped, segments);
-  const auto sleep = push_latency(dir + "/bench-latency", seconds, Pacing::kSleep, sleep_dropped, segments);
+  TailTouch spin_touch;
+  const auto spin = push_latency(dir + "/bench-latency", seconds, Pacing::kSpin, Probe::kPush,
+                                 spin_dropped, segments, &spin_touch);
+  const auto sleep = push_latency(dir + "/bench-latency", seconds, Pacing::kSleep, Probe::kPush,
+                                  sleep_dropped, segments);
+  uint64_t floor_dropped = 0;
+  const auto floor = push_latency(dir + "/bench-latency", seconds, Pacing::kSpin, Probe::kNothing,
+                                  floor_dropped, segments);
   Table table{{"measurement", "p50 us", "p99 us", "p99.9 us", "max us", "samples", "dropped"}, {}};
   const auto row = [&](const std::string& name, const std::optional<Percentiles>& p, uint64_t dropped) {
     if (!p) {
@@ -186,6 +248,7 @@ void latency(const std::string& dir, bool quick, Goals& goals) {
   };
   row("push, 16 channels, 10 kHz, producer spinning between rows", spin, spin_dropped);
   row("push, 16 channels, 10 kHz, producer asleep between rows", sleep, sleep_dropped);
+  row("nothing, timed as the spinning producer's pushes are", floor, floor_dropped);
   for (double rate : {1000.0, 10000.0}) {
     std::fprintf(stderr, "latency: sampler at %.0f Hz\n", rate);
     uint64_t dropped = 0;
@@ -193,6 +256,13 @@ void latency(const std::string& dir, bool quick, Goals& goals) {
         sampler_lateness(dir + "/bench-jitter", rate, seconds, dropped), dropped);
   }
   table.print();
+  if (spin) {
+    std::printf("\nThe slowest 0.1%% of the spinning producer's pushes wrote %.2f new cache lines\n"
+                "each (all pushes: %.2f), and %.0f%% of them began a new page in some column (all\n"
+                "pushes: %.1f%%): more than all pushes if the tail waits for memory met first.\n\n",
+                spin_touch.tail_lines, spin_touch.all_lines, 100 * spin_touch.tail_paged,
+                100 * spin_touch.all_paged);
+  }
   if (!spin) {
     goals.unmeasured(GoalKind::kTiming, "push-latency-p99.9", "the run failed", "<1us");
     return;
