@@ -93,13 +93,11 @@ struct Case {
   static double seconds(const std::vector<double>& runs) {
     return std::find(runs.begin(), runs.end(), 0.0) != runs.end() ? 0 : median(runs);
   }
-  // How many times faster `a` ran than `base`: a baseline's fastest run (what the disk or the
-  // library did at its best in this run; on the development machine a raw run's time varies
-  // up to sixfold) over `a`'s median; 0 if a run failed.
+  // How many times faster `a` ran than `base`: the ratio of their median runs, made in the same
+  // rounds; 0 if a run failed.
   static double speedup(const std::vector<double>& a, const std::vector<double>& base) {
-    const double median_a = seconds(a);
-    if (median_a <= 0 || std::find(base.begin(), base.end(), 0.0) != base.end()) return 0;
-    return *std::min_element(base.begin(), base.end()) / median_a;
+    const double median_a = seconds(a), median_base = seconds(base);
+    return median_a > 0 && median_base > 0 ? median_base / median_a : 0;
   }
 };
 
@@ -170,10 +168,10 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
               "a single row's push is in the latency and instruction sections) and the same rows\n"
               "written by the baselines of bench/baselines.hpp; an int64 time column and float64\n"
               "channels, every dataset chunked at the chunk size. %d runs of each contestant, each\n"
-              "in a process of its own after syncfs(); the raw runs of every case first (a raw run\n"
-              "made after h5rec's ran up to sixfold slower here), then rounds of the others. MB/s\n"
-              "are the median payload bytes per second; a ratio (x) divides the baseline's fastest\n"
-              "run by h5rec's median run. Per-sample runs for %.1f s.\n\n",
+              "in a process of its own after syncfs(), in rounds of one run of each, every round\n"
+              "in another order (a run can slow the next down). MB/s are the median payload bytes\n"
+              "per second; a ratio (x) divides the baseline's median time by h5rec's. Per-sample\n"
+              "runs for %.1f s.\n\n",
               repeats, per_sample_budget_s);
 
   std::vector<Case> cases;
@@ -186,29 +184,23 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
       cases.push_back(c);
     }
   }
-  // The raw runs of every case first: on the development machine a raw run made after writer
-  // path runs was up to sixfold slower (their deleted files seem to leave the file system busy
-  // for a while, syncfs() notwithstanding); the physical limit is what the disk does undisturbed.
-  for (Case& c : cases) {
-    std::fprintf(stderr, "ingest raw: %zu channels, %s chunks\n", c.w.channels,
-                 size_text(c.w.chunk_bytes).c_str());
-    for (int r = 0; r < repeats; ++r) {
-      settle(dir);
-      c.raw.push_back(seconds_of(in_child(dir, "raw", c.w, 0)));
-    }
-  }
+  // Rounds of one run of each contestant, each round in another order: a run disturbs the next
+  // (the file system seems busy with the deleted files of a run for a while, syncfs()
+  // notwithstanding: on the development machine a raw run right after writer path runs ran up
+  // to sixfold slower), so every contestant follows every other about equally often.
+  const std::vector<std::string> contestants{"raw", "safe", "plain", "per-chunk"};
   for (Case& c : cases) {
     std::fprintf(stderr, "ingest: %zu channels, %s chunks, %llu rows\n", c.w.channels,
                  size_text(c.w.chunk_bytes).c_str(), static_cast<unsigned long long>(c.w.rows));
+    std::vector<double>* runs[] = {&c.raw, &c.safe, &c.plain, &c.per_chunk};
     for (int r = 0; r < repeats; ++r) {
-      settle(dir);
-      c.safe.push_back(seconds_of(in_child(dir, "safe", c.w, 0)));
-      settle(dir);
-      c.plain.push_back(seconds_of(in_child(dir, "plain", c.w, 0)));
-      settle(dir);
-      c.per_chunk.push_back(seconds_of(in_child(dir, "per-chunk", c.w, 0)));
-      std::fprintf(stderr, "  run %d: raw %.3f s, safe %.3f s, plain %.3f s, per-chunk %.3f s\n", r,
-                   c.raw[static_cast<size_t>(r)], c.safe.back(), c.plain.back(), c.per_chunk.back());
+      for (size_t k = 0; k < contestants.size(); ++k) {
+        const size_t i = (k + static_cast<size_t>(r)) % contestants.size();
+        settle(dir);
+        runs[i]->push_back(seconds_of(in_child(dir, contestants[i], c.w, 0)));
+      }
+      std::fprintf(stderr, "  round %d: raw %.3f s, safe %.3f s, plain %.3f s, per-chunk %.3f s\n", r,
+                   c.raw.back(), c.safe.back(), c.plain.back(), c.per_chunk.back());
     }
     if (auto t = in_child(dir, "per-sample", c.w, per_sample_budget_s)) c.per_sample = *t;
   }
