@@ -7,12 +7,14 @@ namespace {
 
 // While a file is being made (groups, datasets, attributes), before size_metadata_cache().
 constexpr size_t kMetadataCacheBytes = 256 << 10;
-// What one appendable dataset touches while it grows: its object header, chunk-index header,
-// index block and the index data block being filled. A bigger cache only fills up with index
-// blocks that are never touched again, and memory grows with it for hours (the field-station
-// config's resident memory grew 4% over a simulated hour with 4 KiB per dataset, 0.8% with this);
-// a smaller one re-reads the working set (256 datasets of 4 KiB chunks: 4% more reads with this).
-constexpr size_t kMetadataCacheBytesPerDataset = 1280;
+// What one appendable dataset touches while it grows (its object header, chunk-index header, index
+// block and the index data block being filled), with room to spare: the least recently used blocks
+// are evicted when it is full. 1.25 KiB per dataset kept resident memory flatter over the first
+// hour (0.8% growth against 2.5%) but doubled the recorder's instructions per row and halved the
+// write speed of small chunks: the working set no longer fit, and evicted index blocks were written
+// and read back again and again. Memory reaches a plateau either way, within hours
+// (bench/RESULTS.md, the field-station memory table).
+constexpr size_t kMetadataCacheBytesPerDataset = 4096;
 constexpr size_t kMinMetadataCacheBytes = 32 << 10;
 constexpr int kFreeListBytes = 256 << 10;
 
