@@ -153,8 +153,10 @@ void simulated_hour(const std::string& dir, bool quick, bool emulated, Goals& go
     }
     auto v = *r;
     const double mib = 1024.0;
+    const std::string duration =
+        seconds >= 7200 ? fixed(seconds / 3600, 0) + " h" : fixed(seconds / 60, 0) + " min";
     table.rows.push_back(
-        {name, seconds >= 7200 ? fixed(seconds / 3600, 0) + " h" : fixed(seconds / 60, 0) + " min", fixed(v["payload_bytes"] / 1e6, 1),
+        {name, duration, fixed(v["payload_bytes"] / 1e6, 1),
          fixed(v["bytes_written"] / v["payload_bytes"], 3), fixed(v["fsyncs"] / (seconds / 60), 1),
          fixed(v["fsyncs"] / std::max(1.0, v["checkpoints"]), 2), grouped(v["rows_dropped"]),
          fixed(v["peak_rss_kib"] / mib, 1), fixed(v["rss_first_minute_kib"] / mib, 2),
