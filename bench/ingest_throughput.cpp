@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "bench/baselines.hpp"
@@ -188,16 +190,17 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
   // (the file system seems busy with the deleted files of a run for a while, syncfs()
   // notwithstanding: on the development machine a raw run right after writer path runs ran up
   // to sixfold slower), so every contestant follows every other about equally often.
-  const std::vector<std::string> contestants{"raw", "safe", "plain", "per-chunk"};
   for (Case& c : cases) {
     std::fprintf(stderr, "ingest: %zu channels, %s chunks, %llu rows\n", c.w.channels,
                  size_text(c.w.chunk_bytes).c_str(), static_cast<unsigned long long>(c.w.rows));
-    std::vector<double>* runs[] = {&c.raw, &c.safe, &c.plain, &c.per_chunk};
+    const std::pair<const char*, std::vector<double>*> contestants[] = {
+        {"raw", &c.raw}, {"safe", &c.safe}, {"plain", &c.plain}, {"per-chunk", &c.per_chunk}};
+    const size_t n = std::size(contestants);
     for (int r = 0; r < repeats; ++r) {
-      for (size_t k = 0; k < contestants.size(); ++k) {
-        const size_t i = (k + static_cast<size_t>(r)) % contestants.size();
+      for (size_t k = 0; k < n; ++k) {
+        const auto& [name, runs] = contestants[(k + static_cast<size_t>(r)) % n];
         settle(dir);
-        runs[i]->push_back(seconds_of(in_child(dir, contestants[i], c.w, 0)));
+        runs->push_back(seconds_of(in_child(dir, name, c.w, 0)));
       }
       std::fprintf(stderr, "  round %d: raw %.3f s, safe %.3f s, plain %.3f s, per-chunk %.3f s\n", r,
                    c.raw.back(), c.safe.back(), c.plain.back(), c.per_chunk.back());

@@ -110,7 +110,7 @@ std::optional<Percentiles> push_latency(const std::string& dir, double seconds, 
   std::vector<int64_t> latency_ns;
   latency_ns.reserve(rows);
   std::vector<PushTouch> touch;
-  touch.reserve(rows);
+  if (touched != nullptr) touch.reserve(rows);
   const int64_t start = clock.monotonic_ns();
   for (uint64_t row = 0; row < rows; ++row) {
     const int64_t due = start + static_cast<int64_t>(row) * kPeriodNs;
@@ -138,6 +138,7 @@ std::optional<Percentiles> push_latency(const std::string& dir, double seconds, 
     const auto t1 = std::chrono::steady_clock::now();
     if (probe == Probe::kNothing) push();  // the writer stays as busy
     latency_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+    if (touched == nullptr) continue;
     // After the clock is read: where the row went (the cursor is one row past it now).
     PushTouch t;
     for (size_t c = 0; c <= kChannels; ++c) {
@@ -256,17 +257,15 @@ void latency(const std::string& dir, bool quick, Goals& goals) {
         sampler_lateness(dir + "/bench-jitter", rate, seconds, dropped), dropped);
   }
   table.print();
-  if (spin) {
-    std::printf("\nThe slowest 0.1%% of the spinning producer's pushes wrote %.2f new cache lines\n"
-                "each (all pushes: %.2f), and %.0f%% of them began a new page in some column (all\n"
-                "pushes: %.1f%%): more than all pushes if the tail waits for memory met first.\n\n",
-                spin_touch.tail_lines, spin_touch.all_lines, 100 * spin_touch.tail_paged,
-                100 * spin_touch.all_paged);
-  }
   if (!spin) {
     goals.unmeasured(GoalKind::kTiming, "push-latency-p99.9", "the run failed", "<1us");
     return;
   }
+  std::printf("\nThe slowest 0.1%% of the spinning producer's pushes wrote %.2f new cache lines\n"
+              "each (all pushes: %.2f), and %.0f%% of them began a new page in some column (all\n"
+              "pushes: %.1f%%): more than all pushes if the tail waits for memory met first.\n\n",
+              spin_touch.tail_lines, spin_touch.all_lines, 100 * spin_touch.tail_paged,
+              100 * spin_touch.all_paged);
   goals.add(GoalKind::kTiming, "push-latency-p99.9", spin->p999 < 1000, micro(spin->p999) + "us",
             "<1us");
 }
