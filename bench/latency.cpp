@@ -195,7 +195,7 @@ std::optional<Percentiles> sampler_lateness(const std::string& dir, double rate_
   channels.push_back({std::make_unique<LatenessProbe>(clock, start.monotonic_ns, lateness_ns),
                       DType::kFloat64, 1});
   Sampler sampler(rate_hz, std::move(channels), path.value()->ring(), clock);
-  const std::atomic<bool> never{false};
+  const std::atomic<int64_t> never{Sampler::kNotStopped};
   platform::Thread thread(
       Recorder::kSamplerThreadPrefix,
       [&] { sampler.run(start, static_cast<int64_t>(seconds * 1e9), never); },

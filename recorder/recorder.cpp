@@ -221,7 +221,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   }
   writer.add({&status_->ring(), first->columns.back(), 0});
 
-  std::atomic<bool> stop_sampling{false};
+  std::atomic<int64_t> stop_sampling{Sampler::kNotStopped};
   std::atomic<bool> finish_writing{false};
   platform::Thread writer_thread;
   std::vector<platform::Thread> sampler_threads;
@@ -251,7 +251,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
     all_attached.wait();
     wait_until_done(start, duration_ns, interrupt, writer);
     if (stopping_observer_) stopping_observer_();
-    stop_sampling = true;
+    stop_sampling.store(clock_.monotonic_ns());  // rows due before now are still taken
   }  // detached: joining is not sleeping, so a virtual clock must run on without this thread
   for (platform::Thread& t : sampler_threads) t.join();
   finish_writing.store(true, std::memory_order_release);

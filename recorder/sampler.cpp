@@ -17,21 +17,23 @@ Sampler::Sampler(double rate_hz, std::vector<SampledChannel> channels, ChunkRing
 }
 
 void Sampler::run(const RecordingStart& start, std::optional<int64_t> duration_ns,
-                  const std::atomic<bool>& stop) {
+                  const std::atomic<int64_t>& stop_at_ns) {
   const uint64_t end_index =
       duration_ns ? schedule_.rows_before(*duration_ns) : std::numeric_limits<uint64_t>::max();
+  const auto stop_at = [&] { return stop_at_ns.load(std::memory_order_relaxed); };
   uint64_t index = 0;
-  while (index < end_index && !stop.load(std::memory_order_relaxed)) {
+  while (index < end_index) {
     const int64_t due = start.monotonic_ns + schedule_.offset_ns(index);
     int64_t now = clock_.monotonic_ns();
-    while (now < due && !stop.load(std::memory_order_relaxed)) {
+    while (now < due && now < stop_at()) {
       clock_.sleep_until(std::min(due, now + kStopCheckNs));
       now = clock_.monotonic_ns();
     }
-    if (now < due) break;  // stopped while waiting
+    const int64_t stop = stop_at();
+    if (due >= stop) break;  // due at or after the stop: not part of the recording
     if (now - due > kMaxLatenessNs) {
-      const uint64_t resume =
-          std::min(end_index, schedule_.rows_before(now - start.monotonic_ns));
+      const int64_t until = std::min(now, stop) - start.monotonic_ns;
+      const uint64_t resume = std::min(end_index, schedule_.rows_before(until));
       counters_.dropped_rows.fetch_add(resume - index, std::memory_order_relaxed);
       counters_.rows_due.store(resume, std::memory_order_relaxed);
       index = resume;

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -47,10 +48,13 @@ class Sampler {
   Sampler(double rate_hz, std::vector<SampledChannel> channels, ChunkRing& ring,
           platform::Clock& clock);
 
-  // Thread body; the calling thread must be attached to the clock. Samples the rows due before
-  // `duration_ns` (forever if empty) or until `stop`.
+  // Thread body; the calling thread must be attached to the clock. Samples every row due before
+  // `duration_ns` (forever if empty) and before the monotonic time `stop_at_ns` (kNotStopped
+  // until someone asks the sampler to stop). A row due before the stop is taken even when the
+  // thread gets to it after the stop was asked for, so a late wake-up loses no row.
+  static constexpr int64_t kNotStopped = std::numeric_limits<int64_t>::max();
   void run(const RecordingStart& start, std::optional<int64_t> duration_ns,
-           const std::atomic<bool>& stop);
+           const std::atomic<int64_t>& stop_at_ns);
 
   const SamplerCounters& counters() const { return counters_; }
   SamplerCounters& counters() { return counters_; }

@@ -66,7 +66,7 @@ TEST(SamplerReopen, FailedDeviceIsReopenedWithDoublingBackOffAndEveryMissedRowCo
   platform::SimClock clock;
   clock.attach();
   Sampler sampler(kRate, std::move(channels), ring, clock);
-  const std::atomic<bool> stop{false};
+  const std::atomic<int64_t> stop{Sampler::kNotStopped};
   sampler.run({0, 0}, static_cast<int64_t>(kRows * 1e9 / kRate), stop);
   clock.detach();
 
