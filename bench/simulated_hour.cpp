@@ -1,6 +1,7 @@
 #include "bench/simulated_hour.hpp"
 
 #include <stdio.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include "bench/allocation_counter.hpp"
 #include "bench/self_command.hpp"
 #include "config/recorder_config.hpp"
+#include "platform/posix/heap_reserve.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
 #include "platform/sim/sim_storage.hpp"
@@ -79,15 +81,29 @@ int field_station_run(const std::string& dir, double seconds, bool crash_safe) {
     std::fprintf(stderr, "%s\n", recorder.message().c_str());
     return 1;
   }
-  // Resident memory at every checkpoint, against virtual time: the largest in the first and in
-  // the last minute.
+  // As the h5rec binary records: the heap it will take is taken at start.
+  size_t reserved = 0;
+  recorder.value()->set_started_observer([&](size_t bytes) {
+    reserved = bytes;
+    platform::reserve_heap(bytes);
+  });
+  // Resident memory and heap in use at every checkpoint, against virtual time: the largest in
+  // the first and in the last minute.
   const auto end_ns = static_cast<int64_t>(seconds * 1e9);
   uint64_t first_minute_kib = 0, last_minute_kib = 0;
+  size_t heap_first_minute = 0, heap_last_minute = 0;
   recorder.value()->set_checkpoint_observer([&](const WriterStats&) {
     const int64_t t = clock.monotonic_ns();
     const uint64_t rss = resident_kib();
-    if (t <= kMinuteNs) first_minute_kib = std::max(first_minute_kib, rss);
-    if (t >= end_ns - kMinuteNs && t < end_ns) last_minute_kib = std::max(last_minute_kib, rss);
+    const size_t heap = mallinfo2().uordblks;
+    if (t <= kMinuteNs) {
+      first_minute_kib = std::max(first_minute_kib, rss);
+      heap_first_minute = std::max(heap_first_minute, heap);
+    }
+    if (t >= end_ns - kMinuteNs && t < end_ns) {
+      last_minute_kib = std::max(last_minute_kib, rss);
+      heap_last_minute = std::max(heap_last_minute, heap);
+    }
   });
   const std::atomic<bool> never{false};
   start_counting_sampler_allocations();
@@ -118,6 +134,9 @@ int field_station_run(const std::string& dir, double seconds, bool crash_safe) {
   std::printf("rss_first_minute_kib %llu\n", static_cast<unsigned long long>(first_minute_kib));
   std::printf("rss_last_minute_kib %llu\n", static_cast<unsigned long long>(last_minute_kib));
   std::printf("peak_rss_kib %llu\n", static_cast<unsigned long long>(peak_resident_kib()));
+  std::printf("heap_reserved_bytes %zu\n", reserved);
+  std::printf("heap_first_minute_bytes %zu\n", heap_first_minute);
+  std::printf("heap_last_minute_bytes %zu\n", heap_last_minute);
   std::printf("sampler_allocations %llu\n", static_cast<unsigned long long>(sampler_allocations()));
   std::printf("wall_s %.3f\n", wall);
   return 0;
@@ -135,7 +154,10 @@ void simulated_hour(const std::string& dir, bool quick, bool emulated, Goals& go
               "stamp and values. RSS: the largest resident size at a checkpoint in the first and the\n"
               "last minute of virtual time; peak: VmHWM. Sampler allocations: operator new calls on\n"
               "the sampler threads after start. The longer run shows what the goal's hour does not:\n"
-              "the first segment rotations and a longer file's chunk indexes.\n\n");
+              "the first segment rotations and a longer file's chunk indexes. As the h5rec binary\n"
+              "does, the run reserves at start the heap that HDF5's metadata cache takes as it fills\n"
+              "(platform/posix/heap_reserve.hpp); heap in use (malloc's count) shows how much of it\n"
+              "the run took, so a flat RSS cannot hide a growing heap.\n\n");
   std::fprintf(stderr, "field station: %.0f s crash-safe, %.0f s plain, %.0f s crash-safe\n", safe_s,
                plain_s, long_s);
   const auto safe = run_child(dir, safe_s, true);
@@ -143,7 +165,8 @@ void simulated_hour(const std::string& dir, bool quick, bool emulated, Goals& go
   const auto longer = long_s > 0 ? run_child(dir, long_s, true) : std::nullopt;
   Table table{{"crash safety", "virtual time", "payload MB", "written / payload", "fsyncs/min",
                "fsyncs/checkpoint", "dropped rows", "peak RSS MiB", "RSS first min MiB",
-               "RSS last min MiB", "RSS growth", "sampler allocations", "wall s"},
+               "RSS last min MiB", "RSS growth", "heap reserved KiB", "heap in use first/last min KiB",
+               "sampler allocations", "wall s"},
               {}};
   const auto row = [&](const char* name, const std::optional<std::map<std::string, double>>& r,
                        double seconds) {
@@ -162,6 +185,9 @@ void simulated_hour(const std::string& dir, bool quick, bool emulated, Goals& go
          fixed(v["peak_rss_kib"] / mib, 1), fixed(v["rss_first_minute_kib"] / mib, 2),
          fixed(v["rss_last_minute_kib"] / mib, 2),
          fixed(100 * (v["rss_last_minute_kib"] / v["rss_first_minute_kib"] - 1), 2) + "%",
+         grouped(v["heap_reserved_bytes"] / 1024),
+         grouped(v["heap_first_minute_bytes"] / 1024) + " / " +
+             grouped(v["heap_last_minute_bytes"] / 1024),
          grouped(v["sampler_allocations"]), fixed(v["wall_s"], 1)});
   };
   row("on (default)", safe, safe_s);

@@ -6,6 +6,7 @@
 #include "platform/thread.hpp"
 #include "recorder/chunk_sizing.hpp"
 #include "recorder/event_log.hpp"
+#include "recorder/hdf5/h5_file.hpp"
 #include "recorder/journal/recovery.hpp"
 #include "recorder/segment_store.hpp"
 #include "recorder/utc_time.hpp"
@@ -220,6 +221,11 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
     writer.add(std::move(binding));
   }
   writer.add({&status_->ring(), first->columns.back(), 0});
+  if (started_observer_) {
+    size_t datasets = 0;
+    for (const GroupLayout& layout : file_layout()) datasets += layout.columns.size();
+    started_observer_(h5::File::metadata_cache_heap_bytes(datasets));
+  }
 
   std::atomic<int64_t> stop_sampling{Sampler::kNotStopped};
   std::atomic<bool> finish_writing{false};

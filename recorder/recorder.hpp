@@ -68,6 +68,14 @@ class Recorder {
     stopping_observer_ = std::move(observer);
   }
 
+  // Called on the thread that called run() once the first segment is open and the writer is set
+  // up, before the recorder's threads start: what the recording takes at start-up is taken by
+  // then. The argument is the heap it still takes as it runs (HDF5's metadata cache filling), for
+  // a program that reserves it there (platform::reserve_heap). Set before run().
+  void set_started_observer(std::function<void(size_t heap_to_come_bytes)> observer) {
+    started_observer_ = std::move(observer);
+  }
+
   // Test hook: lets a test count allocations made by sampler threads (named "h5rec-sample").
   static constexpr const char* kSamplerThreadPrefix = "h5rec-sample";
 
@@ -92,6 +100,7 @@ class Recorder {
   std::function<void(const WriterStats&)> checkpoint_observer_;
   std::function<void()> liveness_observer_;
   std::function<void()> stopping_observer_;
+  std::function<void(size_t)> started_observer_;
 };
 
 }  // namespace h5rec

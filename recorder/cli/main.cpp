@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "config/recorder_config.hpp"
+#include "platform/posix/heap_reserve.hpp"
 #include "platform/posix/posix_clock.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "platform/posix/systemd_notify.hpp"
@@ -63,6 +64,7 @@ int record(const RecordArgs& args) {
   const std::string status = "recording " + config->device_id + " into " + config->output_dir;
   recorder.value()->set_liveness_observer([&] { notifier.alive(status); });
   recorder.value()->set_stopping_observer([&] { notifier.stopping(); });
+  recorder.value()->set_started_observer(h5rec::platform::reserve_heap);
   auto summary = recorder.value()->run(duration_ns, h5rec::platform::stop_requested_by_signal());
   if (!summary) {
     std::fprintf(stderr, "h5rec record: %s\n", summary.message().c_str());

@@ -35,6 +35,11 @@ class File {
   // made: room for what they touch between checkpoints (less rereads metadata all the time),
   // not more (more fills with metadata never touched again, and memory grows with it).
   Status size_metadata_cache(size_t datasets);
+  // The heap such a file's metadata cache still takes after the file is made: the cache fills to
+  // its fixed size over the file's first half hour or so (with the least recently used metadata),
+  // and each byte it holds costs HDF5 about 2.8 bytes of heap (the entry, its on-disk image,
+  // bookkeeping; bench/RESULTS.md's field-station memory table). With room to spare.
+  static size_t metadata_cache_heap_bytes(size_t datasets);
   // Writes all metadata to the driver (nothing is durable yet).
   Status flush();
   // After flush(): makes the flushed state durable, the checkpoint (see journal_driver.hpp).
