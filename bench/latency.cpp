@@ -52,9 +52,11 @@ WriterPathSettings busy_writer(const std::string& dir, size_t channels) {
 // cold meanwhile, on a virtual machine especially), or spinning on the clock (it stays hot, so
 // each push costs what the ring and any interference from the writer make it cost).
 enum class Pacing { kSleep, kSpin };
-// What is timed: a push, or nothing (two clock reads back to back, the row pushed after them):
-// what the machine alone adds to a timed stretch of code, interrupts and all.
-enum class Probe { kPush, kNothing };
+// What is timed: a push; nothing (two clock reads back to back, the row pushed after them): what
+// the machine alone adds to a timed stretch of code; or a spin on the clock as long as a push
+// takes (the row pushed after it): what the machine adds to a stretch as long as a push, the
+// chance of an interrupt or a preemption landing in it growing with its length.
+enum class Probe { kPush, kNothing, kWait };
 
 // What memory a push met for the first time: the columns whose row began a cache line or a page.
 struct PushTouch {
@@ -94,8 +96,8 @@ TailTouch tail_touch(const std::vector<int64_t>& latency_ns, const std::vector<P
 // Push latency of rows of 16 float64 channels at 10 kHz. Each push is timed from can_push() to
 // commit_row().
 std::optional<Percentiles> push_latency(const std::string& dir, double seconds, Pacing pacing,
-                                        Probe probe, uint64_t& dropped, size_t& segments,
-                                        TailTouch* touched = nullptr) {
+                                        Probe probe, int64_t wait_ns, uint64_t& dropped,
+                                        size_t& segments, TailTouch* touched = nullptr) {
   platform::PosixClock clock;
   platform::PosixStorage storage;
   constexpr size_t kChannels = 16;
@@ -135,8 +137,12 @@ std::optional<Percentiles> push_latency(const std::string& dir, double seconds, 
     };
     const auto t0 = std::chrono::steady_clock::now();
     if (probe == Probe::kPush) push();
+    if (probe == Probe::kWait) {
+      while (std::chrono::steady_clock::now() - t0 < std::chrono::nanoseconds(wait_ns)) {
+      }
+    }
     const auto t1 = std::chrono::steady_clock::now();
-    if (probe == Probe::kNothing) push();  // the writer stays as busy
+    if (probe != Probe::kPush) push();  // the writer stays as busy
     latency_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
     if (touched == nullptr) continue;
     // After the clock is read: where the row went (the cursor is one row past it now).
@@ -225,19 +231,25 @@ void latency(const std::string& dir, bool quick, Goals& goals) {
               "also waits for the 17 cache lines it writes, which go cold while the CPU idles).\n"
               "Nothing: the spinning producer's two clock reads with no push between them (the row\n"
               "is pushed after them), what this machine alone adds to a timed stretch of code.\n"
+              "Wait: the same with a spin on the clock as long as the spinning producer's median\n"
+              "push between them: what the machine adds to a stretch as long as a push (an\n"
+              "interrupt or preemption is likelier to land in a longer one).\n"
               "Sampler: how late the posix sampler reads its sensor after the row's scheduled\n"
               "instant (one channel). %.0f s each; microseconds.\n\n", seconds);
   std::fprintf(stderr, "latency: push at 10 kHz\n");
   uint64_t spin_dropped = 0, sleep_dropped = 0;
   size_t segments = 0;
   TailTouch spin_touch;
-  const auto spin = push_latency(dir + "/bench-latency", seconds, Pacing::kSpin, Probe::kPush,
+  const auto spin = push_latency(dir + "/bench-latency", seconds, Pacing::kSpin, Probe::kPush, 0,
                                  spin_dropped, segments, &spin_touch);
-  const auto sleep = push_latency(dir + "/bench-latency", seconds, Pacing::kSleep, Probe::kPush,
+  const auto sleep = push_latency(dir + "/bench-latency", seconds, Pacing::kSleep, Probe::kPush, 0,
                                   sleep_dropped, segments);
-  uint64_t floor_dropped = 0;
+  uint64_t floor_dropped = 0, wait_dropped = 0;
   const auto floor = push_latency(dir + "/bench-latency", seconds, Pacing::kSpin, Probe::kNothing,
-                                  floor_dropped, segments);
+                                  0, floor_dropped, segments);
+  const int64_t wait_ns = spin ? spin->p50 : 0;
+  const auto wait = push_latency(dir + "/bench-latency", seconds, Pacing::kSpin, Probe::kWait,
+                                 wait_ns, wait_dropped, segments);
   Table table{{"measurement", "p50 us", "p99 us", "p99.9 us", "max us", "samples", "dropped"}, {}};
   const auto row = [&](const std::string& name, const std::optional<Percentiles>& p, uint64_t dropped) {
     if (!p) {
@@ -250,6 +262,8 @@ void latency(const std::string& dir, bool quick, Goals& goals) {
   row("push, 16 channels, 10 kHz, producer spinning between rows", spin, spin_dropped);
   row("push, 16 channels, 10 kHz, producer asleep between rows", sleep, sleep_dropped);
   row("nothing, timed as the spinning producer's pushes are", floor, floor_dropped);
+  row("wait of " + grouped(static_cast<double>(wait_ns)) + " ns (the median push), timed alike", wait,
+      wait_dropped);
   for (double rate : {1000.0, 10000.0}) {
     std::fprintf(stderr, "latency: sampler at %.0f Hz\n", rate);
     uint64_t dropped = 0;
