@@ -25,6 +25,7 @@
 #include "bench/report.hpp"
 #include "bench/simulated_hour.hpp"
 #include "bench/storage_stall.hpp"
+#include "platform/posix/posix_storage.hpp"
 
 namespace {
 
@@ -36,6 +37,7 @@ int usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  using namespace h5rec;
   using namespace h5rec::bench;
   bool quick = false, emulated = false, plain = false;
   std::string dir = "/tmp", loop, run, only;
@@ -57,6 +59,10 @@ int main(int argc, char** argv) {
     else return usage();
     if (a == "--quick" || a == "--emulated") invocation += " " + a;
     if (a == "--only") invocation += " --only " + only;
+  }
+  if (Status made = platform::PosixStorage().make_directories(dir); !made) {
+    std::fprintf(stderr, "h5rec-bench: %s\n", made.message().c_str());
+    return 1;
   }
   if (loop == "recorder") return recorder_loop(dir, calls);
   if (!loop.empty()) {
