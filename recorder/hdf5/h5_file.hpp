@@ -38,7 +38,7 @@ class File {
   // The heap such a file's metadata cache still takes after the file is made: the cache fills to
   // its fixed size over the file's first half hour or so (with the least recently used metadata),
   // and each byte it holds costs HDF5 about 2.8 bytes of heap (the entry, its on-disk image,
-  // bookkeeping; bench/RESULTS.md's field-station memory table). With room to spare.
+  // bookkeeping; bench/RESULTS.md's field-station memory table), plus the heap's fragmentation.
   static size_t metadata_cache_heap_bytes(size_t datasets);
   // Writes all metadata to the driver (nothing is durable yet).
   Status flush();
