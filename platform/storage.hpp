@@ -14,11 +14,23 @@
 
 namespace h5rec::platform {
 
+// The alignment of pwrite_uncached(): a page, and a multiple of every storage device's logical
+// block size (512 or 4096 bytes).
+inline constexpr size_t kUncachedBlockBytes = 4096;
+
 class File {
  public:
   virtual ~File() = default;
   // Writes all of data at offset or fails; a short write is retried until complete or an error.
   virtual Status pwrite(std::span<const std::byte> data, uint64_t offset) = 0;
+  // Writes whole blocks that will not be read back soon (gathered chunk data, see
+  // platform/gathered_file.hpp): offset, size and the data's address are multiples of
+  // kUncachedBlockBytes. Storage that can bypasses the OS's cache (posix: O_DIRECT, no copy into
+  // the page cache, nothing left for writeback to stall on); elsewhere this is pwrite(). Either
+  // way the bytes are durable only after fsync().
+  virtual Status pwrite_uncached(std::span<const std::byte> data, uint64_t offset) {
+    return pwrite(data, offset);
+  }
   // Reads up to out.size() bytes; returns the count read (less at end of file).
   virtual Result<size_t> pread(std::span<std::byte> out, uint64_t offset) = 0;
   virtual Status fsync() = 0;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -25,7 +26,10 @@ Error os_error(const char* what, const std::string& path, int err) {
 class PosixFile final : public File {
  public:
   PosixFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  ~PosixFile() override { ::close(fd_); }
+  ~PosixFile() override {
+    if (direct_fd_ >= 0) ::close(direct_fd_);
+    ::close(fd_);
+  }
   PosixFile(const PosixFile&) = delete;
   PosixFile& operator=(const PosixFile&) = delete;
 
@@ -41,6 +45,31 @@ class PosixFile final : public File {
       offset += static_cast<uint64_t>(n);
     }
     return {};
+  }
+
+  // O_DIRECT through a second descriptor of the same open file. File systems that refuse it
+  // (tmpfs; EINVAL) get pwrite(); vfat and others that fall back to the page cache themselves
+  // return the full count as usual.
+  Status pwrite_uncached(std::span<const std::byte> data, uint64_t offset) override {
+    assert(offset % kUncachedBlockBytes == 0 && data.size() % kUncachedBlockBytes == 0 &&
+           reinterpret_cast<uintptr_t>(data.data()) % kUncachedBlockBytes == 0);
+    if (direct_fd_ < 0 && !direct_refused_) open_direct();
+    while (!data.empty() && direct_fd_ >= 0) {
+      const ssize_t n = ::pwrite(direct_fd_, data.data(), data.size(), static_cast<off_t>(offset));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno != EINVAL) return os_error("pwrite (O_DIRECT)", path_, errno);
+        ::close(direct_fd_);
+        direct_fd_ = -1;
+        direct_refused_ = true;
+        break;
+      }
+      if (n == 0) return Error{"pwrite (O_DIRECT) '" + path_ + "': wrote 0 bytes"};
+      data = data.subspan(static_cast<size_t>(n));
+      offset += static_cast<uint64_t>(n);
+      if (static_cast<size_t>(n) % kUncachedBlockBytes != 0) break;  // the rest is unaligned now
+    }
+    return pwrite(data, offset);
   }
 
   Result<size_t> pread(std::span<std::byte> out, uint64_t offset) override {
@@ -83,8 +112,17 @@ class PosixFile final : public File {
   const std::string& path() const override { return path_; }
 
  private:
+  // Opens the file again with O_DIRECT: through /proc, the same file even if it was renamed.
+  void open_direct() {
+    const std::string self = "/proc/self/fd/" + std::to_string(fd_);
+    direct_fd_ = ::open(self.c_str(), O_RDWR | O_DIRECT | O_CLOEXEC);
+    direct_refused_ = direct_fd_ < 0;
+  }
+
   int fd_;
   std::string path_;
+  int direct_fd_ = -1;           // for pwrite_uncached(), opened at its first call
+  bool direct_refused_ = false;  // O_DIRECT is not to be had for this file: pwrite() instead
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "platform/gathered_file.hpp"
 #include "platform/path.hpp"
 #include "recorder/journal/rollback_journal.hpp"
 
@@ -21,6 +22,9 @@ namespace {
 constexpr size_t kMergeGap = 64;
 // Writes that failed are held for the next commit up to this much; beyond, the file is given up.
 constexpr uint64_t kMaxHeldBytes = uint64_t{64} << 20;
+// Bytes appended to a writable file are gathered and sent to storage in aligned pieces of this
+// size (platform/gathered_file.hpp): what a card takes best, and no page-cache copy of chunk data.
+constexpr size_t kGatherBytes = size_t{1} << 20;
 
 // Calls run(begin, end) for every run of bytes where `now` differs from `old` (bytes past the
 // end of `old` differ), joining runs less than kMergeGap apart.
@@ -70,7 +74,7 @@ class DriverFile final : public JournaledFile {
   uint64_t eof() const;
 
  private:
-  DriverFile(std::string path, std::unique_ptr<platform::File> data,
+  DriverFile(std::string path, std::unique_ptr<platform::GatheredFile> data,
              std::unique_ptr<journal::JournalWriter> journal, uint64_t size, bool writable)
       : path_(std::move(path)),
         data_(std::move(data)),
@@ -95,7 +99,7 @@ class DriverFile final : public JournaledFile {
   Status write_through(uint64_t addr, std::span<const std::byte> in);
 
   std::string path_;
-  std::unique_ptr<platform::File> data_;
+  std::unique_ptr<platform::GatheredFile> data_;
   std::unique_ptr<journal::JournalWriter> journal_;  // null without crash safety
   mutable std::mutex mutex_;
   // Bytes not on storage yet, as disjoint ranges: writes to the checkpointed part of the file
@@ -152,10 +156,12 @@ Result<std::unique_ptr<DriverFile>> DriverFile::open(const DriverOptions& option
     data = std::move(d.value());
     if (Status s = open_journal(); !s) return s.error();
   }
-  auto size = data->size();
+  auto gathered = platform::GatheredFile::wrap(std::move(data), writable ? kGatherBytes : 0);
+  if (!gathered) return gathered.error();
+  auto size = gathered.value()->size();
   if (!size) return size.error();
-  return std::unique_ptr<DriverFile>(
-      new DriverFile(path, std::move(data), std::move(journal), size.value(), writable));
+  return std::unique_ptr<DriverFile>(new DriverFile(path, std::move(gathered.value()),
+                                                    std::move(journal), size.value(), writable));
 }
 
 uint64_t DriverFile::eof() const {
@@ -322,6 +328,10 @@ Status DriverFile::commit() {
                  failure_.code()};
   }
   if (!writable_) return {};
+  // What was appended since the last commit reaches storage first: before the overwrites that
+  // make it reachable (SWMR readers follow them at once) and before the fsync. A failure here is
+  // a failed write: the bytes stay gathered and the next commit retries.
+  if (Status s = data_->flush(); !s) return s;
   // The file must reach HDF5's end of allocation, or stock HDF5 calls it truncated: extended
   // (with zeros) before the overwrites, so no metadata a SWMR reader sees points past its end.
   if (physical_size_ < eoa_) {
@@ -394,6 +404,7 @@ Status DriverFile::apply_held() {
     if (Status s = write_through(offset, bytes); !s) return s;
     dirty_ = true;
   }
+  if (Status s = data_->flush(); !s) return s;  // new blocks before what points at them
   std::sort(overwrites.begin(), overwrites.end(),
             [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
   for (const auto& [sequence, offset, bytes] : overwrites) {
