@@ -7,7 +7,7 @@
 namespace h5rec::platform {
 namespace {
 
-constexpr size_t kBlock = kUncachedBlockBytes;
+constexpr size_t kBlock = kStreamBlockBytes;
 
 }  // namespace
 
@@ -77,7 +77,7 @@ Status GatheredFile::fill(uint64_t from, uint64_t to) {
 Status GatheredFile::send_blocks() {
   const size_t whole = length_ / kBlock * kBlock;
   if (whole == 0) return {};
-  if (Status s = inner_->pwrite_uncached({buffer_.get(), whole}, base_); !s) return s;
+  if (Status s = inner_->pwrite_streamed({buffer_.get(), whole}, base_); !s) return s;
   stored_size_ = std::max(stored_size_, base_ + whole);
   std::memmove(buffer_.get(), buffer_.get() + whole, length_ - whole);
   base_ += whole;

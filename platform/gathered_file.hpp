@@ -1,8 +1,9 @@
 // A File that gathers the writes that extend a file (chunk data appended at its end) in one
-// block-aligned buffer, taken when it is made, and sends them to storage as whole aligned blocks
-// through File::pwrite_uncached(): on a board, large sequential writes that an SD card takes best,
-// with no copy into the page cache and no dirty pages left for writeback to stall on. Writes
-// inside the file's stored bytes (metadata rewritten in place) pass straight through.
+// page-aligned buffer, taken when it is made, and sends them to storage as whole aligned blocks
+// through File::pwrite_streamed(): large sequential writes, which an SD card takes best, copied
+// into the OS's cache from one buffer that stays in the CPU's cache (not from a ring of many MiB),
+// written back at once and dropped from the cache soon after. Writes inside the file's stored
+// bytes (metadata rewritten in place) pass straight through.
 //
 // Order: writes reach storage in the order they were made, but for the gathered ones, which are
 // held back together. A write that is not gathered first sends everything gathered, so a block
@@ -31,13 +32,13 @@ namespace h5rec::platform {
 
 class GatheredFile final : public File {
  public:
-  // `capacity`: bytes gathered before they are sent, a multiple of kUncachedBlockBytes; 0 gathers
+  // `capacity`: bytes gathered before they are sent, a multiple of kStreamBlockBytes; 0 gathers
   // nothing (every call passes through). The buffer is allocated and touched here.
   static Result<std::unique_ptr<GatheredFile>> wrap(std::unique_ptr<File> inner, size_t capacity);
   ~GatheredFile() override = default;  // what is still gathered is dropped (a given-up file)
 
   Status pwrite(std::span<const std::byte> data, uint64_t offset) override;
-  Status pwrite_uncached(std::span<const std::byte> data, uint64_t offset) override {
+  Status pwrite_streamed(std::span<const std::byte> data, uint64_t offset) override {
     return pwrite(data, offset);
   }
   Result<size_t> pread(std::span<std::byte> out, uint64_t offset) override;
@@ -54,7 +55,7 @@ class GatheredFile final : public File {
 
  private:
   struct AlignedFree {
-    void operator()(std::byte* p) const { ::operator delete(p, std::align_val_t{kUncachedBlockBytes}); }
+    void operator()(std::byte* p) const { ::operator delete(p, std::align_val_t{kStreamBlockBytes}); }
   };
 
   GatheredFile(std::unique_ptr<File> inner, size_t capacity, uint64_t stored_size);
@@ -69,7 +70,7 @@ class GatheredFile final : public File {
   std::unique_ptr<std::byte, AlignedFree> buffer_;
   size_t capacity_;
   bool open_ = false;         // the buffer covers [base_, base_ + capacity_) of the file
-  uint64_t base_ = 0;         // file offset of buffer_[0], a multiple of kUncachedBlockBytes
+  uint64_t base_ = 0;         // file offset of buffer_[0], a multiple of kStreamBlockBytes
   size_t length_ = 0;         // bytes [base_, base_ + length_) are gathered
   uint64_t stored_size_ = 0;  // the file's size on storage, as far as this File made it
 };

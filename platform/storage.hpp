@@ -14,21 +14,21 @@
 
 namespace h5rec::platform {
 
-// The alignment of pwrite_uncached(): a page, and a multiple of every storage device's logical
-// block size (512 or 4096 bytes).
-inline constexpr size_t kUncachedBlockBytes = 4096;
+// The block of pwrite_streamed(): a page.
+inline constexpr size_t kStreamBlockBytes = 4096;
 
 class File {
  public:
   virtual ~File() = default;
   // Writes all of data at offset or fails; a short write is retried until complete or an error.
   virtual Status pwrite(std::span<const std::byte> data, uint64_t offset) = 0;
-  // Writes whole blocks that will not be read back soon (gathered chunk data, see
-  // platform/gathered_file.hpp): offset, size and the data's address are multiples of
-  // kUncachedBlockBytes. Storage that can bypasses the OS's cache (posix: O_DIRECT, no copy into
-  // the page cache, nothing left for writeback to stall on); elsewhere this is pwrite(). Either
-  // way the bytes are durable only after fsync().
-  virtual Status pwrite_uncached(std::span<const std::byte> data, uint64_t offset) {
+  // Writes whole blocks of a stream (chunk data appended to a recording, gathered by
+  // platform/gathered_file.hpp) that will not be read back soon: offset and size are multiples of
+  // kStreamBlockBytes. Storage that can starts writing them to the device at once and, a few MiB
+  // later, drops them from its cache (posix: sync_file_range, POSIX_FADV_DONTNEED), so the cache
+  // holds little of a recording and a checkpoint's fsync has little left to write. A failure to
+  // write them back that shows only later fails the next fsync(). Elsewhere this is pwrite().
+  virtual Status pwrite_streamed(std::span<const std::byte> data, uint64_t offset) {
     return pwrite(data, offset);
   }
   // Reads up to out.size() bytes; returns the count read (less at end of file).

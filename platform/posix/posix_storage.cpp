@@ -13,6 +13,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <deque>
+#include <optional>
+#include <utility>
 
 static_assert(sizeof(off_t) == 8, "files past 2 GiB need a 64-bit off_t (_FILE_OFFSET_BITS=64)");
 
@@ -26,10 +29,7 @@ Error os_error(const char* what, const std::string& path, int err) {
 class PosixFile final : public File {
  public:
   PosixFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  ~PosixFile() override {
-    if (direct_fd_ >= 0) ::close(direct_fd_);
-    ::close(fd_);
-  }
+  ~PosixFile() override { ::close(fd_); }
   PosixFile(const PosixFile&) = delete;
   PosixFile& operator=(const PosixFile&) = delete;
 
@@ -47,29 +47,30 @@ class PosixFile final : public File {
     return {};
   }
 
-  // O_DIRECT through a second descriptor of the same open file. File systems that refuse it
-  // (tmpfs; EINVAL) get pwrite(); vfat and others that fall back to the page cache themselves
-  // return the full count as usual.
-  Status pwrite_uncached(std::span<const std::byte> data, uint64_t offset) override {
-    assert(offset % kUncachedBlockBytes == 0 && data.size() % kUncachedBlockBytes == 0 &&
-           reinterpret_cast<uintptr_t>(data.data()) % kUncachedBlockBytes == 0);
-    if (direct_fd_ < 0 && !direct_refused_) open_direct();
-    while (!data.empty() && direct_fd_ >= 0) {
-      const ssize_t n = ::pwrite(direct_fd_, data.data(), data.size(), static_cast<off_t>(offset));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno != EINVAL) return os_error("pwrite (O_DIRECT)", path_, errno);
-        ::close(direct_fd_);
-        direct_fd_ = -1;
-        direct_refused_ = true;
-        break;
+  // Writeback of the new pages starts at once (it does not wait), and the pages streamed
+  // kStreamBehindBytes before are waited for and dropped from the page cache: the cache holds at
+  // most that much of a recording, and its pages are recycled rather than taken fresh.
+  Status pwrite_streamed(std::span<const std::byte> data, uint64_t offset) override {
+    assert(offset % kStreamBlockBytes == 0 && data.size() % kStreamBlockBytes == 0);
+    if (Status s = pwrite(data, offset); !s) return s;
+    const auto start = static_cast<off_t>(offset);
+    const auto length = static_cast<off_t>(data.size());
+    if (::sync_file_range(fd_, start, length, SYNC_FILE_RANGE_WRITE) != 0) note_writeback_failure();
+    streamed_.push_back({offset, data.size()});
+    streamed_bytes_ += data.size();
+    while (streamed_bytes_ - streamed_.front().size >= kStreamBehindBytes) {
+      const Range oldest = streamed_.front();
+      streamed_.pop_front();
+      streamed_bytes_ -= oldest.size;
+      const auto from = static_cast<off_t>(oldest.offset);
+      const auto size = static_cast<off_t>(oldest.size);
+      if (::sync_file_range(fd_, from, size, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                                 SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
+        note_writeback_failure();
       }
-      if (n == 0) return Error{"pwrite (O_DIRECT) '" + path_ + "': wrote 0 bytes"};
-      data = data.subspan(static_cast<size_t>(n));
-      offset += static_cast<uint64_t>(n);
-      if (static_cast<size_t>(n) % kUncachedBlockBytes != 0) break;  // the rest is unaligned now
+      ::posix_fadvise(fd_, from, size, POSIX_FADV_DONTNEED);
     }
-    return pwrite(data, offset);
+    return {};
   }
 
   Result<size_t> pread(std::span<std::byte> out, uint64_t offset) override {
@@ -89,6 +90,9 @@ class PosixFile final : public File {
 
   Status fsync() override {
     if (::fsync(fd_) != 0) return os_error("fsync", path_, errno);
+    // Waiting for streamed pages took their writeback error (the kernel reports one once per
+    // descriptor): it fails this fsync, as it would have without streaming.
+    if (writeback_failure_) return *std::exchange(writeback_failure_, std::nullopt);
     return {};
   }
 
@@ -112,17 +116,22 @@ class PosixFile final : public File {
   const std::string& path() const override { return path_; }
 
  private:
-  // Opens the file again with O_DIRECT: through /proc, the same file even if it was renamed.
-  void open_direct() {
-    const std::string self = "/proc/self/fd/" + std::to_string(fd_);
-    direct_fd_ = ::open(self.c_str(), O_RDWR | O_DIRECT | O_CLOEXEC);
-    direct_refused_ = direct_fd_ < 0;
+  struct Range {
+    uint64_t offset;
+    size_t size;
+  };
+  // Streamed bytes left in the page cache (written back or being written back).
+  static constexpr size_t kStreamBehindBytes = size_t{8} << 20;
+
+  void note_writeback_failure() {
+    if (!writeback_failure_) writeback_failure_ = os_error("write back", path_, errno);
   }
 
   int fd_;
   std::string path_;
-  int direct_fd_ = -1;           // for pwrite_uncached(), opened at its first call
-  bool direct_refused_ = false;  // O_DIRECT is not to be had for this file: pwrite() instead
+  std::deque<Range> streamed_;  // oldest first
+  size_t streamed_bytes_ = 0;
+  std::optional<Error> writeback_failure_;  // for the next fsync()
 };
 
 }  // namespace

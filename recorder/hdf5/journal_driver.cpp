@@ -22,8 +22,8 @@ namespace {
 constexpr size_t kMergeGap = 64;
 // Writes that failed are held for the next commit up to this much; beyond, the file is given up.
 constexpr uint64_t kMaxHeldBytes = uint64_t{64} << 20;
-// Bytes appended to a writable file are gathered and sent to storage in aligned pieces of this
-// size (platform/gathered_file.hpp): what a card takes best, and no page-cache copy of chunk data.
+// Bytes appended to a writable file are gathered and streamed to storage in aligned pieces of
+// this size (platform/gathered_file.hpp).
 constexpr size_t kGatherBytes = size_t{1} << 20;
 
 // Calls run(begin, end) for every run of bytes where `now` differs from `old` (bytes past the
