@@ -100,15 +100,19 @@ Status GatheredFile::flush() {
 
 Result<size_t> GatheredFile::pread(std::span<std::byte> out, uint64_t offset) {
   auto read = inner_->pread(out, offset);
-  if (!read || !open_ || length_ == 0) return read;
-  size_t got = read.value();
+  if (!read || !open_ || length_ == 0 || offset >= base_ + length_) return read;
+  const size_t got = read.value();
+  // The file reaches at least the end of the gathered bytes; what storage does not hold before
+  // them is a hole (zeros), and the gathered bytes are newer than what storage holds.
+  const uint64_t end = std::min<uint64_t>(offset + out.size(), base_ + length_);
+  const auto n = static_cast<size_t>(end - offset);
+  if (n > got) std::memset(out.data() + got, 0, n - got);
   const uint64_t from = std::max(offset, base_);
-  const uint64_t to = std::min<uint64_t>(offset + out.size(), base_ + length_);
-  if (from >= to) return got;
-  const size_t at = static_cast<size_t>(from - offset);
-  if (at > got) std::memset(out.data() + got, 0, at - got);  // storage ends before the gathered bytes
-  std::memcpy(out.data() + at, buffer_.get() + (from - base_), static_cast<size_t>(to - from));
-  return std::max<size_t>(got, static_cast<size_t>(to - offset));
+  if (from < end) {
+    std::memcpy(out.data() + (from - offset), buffer_.get() + (from - base_),
+                static_cast<size_t>(end - from));
+  }
+  return std::max(got, n);
 }
 
 Result<uint64_t> GatheredFile::size() {
