@@ -38,9 +38,6 @@ class GatheredFile final : public File {
   ~GatheredFile() override = default;  // what is still gathered is dropped (a given-up file)
 
   Status pwrite(std::span<const std::byte> data, uint64_t offset) override;
-  Status pwrite_streamed(std::span<const std::byte> data, uint64_t offset) override {
-    return pwrite(data, offset);
-  }
   Result<size_t> pread(std::span<std::byte> out, uint64_t offset) override;
   Status fsync() override;
   Status truncate(uint64_t size) override;
