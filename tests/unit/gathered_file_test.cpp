@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -24,24 +23,17 @@
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
 #include "platform/sim/sim_storage.hpp"
+#include "disk_bytes.hpp"
 #include "temp_directory.hpp"
 
 namespace h5rec::platform {
 namespace {
 
+using h5rec::testing::read_disk;
 using h5rec::testing::TempDirectory;
 using Bytes = std::vector<std::byte>;
 
 constexpr size_t kCapacity = 16 * kStreamBlockBytes;  // small: sends happen often
-
-// The file as the disk holds it, read in one piece (not through the File under test).
-Bytes read_disk(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  Bytes bytes(static_cast<size_t>(in.tellg()));
-  in.seekg(0);
-  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  return bytes;
-}
 
 Bytes random_bytes(std::mt19937_64& rng, size_t size) {
   Bytes bytes(size);

@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <latch>
 #include <set>
@@ -16,12 +15,15 @@
 
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
+#include "disk_bytes.hpp"
 #include "temp_directory.hpp"
 
 namespace h5rec::platform {
 namespace {
 
+using h5rec::testing::read_disk;
 using h5rec::testing::TempDirectory;
+using h5rec::testing::write_disk;
 
 std::vector<std::byte> pattern(size_t size, uint8_t salt) {
   std::vector<std::byte> bytes(size);
@@ -31,24 +33,6 @@ std::vector<std::byte> pattern(size_t size, uint8_t salt) {
 
 std::vector<std::byte> filled(size_t size, uint8_t value) {
   return std::vector<std::byte>(size, std::byte{value});
-}
-
-// Reads and writes the disk directly, not through the storage under test.
-std::vector<std::byte> read_disk(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << path;
-  const std::vector<char> chars((std::istreambuf_iterator<char>(in)),
-                                std::istreambuf_iterator<char>());
-  std::vector<std::byte> bytes(chars.size());
-  if (!chars.empty()) std::memcpy(bytes.data(), chars.data(), chars.size());
-  return bytes;
-}
-
-void write_disk(const std::string& path, const std::vector<std::byte>& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  ASSERT_TRUE(out.good()) << path;
 }
 
 class SimStorageTest : public ::testing::Test {
