@@ -75,6 +75,9 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
       // at the storage's pace instead of the poll's. (Under the lock: a logger adds bindings.)
       more_waiting = file_ != nullptr && !failing_write_ && full_chunk_waiting();
       streaming = rows_written() != rows_before;
+      // The pages each producer fills next are met here first rather than by a push (see
+      // ChunkRing::warm_next_chunk).
+      for (WriterBinding& b : bindings_) b.ring->warm_next_chunk();
     }
     if (more_waiting) continue;
     // Without a segment there is no checkpoint to wait for: poll for the retry.

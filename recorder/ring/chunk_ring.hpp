@@ -45,7 +45,7 @@ class ChunkRing {
     if (chunk >= released_chunks_.load(std::memory_order_acquire) + capacity_chunks_) return false;
     const uint64_t slot = chunk % capacity_chunks_;
     const size_t within = produced_ % chunk_rows_;
-    for (Column& c : columns_) c.cursor = c.data.get() + (slot * chunk_rows_ + within) * c.row_bytes;
+    for (Column& c : columns_) c.cursor = c.data + (slot * chunk_rows_ + within) * c.row_bytes;
     rows_left_in_chunk_ = chunk_rows_ - within;
     return true;
   }
@@ -92,11 +92,20 @@ class ChunkRing {
   void release_chunks(uint64_t chunk_count) {
     released_chunks_.store(chunk_count, std::memory_order_release);
   }
+  // Reads one byte of each page of the chunk after the one the producer is filling, once per
+  // chunk, so that the cost of meeting those pages again after a ring lap falls on this thread
+  // and not on a push: the system may have taken them away meanwhile (a hypervisor does: the
+  // first access to such a page costs ~10 us on the virtual machines we measure on; kernels
+  // that age pages through the access flag make it a minor fault). Call it often (the writer
+  // does on every pass). It may read bytes the producer is writing at that moment (a producer
+  // a chunk ahead): the values are discarded, only the access matters.
+  void warm_next_chunk();
 
  private:
   struct Column {
     size_t row_bytes;
-    std::unique_ptr<std::byte[]> data;
+    std::unique_ptr<std::byte[]> memory;
+    std::byte* data = nullptr;    // the column's first buffer, inside memory
     std::byte* cursor = nullptr;  // producer: where the next row goes
   };
 
@@ -104,10 +113,12 @@ class ChunkRing {
   std::span<std::byte> buffer(uint64_t chunk_index, size_t column) const {
     const Column& c = columns_[column];
     const uint64_t slot = chunk_index % capacity_chunks_;
-    return {c.data.get() + slot * chunk_rows_ * c.row_bytes, chunk_rows_ * c.row_bytes};
+    return {c.data + slot * chunk_rows_ * c.row_bytes, chunk_rows_ * c.row_bytes};
   }
 
   static constexpr size_t kPrefetchBytes = 256;
+  static constexpr size_t kPageBytes = 4096;
+  static constexpr size_t kCacheLineBytes = 64;
 
   std::vector<Column> columns_;
   const size_t chunk_rows_;
@@ -116,6 +127,7 @@ class ChunkRing {
   size_t rows_left_in_chunk_ = 0;  // producer: rows before the cursor leaves its chunk
   alignas(64) std::atomic<uint64_t> committed_{0};
   alignas(64) std::atomic<uint64_t> released_chunks_{0};
+  uint64_t warmed_chunk_ = 0;  // consumer: the last chunk warm_next_chunk() read (0: none yet)
 };
 
 }  // namespace h5rec

@@ -5,11 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sys/mman.h>
+
 #include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <deque>
 #include <random>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace h5rec {
@@ -70,6 +74,7 @@ TEST(ChunkRing, MatchesDequeOracleUnderRandomInterleaving) {
         for (size_t i = 0; i < oracle.size(); ++i) {
           ASSERT_EQ(read_row(ring, released_rows + i), oracle[i]);
         }
+        ring.warm_next_chunk();  // reads only: nothing held changes (checked next time)
         const uint64_t full_chunks = next / chunk_rows;
         ring.release_chunks(full_chunks);
         while (released_rows < full_chunks * chunk_rows) {
@@ -141,41 +146,123 @@ TEST(ChunkRing, RowsFilledDirectlyThenCommittedMatchRowByRowCommits) {
   }
 }
 
+// The consumer also warms the producer's next chunk on every poll, reading pages the producer
+// may be writing (under ThreadSanitizer too: that read is meant, and exempt).
 TEST(ChunkRing, ProducerAndConsumerThreadsHandOverEveryRowIntact) {
   constexpr uint64_t kRows = 200000;
-  ChunkRing ring(kColumns, 64, 4);
-  uint64_t dropped = 0;
-  std::atomic<bool> done{false};
-  std::thread producer([&] {
-    for (uint64_t i = 0; i < kRows; ++i) {
-      if (!ring.can_push()) {
-        ++dropped;
-        continue;
+  // Columns within a page, and columns of many pages (each starting at its own page offset).
+  for (const auto& [chunk_rows, capacity] : {std::pair<size_t, size_t>{64, 4}, {4096, 8}}) {
+    SCOPED_TRACE("chunk rows " + std::to_string(chunk_rows));
+    ChunkRing ring(kColumns, chunk_rows, capacity);
+    uint64_t dropped = 0;
+    std::atomic<bool> done{false};
+    std::thread producer([&] {
+      for (uint64_t i = 0; i < kRows; ++i) {
+        if (!ring.can_push()) {
+          ++dropped;
+          continue;
+        }
+        push(ring, make_row(i));
       }
-      push(ring, make_row(i));
+      done.store(true, std::memory_order_release);
+    });
+    std::vector<Row> received;
+    for (;;) {
+      const bool finished = done.load(std::memory_order_acquire);
+      const uint64_t committed = ring.committed_rows();
+      while (received.size() < committed) received.push_back(read_row(ring, received.size()));
+      ring.release_chunks(received.size() / ring.chunk_rows());
+      ring.warm_next_chunk();
+      if (finished && received.size() == ring.committed_rows()) break;
+      std::this_thread::yield();
     }
-    done.store(true, std::memory_order_release);
-  });
-  std::vector<Row> received;
-  for (;;) {
-    const bool finished = done.load(std::memory_order_acquire);
-    const uint64_t committed = ring.committed_rows();
-    while (received.size() < committed) received.push_back(read_row(ring, received.size()));
-    ring.release_chunks(received.size() / ring.chunk_rows());
-    if (finished && received.size() == ring.committed_rows()) break;
-    std::this_thread::yield();
+    producer.join();
+    ASSERT_EQ(received.size() + dropped, kRows);
+    // Each row's payload says which index it was: rows arrive in order and untorn.
+    uint64_t previous = 0;
+    for (size_t i = 0; i < received.size(); ++i) {
+      const uint64_t index = (received[i].a - 1) / 7;
+      ASSERT_EQ(received[i], make_row(index)) << "row " << i << " torn";
+      if (i > 0) {
+        ASSERT_GT(index, previous) << "rows out of order";
+      }
+      previous = index;
+    }
   }
-  producer.join();
-  ASSERT_EQ(received.size() + dropped, kRows);
-  // Each row's payload says which index it was: rows arrive in order and untorn.
-  uint64_t previous = 0;
-  for (size_t i = 0; i < received.size(); ++i) {
-    const uint64_t index = (received[i].a - 1) / 7;
-    ASSERT_EQ(received[i], make_row(index)) << "row " << i << " torn";
-    if (i > 0) {
-      ASSERT_GT(index, previous) << "rows out of order";
+}
+
+// Columns of more than a page start at different offsets in their pages, so that no push meets
+// the next page of every column at once: a row begins a page in at most one column.
+TEST(ChunkRing, ColumnsCrossIntoTheirNextPageOnDifferentRows) {
+  const std::vector<size_t> columns(17, sizeof(double));  // the benchmark's 16 channels and time
+  constexpr size_t kChunkRows = 8192, kCapacity = 4;
+  ChunkRing ring(columns, kChunkRows, kCapacity);
+  std::vector<uint8_t> crossings(kChunkRows * kCapacity, 0);
+  for (size_t c = 0; c < columns.size(); ++c) {
+    for (uint64_t chunk = 0; chunk < kCapacity; ++chunk) {
+      const auto start = reinterpret_cast<uintptr_t>(ring.chunk(chunk, c).data());
+      EXPECT_EQ(start % alignof(double), 0u) << "column " << c;
+      for (size_t row = 0; row < kChunkRows; ++row) {
+        if ((start + row * sizeof(double)) % 4096 == 0) ++crossings[chunk * kChunkRows + row];
+      }
     }
-    previous = index;
+  }
+  EXPECT_EQ(*std::max_element(crossings.begin(), crossings.end()), 1);
+  // Every page start is met by some row: 17 columns x 64 KiB x 4 chunks / 4 KiB (the first page
+  // of a column that does not start on a page boundary is met by no row).
+  const size_t met = static_cast<size_t>(std::count(crossings.begin(), crossings.end(), 1));
+  EXPECT_GE(met, 17u * kCapacity * kChunkRows * sizeof(double) / 4096 - 17);
+}
+
+// warm_next_chunk() reads every page of the chunk after the producer's, and no other: pages
+// taken away from the process (MADV_DONTNEED here; a hypervisor or page aging in the field) are
+// present again after it, those of later chunks are not.
+TEST(ChunkRing, WarmingMapsEveryPageOfTheProducersNextChunkAgain) {
+  constexpr size_t kPage = 4096, kChunkRows = 8 * kPage / sizeof(double);  // 8 pages a chunk
+  const std::vector<size_t> columns(3, sizeof(double));
+  ChunkRing ring(columns, kChunkRows, 4);
+  for (size_t i = 0; i < kChunkRows + 5; ++i) {  // the producer is in chunk 1
+    ASSERT_TRUE(ring.can_push());
+    ring.commit_row();
+  }
+  // The whole pages inside a chunk's buffer.
+  const auto pages = [&](uint64_t chunk, size_t column) {
+    const std::span<const std::byte> b = ring.chunk(chunk, column);
+    const uintptr_t begin = (reinterpret_cast<uintptr_t>(b.data()) + kPage - 1) / kPage * kPage;
+    const uintptr_t end = (reinterpret_cast<uintptr_t>(b.data()) + b.size()) / kPage * kPage;
+    return std::pair{reinterpret_cast<void*>(begin), end - begin};
+  };
+  const auto resident = [&](uint64_t chunk, size_t column) {
+    const auto [at, bytes] = pages(chunk, column);
+    std::vector<unsigned char> in(bytes / kPage);
+    if (mincore(at, bytes, in.data()) != 0) ADD_FAILURE() << "mincore: " << std::strerror(errno);
+    return static_cast<size_t>(std::count_if(in.begin(), in.end(), [](unsigned char v) { return v & 1; }));
+  };
+  for (uint64_t chunk : {2, 3}) {
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const auto [at, bytes] = pages(chunk, c);
+      ASSERT_EQ(madvise(at, bytes, MADV_DONTNEED), 0) << std::strerror(errno);
+      if (resident(chunk, c) != 0) GTEST_SKIP() << "pages stay mapped after MADV_DONTNEED here";
+    }
+  }
+  ring.warm_next_chunk();
+  for (size_t c = 0; c < columns.size(); ++c) {
+    EXPECT_EQ(resident(2, c), pages(2, c).second / kPage) << "column " << c;
+    EXPECT_EQ(resident(3, c), 0u) << "column " << c;
+  }
+  // Once per chunk: chunk 2, dropped again, stays away until the producer moves on; then the
+  // next call warms chunk 3.
+  const auto [at, bytes] = pages(2, 0);
+  ASSERT_EQ(madvise(at, bytes, MADV_DONTNEED), 0) << std::strerror(errno);
+  ring.warm_next_chunk();
+  EXPECT_EQ(resident(2, 0), 0u);
+  for (size_t i = 0; i < kChunkRows; ++i) {  // into chunk 2
+    ASSERT_TRUE(ring.can_push());
+    ring.commit_row();
+  }
+  ring.warm_next_chunk();
+  for (size_t c = 0; c < columns.size(); ++c) {
+    EXPECT_EQ(resident(3, c), pages(3, c).second / kPage) << "column " << c;
   }
 }
 
