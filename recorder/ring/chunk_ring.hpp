@@ -7,7 +7,8 @@
 // false and the caller drops (and counts) the row. A producer that fills rows itself (the
 // logger's inline fast path) writes up to rows_left_in_chunk() rows at row(column) onward,
 // publishes each through committed_counter(), then commit_rows(n) before any other producer call.
-// Consumer (the writer thread): committed_rows() → chunk(index, column) → release_chunks(n).
+// Consumer (the writer thread): committed_rows() → chunk(index, column) → release_chunks(n), and
+// warm_next_chunk() on every poll.
 // A chunk may be read while partially filled: rows below committed_rows() never change again.
 //
 // Only the two indices are shared; buffers are handed over by their release/acquire ordering.
