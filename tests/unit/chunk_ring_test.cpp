@@ -1,12 +1,12 @@
 // ChunkRing against a std::deque oracle, single-threaded with random interleavings, and with a
-// real producer and consumer thread.
+// real producer and consumer thread; where its columns start in their pages, and which pages
+// warm_next_chunk() brings back.
 #include "recorder/ring/chunk_ring.hpp"
 
 #include <gtest/gtest.h>
-
-#include <algorithm>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -236,7 +236,8 @@ TEST(ChunkRing, WarmingMapsEveryPageOfTheProducersNextChunkAgain) {
     const auto [at, bytes] = pages(chunk, column);
     std::vector<unsigned char> in(bytes / kPage);
     if (mincore(at, bytes, in.data()) != 0) ADD_FAILURE() << "mincore: " << std::strerror(errno);
-    return static_cast<size_t>(std::count_if(in.begin(), in.end(), [](unsigned char v) { return v & 1; }));
+    return static_cast<size_t>(
+        std::count_if(in.begin(), in.end(), [](unsigned char v) { return (v & 1) != 0; }));
   };
   for (uint64_t chunk : {2, 3}) {
     for (size_t c = 0; c < columns.size(); ++c) {
