@@ -9,12 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --cross
 configure=(-DH5REC_BUILD_TESTS=ON -DCMAKE_COMPILE_WARNING_AS_ERROR=ON)
+# Tests run side by side, one per core: most wait on the clock, on storage or on qemu.
+jobs=(--parallel "$(nproc)")
 
 for preset in host host-sanitize host-tsan aarch64; do
   echo "== preset $preset"
   cmake --preset "$preset" "${configure[@]}"
   cmake --build --preset "$preset"
-  ctest --preset "$preset"
+  ctest --preset "$preset" "${jobs[@]}"
 done
 
 # The binary's tests only (Python, run h5rec under qemu-arm) and the static-binary check: the
@@ -24,10 +26,10 @@ binary_tests='^(integration|fault\.storage)\.test_|^release\.'
 echo "== preset armhf (tests of the h5rec binary)"
 cmake --preset armhf "${configure[@]}"
 cmake --build --preset armhf --target h5rec
-ctest --preset armhf -R "$binary_tests"
+ctest --preset armhf -R "$binary_tests" "${jobs[@]}"
 
 echo "== preset aarch64-debian (Debian's libhdf5-dev:arm64, end-to-end tests of the binary)"
 toolchains/debian-sysroot.sh arm64 build/sysroot-arm64
 cmake --preset aarch64-debian "${configure[@]}"
 cmake --build --preset aarch64-debian --target h5rec
-ctest --preset aarch64-debian
+ctest --preset aarch64-debian "${jobs[@]}"
