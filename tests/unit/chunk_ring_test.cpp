@@ -16,8 +16,13 @@
 #include <utility>
 #include <vector>
 
+#include "resident_pages.hpp"
+
 namespace h5rec {
 namespace {
+
+using h5rec::testing::page_bytes;
+using h5rec::testing::resident_pages;
 
 struct Row {
   uint64_t a;
@@ -218,26 +223,23 @@ TEST(ChunkRing, ColumnsCrossIntoTheirNextPageOnDifferentRows) {
 // taken away from the process (MADV_DONTNEED here; a hypervisor or page aging in the field) are
 // present again after it, those of later chunks are not.
 TEST(ChunkRing, WarmingMapsEveryPageOfTheProducersNextChunkAgain) {
-  constexpr size_t kPage = 4096, kChunkRows = 8 * kPage / sizeof(double);  // 8 pages a chunk
+  const size_t page = page_bytes(), chunk_rows = 8 * page / sizeof(double);  // 8 pages a chunk
   const std::vector<size_t> columns(3, sizeof(double));
-  ChunkRing ring(columns, kChunkRows, 4);
-  for (size_t i = 0; i < kChunkRows + 5; ++i) {  // the producer is in chunk 1
+  ChunkRing ring(columns, chunk_rows, 4);
+  for (size_t i = 0; i < chunk_rows + 5; ++i) {  // the producer is in chunk 1
     ASSERT_TRUE(ring.can_push());
     ring.commit_row();
   }
   // The whole pages inside a chunk's buffer.
   const auto pages = [&](uint64_t chunk, size_t column) {
     const std::span<const std::byte> b = ring.chunk(chunk, column);
-    const uintptr_t begin = (reinterpret_cast<uintptr_t>(b.data()) + kPage - 1) / kPage * kPage;
-    const uintptr_t end = (reinterpret_cast<uintptr_t>(b.data()) + b.size()) / kPage * kPage;
+    const uintptr_t begin = (reinterpret_cast<uintptr_t>(b.data()) + page - 1) / page * page;
+    const uintptr_t end = (reinterpret_cast<uintptr_t>(b.data()) + b.size()) / page * page;
     return std::pair{reinterpret_cast<void*>(begin), end - begin};
   };
   const auto resident = [&](uint64_t chunk, size_t column) {
     const auto [at, bytes] = pages(chunk, column);
-    std::vector<unsigned char> in(bytes / kPage);
-    if (mincore(at, bytes, in.data()) != 0) ADD_FAILURE() << "mincore: " << std::strerror(errno);
-    return static_cast<size_t>(
-        std::count_if(in.begin(), in.end(), [](unsigned char v) { return (v & 1) != 0; }));
+    return resident_pages(at, bytes);
   };
   for (uint64_t chunk : {2, 3}) {
     for (size_t c = 0; c < columns.size(); ++c) {
@@ -248,7 +250,7 @@ TEST(ChunkRing, WarmingMapsEveryPageOfTheProducersNextChunkAgain) {
   }
   ring.warm_next_chunk();
   for (size_t c = 0; c < columns.size(); ++c) {
-    EXPECT_EQ(resident(2, c), pages(2, c).second / kPage) << "column " << c;
+    EXPECT_EQ(resident(2, c), pages(2, c).second / page) << "column " << c;
     EXPECT_EQ(resident(3, c), 0u) << "column " << c;
   }
   // Once per chunk: chunk 2, dropped again, stays away until the producer moves on; then the
@@ -257,13 +259,13 @@ TEST(ChunkRing, WarmingMapsEveryPageOfTheProducersNextChunkAgain) {
   ASSERT_EQ(madvise(at, bytes, MADV_DONTNEED), 0) << std::strerror(errno);
   ring.warm_next_chunk();
   EXPECT_EQ(resident(2, 0), 0u);
-  for (size_t i = 0; i < kChunkRows; ++i) {  // into chunk 2
+  for (size_t i = 0; i < chunk_rows; ++i) {  // into chunk 2
     ASSERT_TRUE(ring.can_push());
     ring.commit_row();
   }
   ring.warm_next_chunk();
   for (size_t c = 0; c < columns.size(); ++c) {
-    EXPECT_EQ(resident(3, c), pages(3, c).second / kPage) << "column " << c;
+    EXPECT_EQ(resident(3, c), pages(3, c).second / page) << "column " << c;
   }
 }
 

@@ -24,12 +24,15 @@
 #include "platform/sim/sim_clock.hpp"
 #include "platform/sim/sim_storage.hpp"
 #include "disk_bytes.hpp"
+#include "resident_pages.hpp"
 #include "temp_directory.hpp"
 
 namespace h5rec::platform {
 namespace {
 
+using h5rec::testing::page_bytes;
 using h5rec::testing::read_disk;
+using h5rec::testing::resident_pages;
 using h5rec::testing::TempDirectory;
 using Bytes = std::vector<std::byte>;
 
@@ -268,16 +271,15 @@ TEST(GatheredFile, PosixStreamedPagesLeaveThePageCache) {
   for (size_t at = 0; at + piece <= total; at += piece) ASSERT_TRUE(file->pwrite(chunk, at));
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   ASSERT_GE(fd, 0);
-  const size_t checked = size_t{48} << 20, page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const size_t checked = size_t{48} << 20;
   void* map = ::mmap(nullptr, checked, PROT_READ, MAP_SHARED, fd, 0);
   ASSERT_NE(map, MAP_FAILED);
-  std::vector<unsigned char> resident(checked / page);
-  ASSERT_EQ(::mincore(map, checked, resident.data()), 0);
-  const auto cached = std::count_if(resident.begin(), resident.end(), [](unsigned char r) { return (r & 1) != 0; });
+  const size_t cached = resident_pages(map, checked);
   ::munmap(map, checked);
   ::close(fd);
-  EXPECT_LT(static_cast<size_t>(cached) * page, size_t{1} << 20)
-      << cached << " of the first " << resident.size() << " pages are still in the page cache";
+  EXPECT_LT(cached * page_bytes(), size_t{1} << 20)
+      << cached << " of the first " << checked / page_bytes()
+      << " pages are still in the page cache";
   ASSERT_TRUE(file->fsync());
 }
 

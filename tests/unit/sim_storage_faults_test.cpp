@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
-#include <iterator>
 #include <latch>
 #include <set>
 #include <thread>
