@@ -8,6 +8,7 @@
 #include "recorder/event_log.hpp"
 #include "recorder/hdf5/h5_file.hpp"
 #include "recorder/journal/recovery.hpp"
+#include "recorder/segment_name.hpp"
 #include "recorder/segment_store.hpp"
 #include "recorder/utc_time.hpp"
 
@@ -150,7 +151,11 @@ std::vector<GroupLayout> Recorder::file_layout() const {
 
 void Recorder::recover_output_dir() {
   auto held = Writer::lock();
-  auto reports = journal::recover_path(storage_, config_.output_dir, true, config_.device_id + "_");
+  // This device's segments only: another device's may be in the same directory.
+  const auto mine = [this](std::string_view name) {
+    return parse_segment_name(name, config_.device_id).has_value();
+  };
+  auto reports = journal::recover_path(storage_, config_.output_dir, true, mine);
   if (!reports) {
     log_event(EventLevel::kError, "recovery: " + reports.message());
     return;
@@ -267,7 +272,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
     if (Status s = store.close_last(); !s) return s.error();
   }
 
-  RecordingSummary summary{store.paths(), {}, writer.stats()};
+  RecordingSummary summary{store.paths(), {}, writer.stats(), store.deleted()};
   for (size_t g = 0; g < samplers_.size(); ++g) {
     const SamplerCounters& c = samplers_[g]->counters();
     summary.groups.push_back({layouts_[g].name, c.rows_due.load(), summary.writer.rows_stored[g],

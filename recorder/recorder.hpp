@@ -33,6 +33,7 @@ struct RecordingSummary {
   std::vector<std::string> paths;  // the segments, in order (retention may have deleted some)
   std::vector<GroupSummary> groups;
   WriterStats writer;
+  std::vector<std::string> deleted;  // segments retention deleted (of this run or older ones)
 };
 
 class Recorder {

@@ -14,6 +14,7 @@ Sampler::Sampler(double rate_hz, std::vector<SampledChannel> channels, ChunkRing
   values_.resize(widest);
   retries_.resize(channels_.size(), Retry{0, kFirstRetryNs});
   counters_.channel_errors = std::make_unique<std::atomic<uint64_t>[]>(channels_.size());
+  counters_.channel_reads = std::make_unique<std::atomic<uint64_t>[]>(channels_.size());
 }
 
 void Sampler::run(const RecordingStart& start, std::optional<int64_t> duration_ns,
@@ -57,7 +58,9 @@ void Sampler::take_row(uint64_t index, const RecordingStart& start) {
   for (size_t c = 0; c < channels_.size(); ++c) {
     SampledChannel& channel = channels_[c];
     const std::span<double> values(values_.data(), channel.components);
-    if (!read_channel(c, tick, offset)) {
+    if (read_channel(c, tick, offset)) {
+      counters_.channel_reads[c].fetch_add(1, std::memory_order_relaxed);
+    } else {
       std::fill(values.begin(), values.end(), std::numeric_limits<double>::quiet_NaN());
       counters_.sensor_errors.fetch_add(1, std::memory_order_relaxed);
       counters_.channel_errors[c].fetch_add(1, std::memory_order_relaxed);

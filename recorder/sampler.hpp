@@ -27,6 +27,7 @@ struct SamplerCounters {
   std::atomic<uint64_t> ring_high_water{0};  // most rows ever held in the ring
   std::atomic<uint64_t> sensor_errors{0};    // failed sensor reads (value stored as fill)
   std::unique_ptr<std::atomic<uint64_t>[]> channel_errors;  // the same, per channel
+  std::unique_ptr<std::atomic<uint64_t>[]> channel_reads;   // successful reads, per channel
 };
 
 struct SampledChannel {

@@ -27,14 +27,37 @@ SegmentStore::SegmentStore(SegmentSettings settings, FileAttributes attributes,
       storage_(storage) {}
 
 std::string SegmentStore::next_path(int64_t utc_ns) {
-  const std::string stem =
-      settings_.output_dir + "/" + settings_.device_id + "_" + format_utc_compact(utc_ns);
-  std::string path = stem + ".h5";
-  for (int n = 1; storage_.exists(path); ++n) path = stem + "_" + std::to_string(n) + ".h5";
+  std::string path;
+  for (uint32_t n = 0; path.empty() || storage_.exists(path); ++n) {
+    path = settings_.output_dir + "/" + segment_file_name(settings_.device_id, utc_ns, n);
+  }
   return path;
 }
 
+void SegmentStore::find_closed_segments() {
+  closed_found_ = true;
+  auto names = storage_.list_directory(settings_.output_dir);
+  if (!names) return;
+  std::vector<std::pair<SegmentName, std::string>> found;
+  for (const std::string& name : names.value()) {
+    const auto segment = parse_segment_name(name, settings_.device_id);
+    if (segment) found.emplace_back(*segment, settings_.output_dir + "/" + name);
+  }
+  std::sort(found.begin(), found.end());
+  for (const auto& [segment, path] : found) note_closed(path);
+}
+
+void SegmentStore::note_closed(const std::string& path) {
+  // A file with a journal is not closed: a writer holds it, or it awaits recovery.
+  if (storage_.is_symlink(path) || storage_.exists(journal::journal_path(path))) return;
+  auto file = storage_.open(path, platform::OpenMode::kRead);
+  if (!file) return;
+  auto size = file.value()->size();
+  closed_.push_back({path, size ? size.value() : 0});
+}
+
 Result<OpenSegment> SegmentStore::open_next() {
+  if (!closed_found_) find_closed_segments();
   const int64_t utc = clock_.realtime_ns();
   const std::string path = next_path(utc);
   FileAttributes a = attributes_;
@@ -54,6 +77,7 @@ Result<OpenSegment> SegmentStore::open_next() {
   }
   current_.emplace(std::move(file.value()));
   current_path_ = path;
+  live_bytes_seen_ = current_->file().size();
   opened_at_ns_ = clock_.monotonic_ns();
   paths_.push_back(path);
   const std::string link = settings_.output_dir + "/" + live_link_name(settings_.device_id);
@@ -74,7 +98,10 @@ Status SegmentStore::close_current(bool give_up) {
   Status s = current_->close();
   current_.reset();
   const std::string path = std::exchange(current_path_, std::string());
-  if (s && !give_up) return {};
+  if (s && !give_up) {
+    note_closed(path);
+    return {};
+  }
   // Given up, or the close failed: bring the file back to its last checkpoint now, so that a
   // closed segment is final. (If storage still fails, the journal stays for the next start.)
   const journal::RecoveryReport r = journal::recover_file(storage_, path);
@@ -84,6 +111,7 @@ Status SegmentStore::close_current(bool give_up) {
   if (r.outcome == journal::RecoveryOutcome::kUnrecoverable) {
     return Error{"segment '" + path + "' could not be recovered: " + r.detail};
   }
+  if (r.outcome != journal::RecoveryOutcome::kDiscarded) note_closed(path);
   return give_up ? Status() : s;
 }
 
@@ -102,48 +130,56 @@ bool SegmentStore::rotation_due() {
       clock_.monotonic_ns() - opened_at_ns_ >= settings_.max_duration_ns) {
     return true;
   }
-  return settings_.max_bytes > 0 && current_->file().size() >= settings_.max_bytes;
+  const uint64_t size = current_->file().size();
+  if (settings_.max_bytes > 0 && size >= settings_.max_bytes) return true;
+  // Before the open segment holds half of max_total_bytes: then the older half can be deleted
+  // while the newer is kept, and the total holds.
+  return settings_.max_total_bytes > 0 && size + growth_reserve_ > settings_.max_total_bytes / 2;
 }
 
-std::vector<std::pair<std::string, uint64_t>> SegmentStore::closed_segments() {
-  std::vector<std::pair<std::string, uint64_t>> out;
-  auto names = storage_.list_directory(settings_.output_dir);
-  if (!names) return out;
-  const std::string prefix = settings_.device_id + "_";
-  for (const std::string& name : names.value()) {
-    const std::string path = settings_.output_dir + "/" + name;
-    if (!name.starts_with(prefix) || !name.ends_with(".h5") ||
-        path == current_path_ || storage_.is_symlink(path) ||
-        storage_.exists(journal::journal_path(path))) {
-      continue;
-    }
-    auto file = storage_.open(path, platform::OpenMode::kRead);
-    if (!file) continue;
-    auto size = file.value()->size();
-    out.emplace_back(path, size ? size.value() : 0);
+bool SegmentStore::delete_oldest(const std::string& reason) {
+  const ClosedSegment oldest = closed_.front();
+  if (Status s = storage_.unlink(oldest.path); !s && storage_.exists(oldest.path)) {
+    log_event(EventLevel::kError, "retention: " + s.message());
+    return false;
   }
-  return out;  // names sort by start time
+  closed_.erase(closed_.begin());
+  deleted_.push_back(oldest.path);
+  log_event(EventLevel::kInfo, "retention: deleted " + oldest.path + " (" +
+                                   std::to_string(oldest.bytes) + " bytes) " + reason);
+  return true;
 }
 
 uint64_t SegmentStore::apply_retention(bool out_of_space) {
   if (settings_.min_free_bytes == 0 && settings_.max_total_bytes == 0) return 0;  // keep all
-  auto closed = closed_segments();
-  auto free = storage_.free_bytes(settings_.output_dir);
-  uint64_t total = current_ ? current_->file().size() : 0;
-  for (const auto& [path, size] : closed) total += size;
+  if (!closed_found_) find_closed_segments();
+  uint64_t live = 0;
+  if (current_) {
+    live = current_->file().size();
+    if (live > live_bytes_seen_) growth_reserve_ = std::max(growth_reserve_, live - live_bytes_seen_);
+    live_bytes_seen_ = live;
+  }
+  const auto free = storage_.free_bytes(settings_.output_dir);
+  uint64_t total = current_ ? live + growth_reserve_ : 0;
+  for (const ClosedSegment& c : closed_) total += c.bytes;
   uint64_t freed = 0;
-  for (const auto& [path, size] : closed) {
-    const bool low_space = settings_.min_free_bytes > 0 && free &&
-                           free.value() + freed < settings_.min_free_bytes;
-    const bool too_big = settings_.max_total_bytes > 0 && total - freed > settings_.max_total_bytes;
-    if (!low_space && !too_big && !(out_of_space && freed == 0)) break;
-    if (Status s = storage_.unlink(path); !s) {
-      log_event(EventLevel::kError, "retention: " + s.message());
+  while (!closed_.empty()) {
+    std::string reason;
+    if (out_of_space && freed == 0) {
+      reason = "because the storage is full";
+    } else if (settings_.max_total_bytes > 0 && total - freed > settings_.max_total_bytes) {
+      reason = "to keep this device's segments under max_total_bytes (" +
+               std::to_string(settings_.max_total_bytes) + " bytes)";
+    } else if (settings_.min_free_bytes > 0 && free &&
+               free.value() + freed < settings_.min_free_bytes) {
+      reason = "to keep min_free_bytes (" + std::to_string(settings_.min_free_bytes) +
+               " bytes) free";
+    } else {
       break;
     }
-    log_event(EventLevel::kInfo, "retention: deleted " + path + " (" + std::to_string(size) +
-                                     " bytes) to keep space free");
-    freed += size;
+    const uint64_t bytes = closed_.front().bytes;
+    if (!delete_oldest(reason)) break;
+    freed += bytes;
   }
   if (freed > 0) (void)storage_.sync_directory(settings_.output_dir);
   return freed;

@@ -16,7 +16,9 @@ void SensorHealthLog::update(int64_t utc_ns, std::span<const SamplerCounters* co
     for (size_t c = 0; c < channels_[g].size(); ++c) {
       Channel& ch = channels_[g][c];
       const uint64_t errors = groups[g]->channel_errors[c].load(std::memory_order_relaxed);
+      const uint64_t reads = groups[g]->channel_reads[c].load(std::memory_order_relaxed);
       const bool failed_now = errors > ch.errors;
+      const bool read_now = reads > ch.reads;
       if (failed_now && !ch.failing) ch.failing = true;
       if (ch.failing && failed_now && !ch.warned &&
           (!ch.ever_warned || utc_ns - ch.warned_utc_ns >= kQuietNs)) {
@@ -28,7 +30,7 @@ void SensorHealthLog::update(int64_t utc_ns, std::span<const SamplerCounters* co
         ch.warned_utc_ns = utc_ns;
         ch.errors_at_warning = errors;
       }
-      if (ch.failing && !failed_now) {
+      if (ch.failing && read_now && !failed_now) {
         if (ch.warned) {
           log_event(EventLevel::kInfo, "channel " + ch.name + ": sensor reads again (" +
                                            std::to_string(errors - ch.errors_at_warning) +
@@ -37,6 +39,7 @@ void SensorHealthLog::update(int64_t utc_ns, std::span<const SamplerCounters* co
         ch.failing = ch.warned = false;
       }
       ch.errors = errors;
+      ch.reads = reads;
     }
   }
 }

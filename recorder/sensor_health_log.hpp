@@ -1,6 +1,10 @@
 // Tells the event log (journald on a board) when a channel's sensor starts failing and when it
-// reads again, from the per-channel error counters the samplers keep. Runs on the writer thread
-// with each /_status row; the counts themselves are in /_status.
+// reads again, from the per-channel error and read counters the samplers keep. Runs on the
+// writer thread with each /_status row; the counts themselves are in /_status.
+//
+// A channel fails when its error count grows. It reads again only when a status interval saw
+// successful reads and no new error: an interval in which the channel was not read at all (a
+// group slower than the status interval, the end of the recording) changes nothing.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +31,7 @@ class SensorHealthLog {
   struct Channel {
     std::string name;
     uint64_t errors = 0;        // count at the last update
+    uint64_t reads = 0;         // successful reads at the last update
     uint64_t errors_at_warning = 0;
     bool failing = false;
     bool warned = false;        // the current failure has been logged

@@ -58,7 +58,7 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
                                                       settings_.checkpoint_interval_ns *
                                                       settings_.checkpoint_interval_ns;
         if (Status s = checkpoint(start.utc_ns + (instant - start.monotonic_ns)); s) {
-          rotate_if_due();
+          after_checkpoint();
         } else {
           on_failure(s);
         }
@@ -305,8 +305,14 @@ void Writer::give_up() {
   }
 }
 
+void Writer::after_checkpoint() {
+  if (segments_ == nullptr) return;
+  rotate_if_due();
+  (void)segments_->apply_retention(false);
+}
+
 void Writer::rotate_if_due() {
-  if (segments_ == nullptr || !segments_->rotation_due()) return;
+  if (!segments_->rotation_due()) return;
   for (WriterBinding& b : bindings_) {
     b.rows_in_closed_segments += b.rows_written - b.first_row;
     b.first_row = b.rows_written;
@@ -318,7 +324,6 @@ void Writer::rotate_if_due() {
     bool once = false;  // a close fails once per segment: counted and logged, not a run
     report(s, "close segment", once);
   }
-  (void)segments_->apply_retention(false);
   (void)open_next_segment();
 }
 

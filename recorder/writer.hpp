@@ -8,7 +8,7 @@
 // (SWMR readers then see the rows, and they survive a crash).
 //
 // With a SegmentSource (the recorder) the writer also rotates segments after a checkpoint when
-// they are due, and handles storage failures (writes that fail are held and retried by the
+// they are due and applies the retention policy, and handles storage failures (writes that fail are held and retried by the
 // journal driver, so they surface as failing checkpoints): a failing checkpoint is retried;
 // after kAttempts failures in a row, or once the driver has given the file up (a failed fsync),
 // the segment is given up (rolled back to its last checkpoint) and a new one started; ENOSPC
@@ -121,7 +121,9 @@ class Writer {
   void append_status_row();
   // The failure policy (see the top of this file) after `s` failed.
   void on_failure(const Status& s);
-  // Rotates to the next segment after a successful checkpoint, when due.
+  // After a successful scheduled checkpoint: rotates when due, then applies retention.
+  void after_checkpoint();
+  // Rotates to the next segment (segments_ set), when due.
   void rotate_if_due();
   // Gives the current segment up (rolled back to its last checkpoint).
   void give_up();

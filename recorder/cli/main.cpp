@@ -5,6 +5,7 @@
 // or option); 66 recover: no such file or directory.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
@@ -70,7 +71,19 @@ int record(const RecordArgs& args) {
     std::fprintf(stderr, "h5rec record: %s\n", summary.message().c_str());
     return kExitRuntime;
   }
-  for (const std::string& path : summary->paths) std::printf("recorded %s\n", path.c_str());
+  const auto deleted = [&](const std::string& path) {
+    return std::find(summary->deleted.begin(), summary->deleted.end(), path) !=
+           summary->deleted.end();
+  };
+  size_t older_deleted = summary->deleted.size();
+  for (const std::string& path : summary->paths) {
+    if (deleted(path)) --older_deleted;
+    std::printf("recorded %s%s\n", path.c_str(), deleted(path) ? " (deleted by retention)" : "");
+  }
+  if (older_deleted > 0) {
+    std::printf("retention deleted %zu segment%s of earlier recordings\n", older_deleted,
+                older_deleted == 1 ? "" : "s");
+  }
   for (const h5rec::GroupSummary& g : summary->groups) {
     std::printf("  group %s: %llu rows stored, %llu dropped, %llu due, ring high-water %llu rows\n",
                 g.name.c_str(), static_cast<unsigned long long>(g.rows_stored),

@@ -174,7 +174,7 @@ RecoveryReport recover_file(platform::Storage& storage, const std::string& path)
 }
 
 Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, const std::string& path,
-                                                 bool only_unclean, const std::string& name_prefix) {
+                                                 bool only_unclean, const FileNameFilter& selects) {
   auto names = storage.list_directory(path);
   if (!names) {
     if (!storage.exists(path)) return Error{"'" + path + "': no such file or directory"};
@@ -183,7 +183,6 @@ Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, con
   }
   std::vector<RecoveryReport> out;
   for (const std::string& name : names.value()) {
-    if (!name.starts_with(name_prefix)) continue;
     const std::string full = path + "/" + name;
     if (!storage.exists(full)) continue;  // removed with a file recovered before it
     std::string data_file;
@@ -196,6 +195,7 @@ Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, con
     } else {
       continue;
     }
+    if (selects && !selects(platform::file_name_of(data_file))) continue;
     if (storage.is_symlink(data_file)) continue;
     if (only_unclean && !needs_recovery(storage, data_file)) continue;
     out.push_back(recover_file(storage, data_file));

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "platform/error.hpp"
@@ -48,9 +50,11 @@ bool needs_recovery(platform::Storage& storage, const std::string& path);
 
 // A file, or every HDF5 file (*.h5, *.hdf5) and orphaned journal in a directory, in name order.
 // Symbolic links (the recorder's live link) are skipped. With `only_unclean`, clean files are
-// not opened or reported; with a `name_prefix`, only files whose names start with it count.
+// not opened or reported; with `selects`, only data files whose names (without the directory)
+// it accepts count.
+using FileNameFilter = std::function<bool(std::string_view file_name)>;
 Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, const std::string& path,
                                                  bool only_unclean = false,
-                                                 const std::string& name_prefix = "");
+                                                 const FileNameFilter& selects = {});
 
 }  // namespace h5rec::journal

@@ -27,6 +27,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -113,6 +114,12 @@ bool ends_with(const std::string& s, const std::string& suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// A segment file name of the device under test (written out here, not taken from the recorder).
+bool is_device_segment(const std::string& name) {
+  static const std::regex kSegment(std::string(kDevice) + R"(_\d{8}T\d{6}Z(_[1-9]\d*)?\.h5)");
+  return std::regex_match(name, kSegment);
+}
+
 // One recording on the sim platform with a script of actions at virtual times, and the
 // bookkeeping of closed segments.
 class FaultRecording {
@@ -186,6 +193,10 @@ class FaultRecording {
   double longest_liveness_gap_s() const { return longest_liveness_gap_s_; }
   const std::string& dir() const { return dir_.path(); }
   double now_s() const { return static_cast<double>(sim_.clock.monotonic_ns()) * 1e-9; }
+
+  // The most bytes this device's segment files (the live one included) held together at a
+  // checkpoint.
+  uint64_t most_device_bytes() const { return most_device_bytes_; }
 
   // File name of the segment the live link points to ("" without one).
   std::string live_segment() const {
@@ -324,6 +335,13 @@ class FaultRecording {
       attached.wait();  // attached while this thread holds the clock: no deadline is missed
     }
     note_closed_segments();
+    uint64_t device_bytes = 0;
+    for (const auto& entry : fs::directory_iterator(dir_.path())) {
+      if (!entry.is_symlink() && is_device_segment(entry.path().filename().string())) {
+        device_bytes += entry.file_size();
+      }
+    }
+    most_device_bytes_ = std::max(most_device_bytes_, device_bytes);
   }
 
   // Every segment other than the live one is closed: its bytes are taken the first time it is
@@ -332,7 +350,7 @@ class FaultRecording {
     const std::string live = live_segment();
     for (const auto& entry : fs::directory_iterator(dir_.path())) {
       const std::string name = entry.path().filename().string();
-      if (entry.is_symlink() || !ends_with(name, ".h5") || name == live || closed_.count(name)) {
+      if (entry.is_symlink() || !is_device_segment(name) || name == live || closed_.count(name)) {
         continue;
       }
       Closed closed{read_bytes(entry.path()), std::nullopt};
@@ -351,6 +369,7 @@ class FaultRecording {
   std::thread controller_;
   std::atomic<size_t> steps_done_{0};
   std::map<std::string, Closed> closed_;  // by file name; written by the writer thread only
+  uint64_t most_device_bytes_ = 0;        // written by the writer thread only
   double last_alive_s_ = 0;  // liveness calls come on the thread that runs the recorder
   double longest_liveness_gap_s_ = 0;
 };
@@ -560,7 +579,9 @@ TEST(StorageFaults, EnospcWithRetentionDeletesTheOldestClosedSegments) {
   EXPECT_EQ(rec.verify(summary, seconds, "--max-dropped fast=0 --max-dropped slow=0"), 0);
 }
 
-TEST(StorageFaults, MaxTotalBytesKeepsTheNewestSegmentsAtEveryRotation) {
+// max_total_bytes covers all of this device's segments, the live one included, at every
+// checkpoint: retention runs after each one and reserves the live segment's growth until the next.
+TEST(StorageFaults, MaxTotalBytesHoldsWithTheLiveSegmentAtEveryCheckpoint) {
   RecordingSetup setup;
   setup.segment_duration = 2.0;
   setup.max_total_bytes = 250'000;
@@ -570,14 +591,61 @@ TEST(StorageFaults, MaxTotalBytesKeepsTheNewestSegmentsAtEveryRotation) {
   ASSERT_EQ(summary.groups.size(), 2u);
   for (const GroupSummary& g : summary.groups) EXPECT_EQ(g.rows_dropped, 0u) << g.name;
   EXPECT_EQ(summary.writer.storage_errors, 0u);
-  // Retention runs at each rotation, after the old segment is closed and before the next one
-  // grows: the closed segments together stay under the limit.
-  uint64_t closed_total = 0;
-  for (size_t i = 0; i + 1 < summary.paths.size(); ++i) {
-    if (fs::exists(summary.paths[i])) closed_total += fs::file_size(summary.paths[i]);
-  }
-  EXPECT_LE(closed_total, setup.max_total_bytes);
+  EXPECT_LE(rec.most_device_bytes(), setup.max_total_bytes);
+  EXPECT_GT(rec.most_device_bytes(), setup.max_total_bytes / 2) << "retention deleted too much";
   EXPECT_GE(rec.deleted_segments().size(), 3u);
+  EXPECT_EQ(summary.deleted.size(), rec.deleted_segments().size());
+  rec.expect_closed_segments_unchanged();
+  EXPECT_EQ(rec.verify(summary, seconds, "--max-dropped fast=0 --max-dropped slow=0"), 0);
+}
+
+// A segment that alone would outgrow max_total_bytes rotates before it holds half of it, so the
+// older half can go while the newer is kept.
+TEST(StorageFaults, MaxTotalBytesRotatesEarlyWhenSegmentsAreLong) {
+  RecordingSetup setup;
+  setup.segment_duration = 3600;
+  setup.max_total_bytes = 250'000;
+  FaultRecording rec(setup);
+  const double seconds = 16.0;
+  const RecordingSummary summary = rec.record(seconds);
+  ASSERT_EQ(summary.groups.size(), 2u);
+  for (const GroupSummary& g : summary.groups) EXPECT_EQ(g.rows_dropped, 0u) << g.name;
+  EXPECT_GE(summary.paths.size(), 3u) << "no rotation before the limit";
+  EXPECT_LE(rec.most_device_bytes(), setup.max_total_bytes);
+  EXPECT_GE(rec.deleted_segments().size(), 1u);
+  ASSERT_FALSE(summary.paths.empty());
+  EXPECT_TRUE(fs::exists(summary.paths.back())) << "retention deleted the live segment";
+  rec.expect_closed_segments_unchanged();
+  EXPECT_EQ(rec.verify(summary, seconds, "--max-dropped fast=0 --max-dropped slow=0"), 0);
+}
+
+// Another device recording into the same directory, its id this device's plus a suffix (the
+// audit's `st` / `st_b`): retention and start-up recovery leave its files alone, however old.
+TEST(StorageFaults, RetentionNeverTouchesAnotherDevicesSegments) {
+  RecordingSetup setup;
+  setup.segment_duration = 2.0;
+  setup.max_total_bytes = 250'000;
+  FaultRecording rec(setup);
+  const fs::path other = fs::path(rec.dir()) / (std::string(kDevice) + "_2_20200101T000000Z.h5");
+  const fs::path crashed = fs::path(rec.dir()) / (std::string(kDevice) + "_2_20200102T000000Z.h5");
+  const std::string other_bytes(200'000, 'o');
+  const std::string crashed_bytes(1'000, 'c');
+  const std::vector<std::pair<fs::path, std::string>> foreign{
+      {other, other_bytes}, {crashed, crashed_bytes}, {crashed.string() + "-journal", crashed_bytes}};
+  for (const auto& [path, bytes] : foreign) std::ofstream(path, std::ios::binary) << bytes;
+  const double seconds = 12.0;
+  const RecordingSummary summary = rec.record(seconds);
+  ASSERT_EQ(summary.groups.size(), 2u);
+  EXPECT_GE(rec.deleted_segments().size(), 2u) << "retention did not run";
+  for (const std::string& path : summary.deleted) {
+    EXPECT_TRUE(is_device_segment(fs::path(path).filename().string())) << "deleted " << path;
+  }
+  EXPECT_TRUE(fs::exists(other) && read_bytes(other) == other_bytes) << other;
+  EXPECT_TRUE(fs::exists(crashed) && read_bytes(crashed) == crashed_bytes) << crashed;
+  EXPECT_TRUE(fs::exists(crashed.string() + "-journal")) << "recovery took the other's journal";
+  for (const fs::path& p : {other, crashed, fs::path(crashed.string() + "-journal")}) {
+    fs::remove(p);  // verify_segments.py reads every .h5 in the directory
+  }
   rec.expect_closed_segments_unchanged();
   EXPECT_EQ(rec.verify(summary, seconds, "--max-dropped fast=0 --max-dropped slow=0"), 0);
 }
