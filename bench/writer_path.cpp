@@ -34,7 +34,7 @@ Result<std::unique_ptr<WriterPath>> WriterPath::start(const WriterPathSettings& 
                                  0,
                                  settings.crash_safe};
   path->store_ = std::make_unique<SegmentStore>(
-      segments, FileAttributes{"bench", "", "", 0, "", settings.checkpoint_interval_s},
+      segments, FileAttributes{"bench", "", "", 0, "", settings.checkpoint_interval_s, "", false},
       std::vector<GroupLayout>{layout}, clock, storage);
   auto first = [&] {
     auto held = Writer::lock();

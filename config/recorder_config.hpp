@@ -56,6 +56,8 @@ struct RecorderConfig {
   std::vector<GroupConfig> groups;
   std::string source_name;  // path of the TOML file, for messages
   std::string source_text;  // the TOML text, stored in every recording
+  // What the command line changed (`--output`, `--duration`), as TOML, stored beside it.
+  std::string overrides_text;
 };
 
 // Parses and validates TOML text. Errors name the source, the line and the key.

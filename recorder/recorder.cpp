@@ -10,6 +10,7 @@
 #include "recorder/journal/recovery.hpp"
 #include "recorder/segment_name.hpp"
 #include "recorder/segment_store.hpp"
+#include "recorder/status_sampler.hpp"
 #include "recorder/utc_time.hpp"
 
 namespace h5rec {
@@ -205,7 +206,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
       config_.crash_safety};
   SegmentStore store(segments,
                      {config_.device_id, "", config_.source_text, 0, "",
-                      config_.checkpoint_interval_s},
+                      config_.checkpoint_interval_s, config_.overrides_text, clock_.is_virtual()},
                      file_layout(), clock_, storage_);
   auto first = [&] {
     auto held = Writer::lock();
@@ -232,15 +233,18 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
     started_observer_(h5::File::metadata_cache_heap_bytes(datasets));
   }
 
+  writer.read_free_space();  // for the first status row, due at the start
+  StatusSampler status_sampler(config_.status_interval_s, *status_, writer, counters, clock_);
   std::atomic<int64_t> stop_sampling{Sampler::kNotStopped};
   std::atomic<bool> finish_writing{false};
   platform::Thread writer_thread;
+  platform::Thread status_thread;
   std::vector<platform::Thread> sampler_threads;
   {
     // This thread stays attached (and awake) until every recorder thread has attached, so a
     // virtual clock cannot run ahead of a thread that has not started yet.
     platform::ClockAttachment attached(clock_);
-    std::latch all_attached(static_cast<std::ptrdiff_t>(samplers_.size() + 1));
+    std::latch all_attached(static_cast<std::ptrdiff_t>(samplers_.size() + 2));
     const auto attached_body = [&](auto body) {
       return [&, body] {
         platform::ClockAttachment thread_attached(clock_);
@@ -250,6 +254,8 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
     };
     writer_thread = platform::Thread(
         "h5rec-writer", attached_body([&] { writer.run(start, finish_writing); }));
+    status_thread = platform::Thread(
+        "h5rec-status", attached_body([&] { status_sampler.run(start, stop_sampling); }));
     for (size_t g = 0; g < samplers_.size(); ++g) {
       Sampler* sampler = samplers_[g].get();
       sampler_threads.emplace_back(
@@ -265,6 +271,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
     stop_sampling.store(clock_.monotonic_ns());  // rows due before now are still taken
   }  // detached: joining is not sleeping, so a virtual clock must run on without this thread
   for (platform::Thread& t : sampler_threads) t.join();
+  status_thread.join();  // the writer appends the last status row
   finish_writing.store(true, std::memory_order_release);
   writer_thread.join();
   {

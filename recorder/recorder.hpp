@@ -34,6 +34,14 @@ struct RecordingSummary {
   std::vector<GroupSummary> groups;
   WriterStats writer;
   std::vector<std::string> deleted;  // segments retention deleted (of this run or older ones)
+
+  // Rows due but not stored, all groups together (dropped, or rolled back with a given-up
+  // segment and no longer in the ring).
+  uint64_t rows_not_stored() const {
+    uint64_t n = 0;
+    for (const GroupSummary& g : groups) n += g.rows_dropped;
+    return n;
+  }
 };
 
 class Recorder {

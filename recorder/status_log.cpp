@@ -46,6 +46,12 @@ std::vector<std::vector<std::string>> channel_names(const std::vector<StatusGrou
   return names;
 }
 
+std::vector<std::string> group_names(const std::vector<StatusGroup>& groups) {
+  std::vector<std::string> names;
+  for (const StatusGroup& g : groups) names.push_back(g.name);
+  return names;
+}
+
 template <class T>
 void put(ChunkRing& ring, size_t column, T value) {
   std::memcpy(ring.row(column), &value, sizeof value);
@@ -83,11 +89,13 @@ StatusLog::StatusLog(const std::vector<StatusGroup>& groups, double interval_s,
                           chunk_rows(groups, interval_s, checkpoint_interval_s))),
       ring_(row_bytes(groups), layout_.chunk_rows,
             ring_chunks_for(1.0 / interval_s, ring_seconds, layout_.chunk_rows)),
-      health_log_(channel_names(groups)) {}
+      health_log_(channel_names(groups)),
+      drop_log_(group_names(groups)) {}
 
 bool StatusLog::append(int64_t utc_ns, const WriterHealth& health,
                        std::span<const SamplerCounters* const> groups) {
   health_log_.update(utc_ns, groups);
+  drop_log_.update(utc_ns, health.since_checkpoint_ns, groups);
   if (!ring_.can_push()) return false;
   put(ring_, 0, utc_ns);
   put(ring_, 1, health.storage_free_bytes);

@@ -1,5 +1,6 @@
-// The /_status group: one health row per status interval, written by the writer thread through
-// the same ring and chunk path as sensor data. Columns:
+// The /_status group: one health row per status interval, taken by the status thread
+// (StatusSampler) and written by the writer through the same ring and chunk path as sensor
+// data, so a stalled writer leaves no gap in it. Columns:
 //   time                     int64 ns UTC
 //   storage_free_bytes       uint64 bytes free on the output file system
 //   checkpoint_duration_ns   int64 duration of the last completed checkpoint
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "recorder/hdf5/recording_file.hpp"
+#include "recorder/drop_log.hpp"
 #include "recorder/ring/chunk_ring.hpp"
 #include "recorder/sampler.hpp"
 #include "recorder/sensor_health_log.hpp"
@@ -31,6 +33,7 @@ struct WriterHealth {
   int64_t checkpoint_duration_ns = 0;
   uint64_t checkpoints = 0;
   uint64_t storage_errors = 0;
+  int64_t since_checkpoint_ns = 0;  // since the last completed checkpoint (not a column)
 };
 
 // A rate group as /_status reports it.
@@ -51,7 +54,8 @@ class StatusLog {
   const GroupLayout& layout() const { return layout_; }
   ChunkRing& ring() { return ring_; }
   // Appends one row (false when the ring is full: storage failing for a long time) and logs the
-  // channels whose sensors started failing or read again since the last row.
+  // channels whose sensors started failing or read again and the groups that started or stopped
+  // dropping rows since the last row. Called by one thread at a time (the ring's producer).
   bool append(int64_t utc_ns, const WriterHealth& health,
               std::span<const SamplerCounters* const> groups);
 
@@ -67,6 +71,7 @@ class StatusLog {
   GroupLayout layout_;
   ChunkRing ring_;
   SensorHealthLog health_log_;
+  DropLog drop_log_;
 };
 
 }  // namespace h5rec

@@ -35,7 +35,8 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
   const auto next_after = [](int64_t deadline, int64_t now, int64_t interval) {
     return now < deadline ? deadline : deadline + ((now - deadline) / interval + 1) * interval;
   };
-  int64_t next_status = start.monotonic_ns;  // a first status row right away
+  int64_t next_status = start.monotonic_ns;  // a first free-space reading right away
+  last_checkpoint_end_ns_.store(start.monotonic_ns, std::memory_order_relaxed);
   int64_t next_checkpoint = start.monotonic_ns + settings_.checkpoint_interval_ns;
   int64_t next_retry = start.monotonic_ns;
   while (!finish.load(std::memory_order_acquire)) {
@@ -47,7 +48,7 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
       auto held = lock();
       const uint64_t rows_before = rows_written();
       if (status_ != nullptr && now >= next_status) {
-        append_status_row();
+        read_free_space();
         next_status = next_after(next_status, now, settings_.status_interval_ns);
       }
       if (file_ == nullptr) {
@@ -99,7 +100,8 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
   count_rows_never_stored();
   // The last health row, with the final counts: the file's accounting is exact.
   if (status_ != nullptr && file_ != nullptr) {
-    append_status_row();
+    read_free_space();
+    append_last_status_row(start.utc_ns + (clock_.monotonic_ns() - start.monotonic_ns));
     (void)checkpoint();
   }
 }
@@ -223,18 +225,24 @@ Status Writer::write_full_chunks() {
   return result;
 }
 
-void Writer::append_status_row() {
-  WriterHealth health;
+void Writer::read_free_space() {
   if (auto free = storage_.free_bytes(settings_.output_dir)) {
-    health.storage_free_bytes = free.value();
+    storage_free_bytes_.store(free.value(), std::memory_order_relaxed);
   } else {
     ++storage_errors_;
   }
-  health.checkpoint_duration_ns = last_checkpoint_ns_;
-  health.checkpoints = checkpoints_;
-  health.storage_errors = storage_errors_;
+}
+
+WriterHealth Writer::health() const {
+  constexpr auto kRelaxed = std::memory_order_relaxed;
+  return {storage_free_bytes_.load(kRelaxed), last_checkpoint_ns_.load(kRelaxed),
+          checkpoints_.load(kRelaxed), storage_errors_.load(kRelaxed),
+          clock_.monotonic_ns() - last_checkpoint_end_ns_.load(kRelaxed)};
+}
+
+void Writer::append_last_status_row(int64_t utc_ns) {
   // A full ring means storage has failed for long; the row is lost, the counters go on.
-  (void)status_->append(clock_.realtime_ns(), health, counters_);
+  (void)status_->append(utc_ns, health(), counters_);
 }
 
 Status Writer::checkpoint(int64_t rows_before_utc_ns) {
@@ -256,8 +264,10 @@ Status Writer::checkpoint(int64_t rows_before_utc_ns) {
   failures_in_row_ = 0;
   for (WriterBinding& b : bindings_) b.rows_checkpointed = b.rows_written;
   ++checkpoints_;
-  last_checkpoint_ns_ = clock_.monotonic_ns() - began;
-  max_checkpoint_ns_ = std::max(max_checkpoint_ns_, last_checkpoint_ns_);
+  const int64_t ended = clock_.monotonic_ns();
+  last_checkpoint_ns_.store(ended - began, std::memory_order_relaxed);
+  last_checkpoint_end_ns_.store(ended, std::memory_order_relaxed);
+  max_checkpoint_ns_ = std::max(max_checkpoint_ns_, ended - began);
   if (settings_.on_checkpoint) settings_.on_checkpoint(stats());
   return {};
 }
@@ -349,7 +359,8 @@ void Writer::use_segment(const OpenSegment& segment) {
 }
 
 WriterStats Writer::stats() const {
-  WriterStats out{checkpoints_, storage_errors_, segments_given_up_, max_checkpoint_ns_, {}};
+  WriterStats out{checkpoints_.load(), storage_errors_.load(), segments_given_up_,
+                  max_checkpoint_ns_, {}};
   for (const WriterBinding& b : bindings_) {
     const uint64_t current = file_ != nullptr ? b.rows_checkpointed - b.first_row : 0;
     out.rows_stored.push_back(b.rows_in_closed_segments + current);

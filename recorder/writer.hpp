@@ -74,7 +74,9 @@ struct WriterStats {
 class Writer {
  public:
   // `file` is the first (or only) file; with `segments`, later ones come from it. With a status
-  // log, a health row is appended every status interval (its ring must be bound too).
+  // log (its ring bound too), the writer reads the free space every status interval for
+  // health(), and appends the last row, with the final counts, when it finishes; the rows before
+  // come from the status thread (StatusSampler).
   Writer(h5::File& file, platform::Clock& clock, platform::Storage& storage,
          WriterSettings settings, StatusLog* status = nullptr,
          std::vector<const SamplerCounters*> counters = {}, SegmentSource* segments = nullptr);
@@ -99,6 +101,11 @@ class Writer {
   // Whether a segment is open (false while stopped for lack of space or a failing card).
   bool writing() const { return file_ != nullptr; }
   WriterStats stats() const;
+  // For /_status rows: from any thread.
+  WriterHealth health() const;
+  // Reads the output file system's free space for health(): run() does every status interval;
+  // call it once before the status thread starts, for its first row.
+  void read_free_space();
   // Passes through the writer loop so far (at least one per 20 ms unless storage blocks it).
   uint64_t passes() const { return passes_.load(std::memory_order_relaxed); }
 
@@ -118,7 +125,8 @@ class Writer {
                                          uint64_t first_row, uint64_t rows);
   // Counts a failure and logs the first of a run of them (and the recovery).
   void report(const Status& s, const char* what, bool& failing);
-  void append_status_row();
+  // The last /_status row (after the status thread has stopped), stamped `utc_ns`.
+  void append_last_status_row(int64_t utc_ns);
   // The failure policy (see the top of this file) after `s` failed.
   void on_failure(const Status& s);
   // After a successful scheduled checkpoint: rotates when due, then applies retention.
@@ -155,10 +163,13 @@ class Writer {
   std::vector<const SamplerCounters*> counters_;
   SegmentSource* segments_;
   std::vector<WriterBinding> bindings_;
-  uint64_t checkpoints_ = 0;
-  uint64_t storage_errors_ = 0;
+  // Written by the writer thread; the atomics are read by health() on the status thread.
+  std::atomic<uint64_t> checkpoints_{0};
+  std::atomic<uint64_t> storage_errors_{0};
+  std::atomic<uint64_t> storage_free_bytes_{0};
+  std::atomic<int64_t> last_checkpoint_ns_{0};      // how long it took
+  std::atomic<int64_t> last_checkpoint_end_ns_{0};  // monotonic time it completed
   uint64_t segments_given_up_ = 0;
-  int64_t last_checkpoint_ns_ = 0;
   int64_t max_checkpoint_ns_ = 0;
   int failures_in_row_ = 0;
   bool out_of_space_ = false;        // stopped until space_available()

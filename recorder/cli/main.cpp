@@ -1,13 +1,21 @@
 // h5rec: one binary for recording and for reading recordings.
 //
 // Exit codes: 0 success; 1 runtime failure (storage, HDF5); 2 bad input (config file, recording
-// file, channel name) or, for recover, an unrecoverable file; 64 usage error (unknown subcommand
-// or option); 66 recover: no such file or directory.
+// file, channel name) or, for recover, an unrecoverable file; 3 record: the recording ran to its
+// end but rows due were not stored (dropped or rolled back: counted in /_status); 64 usage error
+// (unknown subcommand or option); 66 recover: no such file or directory.
+//
+// `record` succeeds (0) when every row due was stored, storage errors that were retried or
+// survived by starting a new segment included: a lossless hiccup is not a failure (systemd
+// would restart the recorder for it). 1 means it could not record or finish at all.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <functional>
 #include <optional>
+#include <utility>
 
 #include "config/recorder_config.hpp"
 #include "platform/posix/heap_reserve.hpp"
@@ -29,6 +37,7 @@ namespace {
 
 constexpr int kExitRuntime = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitRowsNotStored = 3;
 constexpr int kExitUsage = 64;
 
 struct RecordArgs {
@@ -48,6 +57,14 @@ int record(const RecordArgs& args) {
   if (!args.output.empty()) {
     config->output_dir = args.output;
     config->output_dir_where = "--output";
+    std::string quoted;  // a TOML basic string
+    for (const char c : args.output) quoted += (c == '"' || c == '\\') ? std::string{'\\', c} : std::string{c};
+    config->overrides_text += "output_dir = \"" + quoted + "\"  # --output\n";
+  }
+  if (args.duration_s) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.9g", *args.duration_s);
+    config->overrides_text += std::string("duration = ") + seconds + "  # --duration, s\n";
   }
   h5rec::platform::PosixClock posix_clock;
   h5rec::platform::SimClock sim_clock;
@@ -91,11 +108,21 @@ int record(const RecordArgs& args) {
                 static_cast<unsigned long long>(g.rows_due),
                 static_cast<unsigned long long>(g.ring_high_water));
   }
-  std::printf("  %llu checkpoints (longest %.3f ms), %llu storage errors\n",
+  std::printf("  %llu checkpoints (longest %.3f ms), %llu storage errors, %llu segments given up\n",
               static_cast<unsigned long long>(summary->writer.checkpoints),
               static_cast<double>(summary->writer.max_checkpoint_ns) * 1e-6,
-              static_cast<unsigned long long>(summary->writer.storage_errors));
-  return summary->writer.storage_errors == 0 ? 0 : kExitRuntime;
+              static_cast<unsigned long long>(summary->writer.storage_errors),
+              static_cast<unsigned long long>(summary->writer.segments_given_up));
+  if (const uint64_t lost = summary->rows_not_stored(); lost > 0) {
+    uint64_t due = 0;
+    for (const h5rec::GroupSummary& g : summary->groups) due += g.rows_due;
+    std::fprintf(stderr,
+                 "h5rec record: warning: %llu of %llu rows due were not stored (ring full while "
+                 "storage was slow or failing; counted per group in /_status/<group>_dropped_rows)\n",
+                 static_cast<unsigned long long>(lost), static_cast<unsigned long long>(due));
+    return kExitRowsNotStored;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -110,7 +137,14 @@ int main(int argc, char** argv) {
   record_cmd->add_option("CONFIG", rec.config, "TOML config file")->required();
   record_cmd->add_option("--output", rec.output, "output directory (overrides output_dir)");
   record_cmd->add_option("--duration", rec.duration_s, "seconds to record (default: until SIGINT/SIGTERM)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const double seconds = std::strtod(text.c_str(), nullptr);
+            if (seconds > 0 && seconds < 1e12) return "";
+            return "--duration must be a number of seconds above 0 (and below 1e12), not '" +
+                   text + "'";
+          },
+          "SECONDS"));
   record_cmd->add_flag("--virtual-clock", rec.virtual_clock,
                        "simulate time: record the duration as fast as the host can (tests)");
 
@@ -131,6 +165,29 @@ int main(int argc, char** argv) {
   recover_cmd->add_option("PATH", recover_path, "a recording, or a directory of recordings")
       ->required();
 
+  // CLI11 answers a missing or misspelt subcommand with "A subcommand is required": say which.
+  std::string known;
+  bool is_known = false;
+  const std::function<bool(const CLI::App*)> every;
+  for (const CLI::App* sub : std::as_const(app).get_subcommands(every)) {
+    known += (known.empty() ? "" : ", ") + sub->get_name();
+    is_known = is_known || (argc >= 2 && sub->get_name() == argv[1]);
+  }
+  if (argc < 2) {
+    std::fprintf(stderr, "h5rec: no subcommand given; one of: %s (h5rec --help)\n", known.c_str());
+    return kExitUsage;
+  }
+  const std::string first = argv[1];
+  if (first.starts_with('-') && first != "-h" && first != "--help" && first != "--version") {
+    std::fprintf(stderr, "h5rec: unknown option '%s': options follow a subcommand, one of: %s "
+                 "(h5rec --help)\n", argv[1], known.c_str());
+    return kExitUsage;
+  }
+  if (!first.starts_with('-') && !is_known) {
+    std::fprintf(stderr, "h5rec: unknown subcommand '%s'; one of: %s (h5rec --help)\n", argv[1],
+                 known.c_str());
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

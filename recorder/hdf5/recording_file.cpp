@@ -20,6 +20,15 @@ Status write_root_attributes(hid_t file, const FileAttributes& a, const std::str
   if (s) {
     s = h5::write_double_attribute(file, "checkpoint_interval_s", a.checkpoint_interval_s, path);
   }
+  if (s) s = h5::write_string_attribute(file, "config_overrides", a.config_overrides, path);
+  // Times of a simulated clock (tests, --virtual-clock) must never pass for real ones.
+  if (s) {
+    s = h5::write_string_attribute(
+        file, "time_source",
+        a.virtual_time ? "virtual: simulated time (--virtual-clock), not a real time"
+                       : "system clock",
+        path);
+  }
   return s;
 }
 

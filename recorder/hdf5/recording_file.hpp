@@ -32,6 +32,8 @@ struct FileAttributes {
   int64_t segment = 0;
   std::string previous_segment;
   double checkpoint_interval_s = 1.0;
+  std::string config_overrides;  // TOML of what the command line changed ("" if nothing)
+  bool virtual_time = false;     // stamped with a simulated clock (--virtual-clock), not UTC
 };
 
 class RecordingFile {

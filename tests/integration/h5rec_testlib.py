@@ -35,6 +35,7 @@ EMULATOR = shlex.split(os.environ.get("H5REC_EMULATOR", ""))
 EXIT_OK = 0
 EXIT_RUNTIME = 1
 EXIT_BAD_INPUT = 2
+EXIT_ROWS_NOT_STORED = 3
 EXIT_USAGE = 64
 
 # --virtual-clock recordings start at 2026-01-01T00:00:00Z (SimClock::kDefaultEpochNs).
@@ -116,18 +117,21 @@ def describe(proc):
 
 _SUMMARY_GROUP = re.compile(
     r"^\s+group (\S+): (\d+) rows stored, (\d+) dropped, (\d+) due, ring high-water (\d+) rows$")
-_SUMMARY_RECORDED = re.compile(r"^recorded (.+)$")
+_SUMMARY_RECORDED = re.compile(r"^recorded (.+?)( \(deleted by retention\))?$")
 
 
 def parse_record_summary(stdout):
     """Parses `h5rec record`'s summary: {"path": first segment, "paths": [every segment],
-    "groups": {name: {stored, dropped, due}}}."""
-    out = {"path": None, "paths": [], "groups": {}}
+    "deleted": [segments of this run retention deleted], "groups": {name: {stored, dropped,
+    due}}}."""
+    out = {"path": None, "paths": [], "deleted": [], "groups": {}}
     for line in stdout.splitlines():
         m = _SUMMARY_RECORDED.match(line)
         if m:
             out["paths"].append(m.group(1))
             out["path"] = out["paths"][0]
+            if m.group(2):
+                out["deleted"].append(m.group(1))
             continue
         m = _SUMMARY_GROUP.match(line)
         if m:

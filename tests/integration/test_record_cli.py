@@ -11,6 +11,7 @@ float32 within 1 ulp, except near zero crossings.)
 """
 
 import math
+import pathlib
 import re
 import shutil
 import subprocess
@@ -276,6 +277,9 @@ class RecordCliTest(lib.TempDirTestCase):
             self.assertEqual(int(a["segment"]), 1)  # the first segment of the run
             self.assertEqual(lib.attr_text(a["previous_segment"]), "")
             self.assertEqual(float(a["checkpoint_interval_s"]), 0.5)
+            # Simulated time says so, and what the command line changed is kept beside the config.
+            self.assertTrue(lib.attr_text(a["time_source"]).startswith("virtual: simulated time"))
+            self.assertIn("duration = 1.5", lib.attr_text(a["config_overrides"]))
             # Groups in config order, then _status.
             self.assertEqual(set(f.keys()), {"fast", "wide", "slow", "_status"})
             self.assertEqual(float(f["fast"].attrs["rate_hz"]), 500.0)
@@ -370,6 +374,7 @@ class RecordCliTest(lib.TempDirTestCase):
             t0 = int(f["fast"]["time"][0])
             self.assertGreater(t0, lib.VIRTUAL_EPOCH_NS - 10**18)
             self.assertNotEqual(lib.attr_text(f.attrs["start_time_utc"]), lib.VIRTUAL_EPOCH_ISO)
+            self.assertEqual(lib.attr_text(f.attrs["time_source"]), "system clock")
 
     @unittest.skipIf(shutil.which("h5dump") is None, "h5dump (hdf5-tools) not installed")
     def test_h5dump_reads_recording(self):
@@ -443,24 +448,31 @@ class RecordCliTest(lib.TempDirTestCase):
     def test_usage_errors_exit_64(self):
         config = lib.write_config(self.tmp, [lib.counter_group("g", rate_hz=10)],
                                   output_dir=str(self.tmp / "out"))
+        # (label, arguments, what the message must say)
         cases = [
-            ("no subcommand", []),
-            ("unknown subcommand", ["recordz", config]),
-            ("unknown option", ["--frobnicate"]),
-            ("unknown record option", ["record", config, "--frobnicate"]),
-            ("unknown info option", ["info", "x.h5", "--bogus"]),
-            ("record without CONFIG", ["record"]),
-            ("non-numeric duration", ["record", config, "--duration", "soon"]),
-            ("zero duration", ["record", config, "--duration", "0"]),
-            ("negative duration", ["record", config, "--duration", "-1"]),
-            ("tail -n not a number", ["tail", "x.h5", "-n", "many"]),
+            ("no subcommand", [], "no subcommand given; one of: record, info"),
+            ("unknown subcommand", ["recordz", config], "unknown subcommand 'recordz'"),
+            ("unknown option", ["--frobnicate"], "frobnicate"),
+            ("unknown record option", ["record", config, "--frobnicate"], "frobnicate"),
+            ("unknown info option", ["info", "x.h5", "--bogus"], "bogus"),
+            ("record without CONFIG", ["record"], "CONFIG"),
+            ("non-numeric duration", ["record", config, "--duration", "soon"], "soon"),
+            ("zero duration", ["record", config, "--duration", "0"],
+             "--duration must be a number of seconds above 0"),
+            ("negative duration", ["record", config, "--duration", "-1"],
+             "--duration must be a number of seconds above 0"),
+            ("tail -n not a number", ["tail", "x.h5", "-n", "many"], "many"),
         ]
-        for label, args in cases:
+        for label, args, says in cases:
             with self.subTest(label):
                 proc = lib.run_h5rec(*args, cwd=self.tmp)
                 self.assertExit(proc, 64)
                 self.assertNoCrash(proc)
-                self.assertTrue(proc.stderr.strip(), "no message on stderr")
+                self.assertIn(says, proc.stderr)
+                self.assertNotIn("A subcommand is required", proc.stderr)
+                # The audit saw a 309-digit range for --duration 0.
+                self.assertLess(max(len(line) for line in proc.stderr.splitlines()), 200,
+                                proc.stderr)
         self.assertFalse((self.tmp / "out").exists(), "a usage error started a recording")
 
     def test_help_exits_0(self):
@@ -469,6 +481,36 @@ class RecordCliTest(lib.TempDirTestCase):
         for word in ("record", "info", "tail"):
             self.assertIn(word, proc.stdout)
 
+
+
+class RetentionTest(lib.TempDirTestCase):
+    """The field audit's case: two devices whose ids share a prefix record into one directory."""
+
+    def test_retention_deletes_only_this_devices_oldest_segments(self):
+        out = self.tmp / "out"
+        groups = [lib.counter_group("fast", 1000, channels=2)]
+        other = lib.write_config(self.tmp, groups, name="other.toml", device_id="st_b",
+                                 output_dir=str(out), segment_duration=1.0)
+        proc = lib.record(other, duration=3, cwd=self.tmp)
+        self.assertExit(proc, lib.EXIT_OK)
+        other_files = {p.name: p.read_bytes() for p in out.glob("st_b_*.h5")}
+        self.assertGreaterEqual(len(other_files), 3, lib.describe(proc))
+        one_segment = max(len(b) for b in other_files.values())
+        config = lib.write_config(self.tmp, groups, name="st.toml", device_id="st",
+                                  output_dir=str(out), segment_duration=1.0,
+                                  max_total_bytes=3 * one_segment)
+        proc = lib.record(config, duration=8, cwd=self.tmp)
+        self.assertExit(proc, lib.EXIT_OK)
+        self.assertEqual({p.name: p.read_bytes() for p in out.glob("st_b_*.h5")}, other_files,
+                         "retention for 'st' touched a segment of 'st_b'")
+        summary = lib.parse_record_summary(proc.stdout)
+        self.assertGreaterEqual(len(summary["deleted"]), 2, lib.describe(proc))
+        for path in summary["paths"]:
+            self.assertEqual(pathlib.Path(path).exists(), path not in summary["deleted"], path)
+        self.assertIn("to keep this device's segments under max_total_bytes", proc.stderr)
+        self.assertNotIn("to keep min_free_bytes", proc.stderr)
+        mine = sum(p.stat().st_size for p in out.glob("st_2*.h5"))
+        self.assertLessEqual(mine, 3 * one_segment)
 
 if __name__ == "__main__":
     unittest.main()

@@ -409,7 +409,8 @@ TEST(StorageFaults, StallsShorterThanTheRingLoseNoSample) {
   EXPECT_LE(rec.longest_liveness_gap_s(), 2.5);
   rec.expect_closed_segments_unchanged();
   EXPECT_EQ(
-      rec.verify(summary, seconds, "--max-dropped fast=0 --max-dropped slow=0 --min-segments 4"),
+      rec.verify(summary, seconds,
+                 "--max-dropped fast=0 --max-dropped slow=0 --min-segments 4 --status-gapless"),
       0);
 }
 
@@ -427,8 +428,29 @@ TEST(StorageFaults, AStallLongerThanTheRingDropsRowsCountedExactly) {
     storage.inject(Fault::stall(FaultOp::kFsync, 1, static_cast<int64_t>(stall_s * 1e9)));
   });
   const double seconds = 16.0;
+  ::testing::internal::CaptureStderr();
   const RecordingSummary summary = rec.record(seconds);
+  const std::string events = ::testing::internal::GetCapturedStderr();
+  std::cout << events;
   ASSERT_EQ(summary.groups.size(), 2u);
+  // Each stall's drops are said while they happen, and their end with what they cost: the
+  // episodes of a group add up to its dropped rows.
+  for (const GroupSummary& g : summary.groups) {
+    const std::regex started("group " + g.name + ": rows are being dropped");
+    const std::regex ended("group " + g.name + ": rows are stored again \\((\\d+) rows dropped");
+    const auto starts = std::distance(std::sregex_iterator(events.begin(), events.end(), started),
+                                      std::sregex_iterator());
+    uint64_t episodes = 0, dropped = 0;
+    for (auto m = std::sregex_iterator(events.begin(), events.end(), ended);
+         m != std::sregex_iterator(); ++m, ++episodes) {
+      dropped += std::stoull((*m)[1]);
+    }
+    EXPECT_EQ(static_cast<uint64_t>(starts), episodes) << g.name;
+    EXPECT_EQ(dropped, g.rows_dropped) << g.name;
+    if (g.name == "fast") {
+      EXPECT_EQ(episodes, 2u) << "one episode per stall";
+    }
+  }
   const GroupSummary& fast = summary.groups[0];
   // Each stall: the ring absorbs at most its capacity, the rest of the stall's rows drop.
   const uint64_t ring_rows = fast_ring_rows(setup);

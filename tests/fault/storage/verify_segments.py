@@ -2,7 +2,7 @@
 
 Usage: verify_segments.py PATH... [--due GROUP=N] [--stored GROUP=N] [--dropped GROUP=N]
                           [--min-dropped GROUP=N] [--max-dropped GROUP=N] [--min-segments N]
-                          [--h5dump]
+                          [--h5dump] [--status-gapless]
 
 PATH is a segment file or a directory of them (symbolic links, i.e. the live link, are skipped).
 Every group's channels must be `counter` sensors, so the value of row i is i. Checks:
@@ -16,7 +16,10 @@ Every group's channels must be `counter` sensors, so the value of row i is i. Ch
     /_status/<group>_dropped_rows of the last segment: stored + dropped == due;
   * /_status/<group>_dropped_rows never decreases along the chain;
   * --stored / --dropped: the recorder's own summary agrees; --min/max-dropped: bounds;
-  * --h5dump: `h5dump -H` opens every segment too.
+  * --h5dump: `h5dump -H` opens every segment too;
+  * --status-gapless: /_status has a row for every status interval along the chain, stamped when
+    it was due (the recording's start + k / rate_hz, the first at the start), but for the last
+    row (the final counts, at the stop), even across storage stalls.
 Prints one line per segment and per group; exits 1 at the first mismatch. The Python tests
 import it and call check_chain(), which raises VerifyError instead.
 """
@@ -78,6 +81,7 @@ def read_segment(path):
             if name == "_status":
                 for key, dset in group.items():
                     seg["status"][key] = dset[:]
+                seg["status_rate"] = float(group.attrs["rate_hz"])
                 continue
             rate = float(group.attrs["rate_hz"])
             time = group["time"][:]
@@ -102,8 +106,24 @@ def read_segment(path):
     return seg
 
 
+def check_status_gapless(segments, t0):
+    """Every status interval has its row, due at t0 + offset(k), k = 0, 1, ...; the last row
+    (the final counts) comes at the stop, after the others."""
+    time = np.concatenate([s["status"]["time"] for s in segments]).astype(np.int64)
+    if len(time) < 2:
+        fail(f"/_status has {len(time)} rows")
+    rate = segments[0]["status_rate"]
+    want = np.array([t0 + int(o) for o in offsets(np.arange(len(time) - 1), rate)], np.int64)
+    if not np.array_equal(time[:-1], want):
+        bad = int(np.nonzero(time[:-1] != want)[0][0])
+        fail(f"/_status row {bad} along the chain is stamped {time[bad]}, expected {want[bad]} "
+             f"(a row every {1 / rate} s from the start: a gap or a late stamp)")
+    if time[-1] < time[-2]:
+        fail("/_status: the last row is stamped before the one before it")
+
+
 def check_chain(paths, due=None, stored_want=None, dropped_want=None, min_dropped=None,
-                max_dropped=None, min_segments=1, h5dump=False, log=print):
+                max_dropped=None, min_segments=1, h5dump=False, status_gapless=False, log=print):
     """Runs every check on the segments found in `paths`; raises VerifyError on the first
     mismatch. Returns {group: {"stored", "dropped", "indices" (numpy array), "t0"}} and, under
     "_segments", the segment files in chain order."""
@@ -181,6 +201,13 @@ def check_chain(paths, due=None, stored_want=None, dropped_want=None, min_droppe
         if name in max_dropped and dropped > max_dropped[name]:
             fail(f"group {name}: {dropped} dropped > {max_dropped[name]}")
         result[name] = {"stored": stored, "dropped": dropped, "indices": index, "t0": t0}
+    if status_gapless and segments:
+        t0 = next((v["t0"] for k, v in result.items() if k != "_segments" and v["t0"] is not None),
+                  None)
+        if t0 is None:
+            fail("--status-gapless needs a group with stored rows (the recording's start)")
+        check_status_gapless(segments, t0)
+        log("verify_segments: /_status has a row for every interval")
     return result
 
 
@@ -191,11 +218,12 @@ def main():
         parser.add_argument(option, action="append")
     parser.add_argument("--min-segments", type=int, default=1)
     parser.add_argument("--h5dump", action="store_true")
+    parser.add_argument("--status-gapless", action="store_true")
     args = parser.parse_args()
     try:
         check_chain(args.paths, pairs(args.due), pairs(args.stored), pairs(args.dropped),
                     pairs(args.min_dropped), pairs(args.max_dropped), args.min_segments,
-                    args.h5dump, log=lambda line: print(line, flush=True))
+                    args.h5dump, args.status_gapless, log=lambda line: print(line, flush=True))
     except VerifyError as e:
         print("verify_segments: FAIL:", e, flush=True)
         sys.exit(1)
