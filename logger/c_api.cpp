@@ -10,6 +10,10 @@ struct h5rec_logger {
 
 namespace {
 
+static_assert(H5REC_BOOL == static_cast<int>(h5rec::LogType::kBool) &&
+                  H5REC_STRING == static_cast<int>(h5rec::LogType::kString),
+              "h5rec_type and h5rec::LogType number the types alike");
+
 thread_local std::string t_last_error;
 
 int report(const h5rec::LogStatus& status) {
@@ -39,6 +43,8 @@ void h5rec_logger_options_init(h5rec_logger_options* options) {
   options->chunk_bytes = defaults.chunk_bytes;
   options->ring_chunks = defaults.ring_chunks;
   options->max_string_bytes = defaults.max_string_bytes;
+  options->datasets = nullptr;
+  options->n_declared = 0;
 }
 
 h5rec_logger* h5rec_logger_open(const char* path, const h5rec_logger_options* options) {
@@ -57,6 +63,23 @@ h5rec_logger* h5rec_logger_open(const char* path, const h5rec_logger_options* op
   cpp.chunk_bytes = o.chunk_bytes;
   cpp.ring_chunks = o.ring_chunks;
   cpp.max_string_bytes = o.max_string_bytes;
+  if (o.n_declared > 0 && o.datasets == nullptr) {
+    report({h5rec::LogError::kInvalidArgument, "h5rec_logger_open: n_declared > 0, datasets NULL"});
+    return nullptr;
+  }
+  for (size_t i = 0; i < o.n_declared; ++i) {
+    const h5rec_dataset_declaration& d = o.datasets[i];
+    if (d.name == nullptr || d.type < H5REC_INT8 || d.type > H5REC_STRING ||
+        (d.rank > 0 && d.shape == nullptr) || (d.type == H5REC_STRING && d.rank > 0)) {
+      report({h5rec::LogError::kInvalidArgument,
+              "h5rec_logger_open: declared dataset " + std::to_string(i) +
+                  (d.name != nullptr ? " ('" + std::string(d.name) + "')" : std::string()) +
+                  ": NULL name, unknown type, NULL shape, or a string with a shape"});
+      return nullptr;
+    }
+    cpp.datasets.push_back({d.name, static_cast<h5rec::LogType>(d.type),
+                            std::vector<size_t>(d.shape, d.shape + d.rank)});
+  }
   auto* logger = new h5rec_logger{h5rec::Logger(path, std::move(cpp))};
   if (!logger->logger.is_open()) {
     report(logger->logger.open_status());

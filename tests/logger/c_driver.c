@@ -7,6 +7,9 @@
  *                                           more rows, a new name after SWMR, close
  *   h5rec_logger_c_driver errors FILE       options: error codes and messages, per-thread errors
  *   h5rec_logger_c_driver open-fail FILE    h5rec_logger_open failing (FILE is not HDF5)
+ *   h5rec_logger_c_driver declared FILE     options with declared datasets and concurrent
+ *                                           readers: ROWS rows into them, an undeclared name,
+ *                                           and bad declarations refused at open
  */
 #include <h5rec/logger.h>
 
@@ -302,12 +305,63 @@ static int run_open_fail(const char* path) {
   return 0;
 }
 
+static int run_declared(const char* path) {
+  const size_t vec3[1] = {3};
+  const h5rec_dataset_declaration declared[3] = {
+      {"train/loss", H5REC_FLOAT64, NULL, 0},
+      {"train/acc", H5REC_FLOAT32, vec3, 1},
+      {"note", H5REC_STRING, NULL, 0},
+  };
+  h5rec_logger_options o;
+  h5rec_logger_options_init(&o);
+  o.replace_if_exists = 1;
+  o.concurrent_readers = 1;
+  o.datasets = declared;
+  o.n_declared = 3;
+  h5rec_logger* logger = h5rec_logger_open(path, &o);
+  if (logger == NULL) {
+    print_message("open");
+    return 1;
+  }
+  int rc = 0;
+  for (int i = 0; i < 5 && rc == 0; ++i) {
+    const float acc[3] = {(float)i, (float)i + 0.5f, (float)i + 0.25f};
+    rc = h5rec_log_double(logger, "train/loss", 1.0 / (i + 1));
+    if (rc == 0) rc = h5rec_log_array(logger, "train/acc", H5REC_FLOAT32, vec3, 1, acc);
+    if (rc == 0) rc = h5rec_log_string(logger, "note", i % 2 ? "odd" : "even");
+  }
+  print_rc("declared_rows", rc);
+  print_rc("undeclared", h5rec_log_int32(logger, "late", 1));
+  print_rc("close", h5rec_logger_close(logger));
+
+  char other[4096];
+  snprintf(other, sizeof other, "%s.bad.h5", path);
+  const h5rec_dataset_declaration bad[2] = {
+      {"fine", H5REC_INT32, NULL, 0},
+      {"text", H5REC_STRING, vec3, 1},
+  };
+  o.datasets = bad;
+  o.n_declared = 2;
+  logger = h5rec_logger_open(other, &o);
+  printf("OPEN_NULL %d\n", logger == NULL);
+  print_message("open_bad_declaration");
+  h5rec_logger_close(logger);
+  o.datasets = NULL;
+  logger = h5rec_logger_open(other, &o);
+  printf("OPEN_NULL %d\n", logger == NULL);
+  print_message("open_null_declarations");
+  h5rec_logger_close(logger);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc >= 4 && strcmp(argv[1], "all") == 0) {
     return run_all(argv[2], strtoull(argv[3], NULL, 10));
   }
   if (argc >= 3 && strcmp(argv[1], "errors") == 0) return run_errors(argv[2]);
   if (argc >= 3 && strcmp(argv[1], "open-fail") == 0) return run_open_fail(argv[2]);
-  fprintf(stderr, "usage: h5rec_logger_c_driver all FILE ROWS | errors FILE | open-fail FILE\n");
+  if (argc >= 3 && strcmp(argv[1], "declared") == 0) return run_declared(argv[2]);
+  fprintf(stderr, "usage: h5rec_logger_c_driver all FILE ROWS | errors FILE | open-fail FILE | "
+          "declared FILE\n");
   return 2;
 }

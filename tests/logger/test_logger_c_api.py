@@ -158,5 +158,30 @@ class CApiTest(lib.LoggerTestCase):
         self.assertFalse(os.path.exists(path + ".ring1.h5"))
 
 
+    def test_declared_datasets(self):
+        """Datasets declared in the options exist from the open, with their type and shape;
+        with concurrent readers on, only they can be logged; bad declarations are refused."""
+        path = self.path()
+        results, other = self.run_c("declared", path)
+        self.assertEqual(results["declared_rows"][0], 0, results["declared_rows"])
+        self.assertEqual(results["undeclared"][0], C_ERRORS["kNewNameAfterSwmr"],
+                         results["undeclared"])
+        self.assertIn("late", results["undeclared"][2])
+        self.assertEqual(results["close"][0], 0)
+        with h5py.File(path, "r") as f:
+            self.assertEqual(sorted(lib.dataset_names(f)), ["note", "train/acc", "train/loss"])
+            self.assertEqual(f["train/loss"].dtype, np.dtype("<f8"))
+            np.testing.assert_array_equal(f["train/loss"][:], [1.0 / (i + 1) for i in range(5)])
+            self.assertEqual(f["train/acc"].shape, (5, 3))
+            np.testing.assert_array_equal(
+                f["train/acc"][:], np.array([[i, i + 0.5, i + 0.25] for i in range(5)], "<f4"))
+            self.assertEqual(lib.read_strings(f["note"]), ["even", "odd"] * 2 + ["even"])
+        self.assertEqual([line for line in other if line.startswith("OPEN_NULL")],
+                         ["OPEN_NULL 1"] * 2)
+        self.assertIn("declared dataset 1 ('text')", results["open_bad_declaration"][2])
+        self.assertIn("datasets NULL", results["open_null_declarations"][2])
+        self.assertFalse(os.path.exists(path + ".bad.h5"))
+
+
 if __name__ == "__main__":
     unittest.main()
