@@ -1,8 +1,9 @@
 // h5rec: one binary for recording and for reading recordings.
 //
 // Exit codes: 0 success; 1 runtime failure (storage, HDF5); 2 bad input (config file, recording
-// file, channel name) or, for recover, an unrecoverable file; 64 usage error (unknown subcommand
-// or option); 66 recover: no such file or directory.
+// file, channel name) or, for recover, an unrecoverable file; 3 verify: some file is not sound
+// (damaged, unclean or unreadable); 64 usage error (unknown subcommand or option); 66 recover or
+// verify: no such file or directory (verify: or no HDF5 file in it).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include "tools/info.hpp"
 #include "tools/recover.hpp"
 #include "tools/tail.hpp"
+#include "tools/verify.hpp"
 
 #ifndef H5REC_VERSION
 #define H5REC_VERSION "unknown"
@@ -118,6 +120,16 @@ int main(int argc, char** argv) {
   recover_cmd->add_option("PATH", recover_path, "a recording, or a directory of recordings")
       ->required();
 
+  h5rec::tools::VerifyOptions verify;
+  CLI::App* verify_cmd = app.add_subcommand(
+      "verify", "check that recordings and logger files are sound and report per file");
+  verify_cmd->add_option("PATH", verify.paths, "files, or directories of recordings")
+      ->required();
+  verify_cmd->add_flag("--json", verify.json, "one JSON document for scripts");
+  verify_cmd->add_option("--timeout", verify.timeout_s,
+                         "seconds per file before it is reported unreadable (default 30)")
+      ->check(CLI::PositiveNumber);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -127,6 +139,7 @@ int main(int argc, char** argv) {
   if (*record_cmd) return record(rec);
   if (*info_cmd) return h5rec::tools::run_info(info_path);
   if (*recover_cmd) return h5rec::tools::run_recover(recover_path);
+  if (*verify_cmd) return h5rec::tools::run_verify(verify);
   if (*tail_cmd) return h5rec::tools::run_tail(tail, h5rec::platform::stop_requested_by_signal());
   return kExitUsage;
 }

@@ -1,0 +1,341 @@
+"""`h5rec verify`: sound recordings and logger files pass with exit 0 and the right counts;
+a flipped byte in a time chunk, a truncated file, a journal left beside a file and damaged
+files (a seeded sweep of bit-flip and truncation mutants) are reported per file, with exit 3,
+and never crash or hang verify itself.
+
+The mutant sweep prints its seed; H5REC_VERIFY_SEED=<seed> replays it.
+"""
+
+import fcntl
+import json
+import os
+import pathlib
+import random
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+import h5py
+
+import h5rec_testlib as lib
+
+EXIT_PROBLEMS = 3
+EXIT_NO_INPUT = 66
+DURATION_S = 2
+GROUPS = [
+    {"name": "fast", "rate_hz": 1000, "channels": [
+        {"name": "counter", "sensor": "counter", "dtype": "int64", "units": "1"},
+        {"name": "accel", "sensor": "sine", "dtype": "float32", "shape": [3], "units": "m/s^2"},
+    ]},
+    {"name": "slow", "rate_hz": 10, "channels": [
+        {"name": "temperature", "sensor": "random_walk", "dtype": "float32", "units": "degC"},
+    ]},
+]
+ROWS = {"fast": 2000, "slow": 20}
+BUILD = lib.SOURCE_DIR / "build" / "host"
+LOGGER_DRIVER = pathlib.Path(os.environ.get("H5REC_LOGGER_DRIVER")
+                             or BUILD / "tests/logger/h5rec_logger_driver")
+MUTANTS = 60
+MUTANT_TIMEOUT_S = 3  # verify --timeout for the sweep: a hang costs this much per file
+
+
+def make_recording(directory, device_id="test-dev", extra=(), **top):
+    """Records GROUPS for DURATION_S virtual seconds into directory; returns the summary."""
+    directory = pathlib.Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    config = lib.write_config(directory, GROUPS, name=device_id + ".toml", device_id=device_id,
+                              output_dir=str(directory / "out"), **top)
+    proc = lib.record(config, duration=DURATION_S, extra=extra)
+    if proc.returncode != 0:
+        raise AssertionError(lib.describe(proc))
+    return lib.parse_record_summary(proc.stdout)
+
+
+class VerifyTest(lib.TempDirTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._base = tempfile.TemporaryDirectory(prefix="h5rec-verify-")
+        base = pathlib.Path(cls._base.name)
+        make_recording(base)
+        cls.recording = lib.find_recording(base / "out")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._base.cleanup()
+        super().tearDownClass()
+
+    def copy_recording(self, name="rec.h5"):
+        path = self.tmp / name
+        shutil.copyfile(self.recording, path)
+        return path
+
+    def verify(self, *args, timeout=60):
+        proc = lib.run_h5rec("verify", *map(str, args), timeout=timeout, cwd=self.tmp)
+        self.assertNoCrash(proc)
+        return proc
+
+    def verify_json(self, *args, code=0):
+        proc = self.verify("--json", *args)
+        self.assertExit(proc, code)
+        return json.loads(proc.stdout)
+
+    def problems(self, report, check=None):
+        return [p for p in report["problems"] if check is None or p["check"] == check]
+
+    # ----------------------------------------------------------------------------------------
+
+    def test_a_fresh_recording_is_sound_with_its_counts(self):
+        doc = self.verify_json(self.recording)
+        self.assertTrue(doc["sound"])
+        self.assertEqual(doc["files_checked"], 1)
+        self.assertEqual(doc["files_with_problems"], 0)
+        (report,) = doc["files"]
+        self.assertEqual(report["path"], str(self.recording))
+        self.assertTrue(report["sound"], report)
+        self.assertEqual((report["kind"], report["state"]), ("recording", "closed"))
+        self.assertEqual(report["device_id"], "test-dev")
+        self.assertEqual(report["segment"], 1)
+        self.assertEqual(report["rows"], sum(ROWS.values()))
+        # fast: time + 2 channels; slow: time + 1; /_status: 5 columns + 4 per group.
+        self.assertEqual(report["datasets"], 3 + 2 + 5 + 4 * 2)
+        groups = {g["name"]: g for g in report["groups"]}
+        self.assertEqual(sorted(groups), ["fast", "slow"])
+        for name, rows in ROWS.items():
+            g = groups[name]
+            self.assertEqual(g["rows"], rows)
+            self.assertEqual(g["missing_rows"], 0)
+            self.assertEqual(g["dropped_rows"], 0)
+            self.assertEqual(g["accounting"], "ok", g)
+            self.assertEqual(g["recording_rows_due"], rows)
+            self.assertEqual(g["first_time_ns"], lib.VIRTUAL_EPOCH_NS)
+            self.assertEqual(g["last_time_ns"],
+                             lib.VIRTUAL_EPOCH_NS + lib.schedule_offset_ns(rows - 1, g["rate_hz"]))
+        self.assertEqual(groups["fast"]["datasets"], 3)
+        self.assertEqual(self.problems(report), [])
+
+        proc = self.verify(self.recording)
+        self.assertExit(proc, 0)
+        self.assertEqual(proc.stdout, "%s: ok (2 groups, 2020 rows, 0 dropped, accounted for)\n"
+                         % self.recording)
+
+    def test_a_flipped_byte_in_a_time_chunk_fails_the_time_check(self):
+        path = self.copy_recording()
+        with lib.open_recording(path) as f:
+            dset = f["fast/time"]
+            chunk = dset.id.get_chunk_info(1)  # the second chunk: rows chunk_rows..
+            chunk_rows = dset.chunks[0]
+        # Byte 5 of the middle value of the chunk: the value moves by about 2^40 ns.
+        middle = chunk_rows // 2
+        offset = chunk.byte_offset + middle * 8 + 5
+        with open(path, "r+b") as f:
+            f.seek(offset)
+            byte = f.read(1)[0]
+            f.seek(offset)
+            f.write(bytes([byte ^ 0xFF]))
+        doc = self.verify_json(path, code=EXIT_PROBLEMS)
+        (report,) = doc["files"]
+        self.assertFalse(report["sound"])
+        time_problems = [p for p in report["problems"] if p["dataset"] == "fast/time"]
+        self.assertTrue(time_problems, report)
+        self.assertIn("time", [p["check"] for p in time_problems])
+        bad_row = chunk_rows + middle
+        self.assertTrue(any(p["first_row"] <= bad_row < p["end_row"] for p in time_problems),
+                        time_problems)
+        proc = self.verify(path)
+        self.assertExit(proc, EXIT_PROBLEMS)
+        self.assertTrue(proc.stdout.startswith("%s: PROBLEMS: " % path), proc.stdout)
+        self.assertIn("fast/time", proc.stdout)
+
+    def test_a_truncated_file_is_a_problem_not_a_crash(self):
+        for fraction in (0.5, 0.02):
+            path = self.copy_recording("cut-%g.h5" % fraction)
+            size = path.stat().st_size
+            os.truncate(path, int(size * fraction))
+            doc = self.verify_json(path, code=EXIT_PROBLEMS)
+            (report,) = doc["files"]
+            self.assertFalse(report["sound"])
+            self.assertTrue(report["problems"], report)
+
+    def test_not_hdf5_and_missing_paths(self):
+        junk = self.tmp / "junk.h5"
+        junk.write_bytes(b"not an HDF5 file at all" * 100)
+        doc = self.verify_json(junk, code=EXIT_PROBLEMS)
+        self.assertEqual(doc["files"][0]["state"], "unreadable")
+        self.assertIn("not an HDF5 file", doc["files"][0]["problems"][0]["message"])
+        proc = self.verify(self.tmp / "nothing-here.h5")
+        self.assertExit(proc, EXIT_NO_INPUT)
+        self.assertIn("nothing-here.h5", proc.stderr)
+        empty = self.tmp / "empty"
+        empty.mkdir()
+        self.assertExit(self.verify(empty), EXIT_NO_INPUT)
+
+    def test_a_file_that_hangs_the_check_is_unreadable_after_the_time_limit(self):
+        # Opening a FIFO blocks until someone writes to it: a check that never ends.
+        fifo = self.tmp / "stuck.h5"
+        os.mkfifo(fifo)
+        path = self.copy_recording()
+        started = time.monotonic()
+        proc = self.verify("--json", "--timeout", "0.5", fifo, path)
+        took = time.monotonic() - started
+        self.assertExit(proc, EXIT_PROBLEMS)
+        self.assertLess(took, 10)
+        stuck, sound = json.loads(proc.stdout)["files"]
+        self.assertEqual(stuck["state"], "unreadable")
+        self.assertEqual(stuck["problems"][0]["check"], "unreadable")
+        self.assertIn("timed out after 0.5 s", stuck["problems"][0]["message"])
+        self.assertTrue(sound["sound"], sound)
+
+    def test_a_journal_beside_the_file_means_unclean_and_a_locked_one_live(self):
+        path = self.copy_recording()
+        journal = pathlib.Path(str(path) + "-journal")
+        journal.write_bytes(b"\0" * 512)
+        doc = self.verify_json(path, code=EXIT_PROBLEMS)
+        (report,) = doc["files"]
+        self.assertEqual(report["state"], "unclean")
+        self.assertIn("unclean: run h5rec recover", report["problems"][0]["message"])
+        proc = self.verify(path)
+        self.assertExit(proc, EXIT_PROBLEMS)
+        self.assertIn("unclean: run h5rec recover", proc.stdout)
+        # A writer holds its journal's lock while it runs: the file is live and checked.
+        with open(journal, "rb") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            doc = self.verify_json(path)
+        (report,) = doc["files"]
+        self.assertEqual(report["state"], "live")
+        self.assertTrue(report["sound"], report)
+        self.assertEqual(report["rows"], sum(ROWS.values()))
+
+    def test_a_directory_with_two_device_chains(self):
+        out = self.tmp / "card"
+        # Device a: 1 s segments, so its 2 s recording is a chain of segments.
+        make_recording(self.tmp / "a", device_id="dev-a", segment_duration=1.0)
+        make_recording(self.tmp / "b", device_id="dev-b")
+        out.mkdir()
+        for device in ("a", "b"):
+            for item in (self.tmp / device / "out").iterdir():
+                shutil.move(str(item), out / item.name)
+        segments_a = sorted(p for p in out.glob("dev-a_*.h5") if not p.is_symlink())
+        self.assertGreaterEqual(len(segments_a), 2)
+        # The recorder's live link while it records (it removes the link when it stops).
+        (out / "dev-a_live.h5").symlink_to(segments_a[-1].name)
+        doc = self.verify_json(out)
+        paths = [pathlib.Path(f["path"]) for f in doc["files"]]
+        expected = sorted(p for p in out.glob("*.h5") if not p.is_symlink())
+        self.assertEqual(paths, expected)  # name order: per device, oldest segment first
+        self.assertTrue(doc["sound"])
+        reports = {pathlib.Path(f["path"]): f for f in doc["files"]}
+        self.assertEqual([reports[p]["segment"] for p in segments_a],
+                         list(range(1, len(segments_a) + 1)))
+        # The accounting is checked at the end of each chain over all its segments.
+        last_a = reports[segments_a[-1]]
+        for g in last_a["groups"]:
+            self.assertEqual(g["accounting"], "ok", g)
+            self.assertEqual(g["recording_rows_stored"], ROWS[g["name"]])
+            self.assertEqual(g["recording_rows_due"], ROWS[g["name"]])
+        for p in segments_a[:-1]:
+            for g in reports[p]["groups"]:
+                self.assertEqual(g["accounting"], "see " + segments_a[-1].name)
+        self.assertEqual(sum(reports[p]["rows"] for p in segments_a), sum(ROWS.values()))
+        proc = self.verify(out)
+        self.assertExit(proc, 0)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(len(lines), len(expected) + 1)
+        self.assertEqual(lines[-1], "%d files: %d sound, 0 with problems"
+                         % (len(expected), len(expected)))
+        # A segment alone: sound, but the accounting needs the segments before it.
+        doc = self.verify_json(segments_a[-1])
+        for g in doc["files"][0]["groups"]:
+            self.assertTrue(g["accounting"].startswith("not checked: segment"), g)
+
+    def test_a_gap_not_counted_in_status_fails_the_accounting(self):
+        path = self.copy_recording()
+        # Rewrite the slow group's last row time one period later (as if a row were missing):
+        # on schedule, so only the accounting can tell.
+        with h5py.File(path, "r+", locking=False) as f:
+            t = f["slow/time"]
+            t[-1] = t[-1] + 100_000_000
+        doc = self.verify_json(path, code=EXIT_PROBLEMS)
+        (report,) = doc["files"]
+        slow = [g for g in report["groups"] if g["name"] == "slow"][0]
+        self.assertEqual(slow["missing_rows"], 1)
+        self.assertEqual(slow["accounting"], "problem")
+        (problem,) = self.problems(report, "accounting")
+        self.assertEqual(problem["dataset"], "slow")
+        self.assertIn("counts only 0 dropped", problem["message"])
+
+    def test_a_logger_file(self):
+        if not LOGGER_DRIVER.is_file():
+            self.skipTest("no logger driver at %s" % LOGGER_DRIVER)
+        path = self.tmp / "logged.h5"
+        proc = subprocess.run([*lib.EMULATOR, str(LOGGER_DRIVER), str(path), "matrix", "0", "40"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120,
+                              env=lib.child_env())
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with h5py.File(path, "r", locking=False) as f:
+            names = []
+            f.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+            rows = sum(f[n].shape[0] for n in names)
+        doc = self.verify_json(path)
+        (report,) = doc["files"]
+        self.assertEqual((report["kind"], report["state"]), ("logger", "closed"))
+        self.assertTrue(report["sound"], report)
+        self.assertEqual(report["datasets"], len(names))
+        self.assertEqual(report["rows"], rows)
+        proc = self.verify(path)
+        self.assertExit(proc, 0)
+        self.assertEqual(proc.stdout, "%s: ok (logger file, %d datasets, %d rows)\n"
+                         % (path, len(names), rows))
+
+    def test_mutants_never_crash_or_hang_verify(self):
+        seed = int(os.environ.get("H5REC_VERIFY_SEED") or random.SystemRandom().randrange(2**32))
+        print("\nmutant sweep seed: %d (H5REC_VERIFY_SEED=%d replays it)" % (seed, seed))
+        rng = random.Random(seed)
+        original = self.recording.read_bytes()
+        mutants = self.tmp / "mutants"
+        mutants.mkdir()
+        described = {}
+        for n in range(MUTANTS):
+            data = bytearray(original)
+            if rng.random() < 0.2:
+                cut = rng.randrange(len(data))
+                del data[cut:]
+                what = "truncated to %d bytes" % cut
+            else:
+                flips = []
+                for _ in range(rng.randint(1, 8)):
+                    limit = 8192 if rng.random() < 0.8 else len(data)
+                    at, bit = rng.randrange(min(limit, len(data))), rng.randrange(8)
+                    data[at] ^= 1 << bit
+                    flips.append("%d.%d" % (at, bit))
+                what = "bits flipped (byte.bit): " + " ".join(flips)
+            path = mutants / ("m%02d.h5" % n)
+            path.write_bytes(bytes(data))
+            described[str(path)] = what
+        margin_s = 30
+        started = time.monotonic()
+        proc = lib.run_h5rec("verify", "--json", "--timeout", MUTANT_TIMEOUT_S, mutants,
+                             timeout=MUTANTS * MUTANT_TIMEOUT_S + margin_s, cwd=self.tmp)
+        took = time.monotonic() - started
+        self.assertGreaterEqual(proc.returncode, 0,
+                                "seed %d: verify killed by a signal\n%s" % (seed, proc.stderr))
+        self.assertIn(proc.returncode, (0, EXIT_PROBLEMS), "seed %d\n%s" % (seed, proc.stderr))
+        doc = json.loads(proc.stdout)
+        self.assertEqual(sorted(f["path"] for f in doc["files"]), sorted(described))
+        unreadable = [f for f in doc["files"] if f["state"] == "unreadable"]
+        for f in doc["files"]:
+            if not f["sound"]:
+                self.assertTrue(f["problems"], f)
+        print("seed %d: %d mutants in %.1f s: %d sound, %d with problems (%d unreadable)"
+              % (seed, MUTANTS, took, MUTANTS - doc["files_with_problems"],
+                 doc["files_with_problems"], len(unreadable)))
+        for f in unreadable:
+            print("  %s (%s): %s" % (f["path"], described[f["path"]], f["problems"][0]["message"]))
+        self.assertEqual(doc["sound"], doc["files_with_problems"] == 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
