@@ -267,6 +267,29 @@ class VerifyTest(lib.TempDirTestCase):
         self.assertEqual(problem["dataset"], "slow")
         self.assertIn("counts only 0 dropped", problem["message"])
 
+    def test_gaps_counted_in_status_are_accounted_for(self):
+        path = self.copy_recording()
+        # Remove row 5 of group slow and count it dropped, as the recorder would have.
+        with h5py.File(path, "r+", locking=False) as f:
+            for name in f["slow"]:
+                d = f["slow"][name]
+                values = d[...]
+                d[5:-1] = values[6:]
+                d.resize(d.shape[0] - 1, axis=0)
+            f["_status/slow_dropped_rows"][-1] = 1
+        doc = self.verify_json(path)
+        slow = [g for g in doc["files"][0]["groups"] if g["name"] == "slow"][0]
+        self.assertEqual((slow["rows"], slow["missing_rows"], slow["dropped_rows"]), (19, 1, 1))
+        self.assertEqual(slow["accounting"], "ok", slow)
+        self.assertEqual(slow["recording_rows_due"], 20)
+        # More rows counted dropped than can have been due after the last row: a problem.
+        with h5py.File(path, "r+", locking=False) as f:
+            f["_status/slow_dropped_rows"][-1] = 1000
+        doc = self.verify_json(path, code=EXIT_PROBLEMS)
+        (problem,) = self.problems(doc["files"][0], "accounting")
+        self.assertIn("counts 1000 rows of slow dropped, but only 1 are missing",
+                      problem["message"])
+
     def test_a_logger_file(self):
         if not LOGGER_DRIVER.is_file():
             self.skipTest("no logger driver at %s" % LOGGER_DRIVER)
