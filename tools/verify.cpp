@@ -109,9 +109,57 @@ std::string summary_line(const FileReport& r) {
   return out + ")";
 }
 
+// Bytes of the UTF-8 sequence starting at text[at]; 0 when it is not valid UTF-8 (names and
+// messages read from a damaged file may hold any bytes).
+size_t utf8_sequence(const std::string& text, size_t at) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(at);
+  if (lead < 0x80) return 1;
+  size_t n = 0;
+  uint32_t code = 0;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    n = 2, code = lead & 0x1F;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    n = 3, code = lead & 0x0F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    n = 4, code = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (at + n > text.size()) return 0;
+  for (size_t i = 1; i < n; ++i) {
+    if ((byte(at + i) & 0xC0) != 0x80) return 0;
+    code = code << 6 | (byte(at + i) & 0x3F);
+  }
+  const bool overlong = (n == 3 && code < 0x800) || (n == 4 && code < 0x10000);
+  const bool invalid = code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF);
+  return overlong || invalid ? 0 : n;
+}
+
+// On one line: control characters (a damaged name may hold a newline) become '?'.
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+  }
+  return text;
+}
+
+// A JSON string; bytes that are not UTF-8 become U+FFFD, so the document is always valid JSON.
 std::string json_string(const std::string& text) {
   std::string out = "\"";
-  for (unsigned char c : text) {
+  for (size_t at = 0; at < text.size();) {
+    const size_t n = utf8_sequence(text, at);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++at;
+      continue;
+    }
+    if (n > 1) {
+      out.append(text, at, n);
+      at += n;
+      continue;
+    }
+    const unsigned char c = static_cast<unsigned char>(text[at++]);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -223,7 +271,7 @@ int run_verify(const VerifyOptions& options) {
     std::printf("  ],\n  \"files_checked\": %zu, \"files_with_problems\": %zu, \"sound\": %s}\n",
                 reports.size(), unsound, unsound == 0 ? "true" : "false");
   } else {
-    for (const FileReport& r : reports) std::printf("%s\n", summary_line(r).c_str());
+    for (const FileReport& r : reports) std::printf("%s\n", one_line(summary_line(r)).c_str());
     if (reports.size() > 1) {
       std::printf("%zu files: %zu sound, %zu with problems\n", reports.size(),
                   reports.size() - unsound, unsound);

@@ -290,6 +290,22 @@ class VerifyTest(lib.TempDirTestCase):
         self.assertIn("counts 1000 rows of slow dropped, but only 1 are missing",
                       problem["message"])
 
+    def test_names_that_are_not_utf8_or_hold_newlines_keep_the_output_well_formed(self):
+        path = self.copy_recording()
+        with h5py.File(path, "r+", locking=False) as f:
+            f.attrs["device_id"] = b"dev\xff\xfe"
+            f.create_group(b"odd\nname\xc3")  # no rate_hz, no time: format problems
+        proc = lib.run_h5rec("verify", "--json", path, cwd=self.tmp)  # text=True: must decode
+        self.assertExit(proc, EXIT_PROBLEMS)
+        (report,) = json.loads(proc.stdout)["files"]
+        self.assertEqual(report["device_id"], "dev\ufffd\ufffd")
+        self.assertIn("odd\nname\ufffd", [p["dataset"] for p in report["problems"]])
+        proc = subprocess.run(lib.h5rec_command("verify", path), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=60, env=lib.child_env())
+        self.assertEqual(proc.returncode, EXIT_PROBLEMS)
+        self.assertEqual(proc.stdout.count(b"\n"), 1, proc.stdout)
+        self.assertIn(b"odd?name", proc.stdout)
+
     def test_a_logger_file(self):
         if not LOGGER_DRIVER.is_file():
             self.skipTest("no logger driver at %s" % LOGGER_DRIVER)
