@@ -6,6 +6,7 @@
 
 #include "platform/posix/child_process.hpp"
 #include "platform/posix/posix_storage.hpp"
+#include "recorder/journal/rollback_journal.hpp"
 #include "recorder/utc_time.hpp"
 #include "tools/verify_accounting.hpp"
 #include "tools/verify_file.hpp"
@@ -16,6 +17,14 @@ namespace {
 
 bool is_hdf5_name(const std::string& name) {
   return name.ends_with(".h5") || name.ends_with(".hdf5");
+}
+
+// "X.h5" for "X.h5-journal"; "" for other names.
+std::string journal_data_name(const std::string& name) {
+  const std::string suffix = journal::kJournalSuffix;
+  if (!name.ends_with(suffix)) return "";
+  const std::string data = name.substr(0, name.size() - suffix.size());
+  return is_hdf5_name(data) ? data : "";
 }
 
 // Every HDF5 file at or below path, in name order; symbolic links below a directory skipped.
@@ -32,6 +41,10 @@ void collect(platform::Storage& storage, const std::string& path, std::vector<st
       collect(storage, full, out);
     } else if (is_hdf5_name(name)) {
       out.push_back(full);
+    } else if (const std::string data = journal_data_name(full); !data.empty() &&
+                                                                !storage.exists(data) &&
+                                                                !storage.is_symlink(data)) {
+      out.push_back(data);  // a journal without its file: reported as unclean
     }
   }
 }

@@ -17,7 +17,7 @@ namespace h5rec::tools {
 struct VerifyOptions {
   // Files, and directories: every *.h5 / *.hdf5 below them (symbolic links such as the
   // recorder's <device>_live.h5 skipped), in name order, so each device's segments come
-  // oldest first.
+  // oldest first; a journal whose file is gone counts as that file (unclean).
   std::vector<std::string> paths;
   bool json = false;
   double timeout_s = 30;  // per file: longer, and the file is reported unreadable

@@ -176,6 +176,13 @@ FileReport FileChecker::run() {
 
 bool FileChecker::inspect_writer_state() {
   platform::PosixStorage storage;
+  if (!storage.exists(report_.path) && storage.exists(journal::journal_path(report_.path))) {
+    report_.state = VerifiedState::kUnclean;
+    has_journal_ = true;
+    problem("journal", "", "unclean: run h5rec recover (a journal without its file: the writer "
+                           "stopped before the file's first checkpoint, so it held no rows)");
+    return false;
+  }
   auto resolved = storage.resolve(report_.path);
   if (!resolved) {
     problem("open", "", resolved.message());

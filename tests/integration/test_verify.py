@@ -200,6 +200,16 @@ class VerifyTest(lib.TempDirTestCase):
         proc = self.verify(path)
         self.assertExit(proc, EXIT_PROBLEMS)
         self.assertIn("unclean: run h5rec recover", proc.stdout)
+        # A journal whose file is gone (a crash before the first checkpoint) is found too.
+        orphan = self.tmp / "orphan"
+        orphan.mkdir()
+        (orphan / "dev_20260101T000000Z.h5-journal").write_bytes(b"\0" * 512)
+        doc = self.verify_json(orphan, code=EXIT_PROBLEMS)
+        (report,) = doc["files"]
+        self.assertEqual(report["path"], str(orphan / "dev_20260101T000000Z.h5"))
+        self.assertEqual(report["state"], "unclean")
+        self.assertIn("unclean: run h5rec recover (a journal without its file",
+                      report["problems"][0]["message"])
         # A writer holds its journal's lock while it runs: the file is live and checked.
         with open(journal, "rb") as held:
             fcntl.flock(held, fcntl.LOCK_EX)
