@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <string_view>
 
 namespace h5rec {
 namespace {
@@ -35,22 +36,27 @@ std::string format_utc_iso8601(int64_t ns_since_epoch) {
 }
 
 std::optional<int64_t> parse_utc_iso8601(const std::string& text) {
-  int year = 0;
-  unsigned month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  long long nanos = 0;
-  int used = 0;
-  if (text.size() != 30 ||
-      std::sscanf(text.c_str(), "%4d-%2u-%2uT%2u:%2u:%2u.%9lldZ%n", &year, &month, &day, &hour,
-                  &minute, &second, &nanos, &used) != 7 ||
-      used != 30) {
-    return std::nullopt;
+  // "YYYY-MM-DDThh:mm:ss.fffffffffZ": fixed positions, digits only.
+  constexpr std::string_view kPattern = "dddd-dd-ddTdd:dd:dd.dddddddddZ";
+  if (text.size() != kPattern.size()) return std::nullopt;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (kPattern[i] == 'd' ? !digit : text[i] != kPattern[i]) return std::nullopt;
   }
+  const auto number = [&](size_t at, size_t n) {
+    int64_t v = 0;
+    for (size_t i = at; i < at + n; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
   using namespace std::chrono;
-  const year_month_day ymd{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
-  if (!ymd.ok() || hour > 23 || minute > 59 || second > 59 || nanos < 0) return std::nullopt;
-  const sys_days days_since_epoch{ymd};
-  return static_cast<int64_t>(days_since_epoch.time_since_epoch().count()) * 86'400'000'000'000 +
-         (static_cast<int64_t>(hour) * 3600 + minute * 60 + second) * 1'000'000'000 + nanos;
+  const year_month_day ymd{year{static_cast<int>(number(0, 4))},
+                           month{static_cast<unsigned>(number(5, 2))},
+                           day{static_cast<unsigned>(number(8, 2))}};
+  const int64_t hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
+  if (!ymd.ok() || hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  const int64_t days_since_epoch = sys_days{ymd}.time_since_epoch().count();
+  return (days_since_epoch * 86'400 + hour * 3600 + minute * 60 + second) * 1'000'000'000 +
+         number(20, 9);
 }
 
 std::string format_utc_compact(int64_t ns_since_epoch) {

@@ -1,6 +1,5 @@
 #include "tools/verify.hpp"
 
-#include <cinttypes>
 #include <cmath>
 #include <cstdio>
 

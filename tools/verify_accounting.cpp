@@ -55,7 +55,9 @@ class ChainAccounting {
 
  private:
   void check_group(FileReport& last, GroupReport& group) {
-    const auto unchecked = [&](const std::string& why) { group.accounting = "not checked: " + why; };
+    const auto unchecked = [&](const std::string& why) {
+      group.accounting = "not checked: " + why;
+    };
     if (last.state != VerifiedState::kClosed) {
       return unchecked(std::string("the last segment is ") + describe(last.state));
     }

@@ -259,8 +259,9 @@ void FileChecker::check_root_attributes() {
   const auto format = read_attribute(root, "h5rec_format");
   if (format->type_class != H5T_INTEGER || format->number != kFormatVersion) {
     char text[120];
-    std::snprintf(text, sizeof text, "h5rec_format is %g, not %d: a format this h5rec does not know",
-                  format->number, kFormatVersion);
+    std::snprintf(text, sizeof text,
+                  "h5rec_format is %g, not %d: a format this h5rec does not know", format->number,
+                  kFormatVersion);
     problem("format", "", text);
   }
   const auto text_attr = [&](const char* name) -> std::optional<std::string> {

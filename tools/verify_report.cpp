@@ -1,5 +1,6 @@
 #include "tools/verify_report.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 
 namespace h5rec::tools {
