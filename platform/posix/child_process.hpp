@@ -11,6 +11,13 @@
 // the parent's. The body's return value is the child's exit code; the child flushes stdout and
 // leaves with _exit, never returning into the caller's stack or running its atexit handlers.
 //
+// Wrapping a command that prints (how `h5rec info` would be):
+//   auto outcome = run_in_child([&] { return run_info(path); }, {30 * kNsPerSecond, true});
+//   if (outcome) std::fwrite(outcome->output.data(), 1, outcome->output.size(), stdout);
+//   ... exit_code if kExited, else a message from describe(outcome, timeout) and a failure code.
+// The child stays in the caller's process group: a terminal's Ctrl-C (SIGINT) reaches both, and
+// the parent keeps waiting (and reading) until the child has gone.
+//
 // Call only while the calling process has a single thread (fork copies just the caller's
 // thread: a lock another thread held would stay locked in the child). Not async-signal-safe.
 #pragma once
