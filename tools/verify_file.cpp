@@ -131,7 +131,11 @@ class FileChecker {
   void check_recording();
   void check_root_attributes();
   void check_group(const std::string& name);
+  // A recording's dataset: chunked, unlimited rows, units and description attributes.
+  void check_column_layout(hid_t dataset, const std::string& name);
   void check_logger();
+  // Chunked, with an unlimited first dimension (rank >= 1).
+  static bool extendable(hid_t dataset);
   DatasetShape shape_of(hid_t dataset, const std::string& name);
   // Reads rows [0, rows) in chunk-sized pieces; a failing piece is a "read" problem naming the
   // dataset and rows. time (if given) is fed every row read as int64.
@@ -371,6 +375,7 @@ void FileChecker::check_group(const std::string& name) {
       if (shape.rank == 0) problem("format", full, full + " is a scalar, not a column of rows");
       continue;
     }
+    check_column_layout(d.get(), full);
     // Time first, whatever the link order.
     Column c{column, std::move(d), std::move(shape)};
     if (column == "time") {
@@ -438,6 +443,28 @@ void FileChecker::check_group(const std::string& name) {
   report_.groups.push_back(std::move(g));
 }
 
+void FileChecker::check_column_layout(hid_t dataset, const std::string& name) {
+  if (!extendable(dataset)) {
+    problem("format", name, name + " is not chunked with an unlimited first dimension");
+  }
+  for (const char* attribute : {"units", "description"}) {
+    const auto a = read_attribute(dataset, attribute);
+    if (!a || a->type_class != H5T_STRING) {
+      problem("format", name, name + " has no '" + attribute + "' attribute (text)");
+    }
+  }
+}
+
+bool FileChecker::extendable(hid_t dataset) {
+  h5::Handle space = h5::dataspace(H5Dget_space(dataset));
+  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space.get()) : -1;
+  if (rank < 1 || rank > H5S_MAX_RANK) return false;
+  std::vector<hsize_t> max_dims(static_cast<size_t>(rank));
+  H5Sget_simple_extent_dims(space.get(), nullptr, max_dims.data());
+  h5::Handle dcpl = h5::plist(H5Dget_create_plist(dataset));
+  return dcpl.valid() && H5Pget_layout(dcpl.get()) == H5D_CHUNKED && max_dims[0] == H5S_UNLIMITED;
+}
+
 void FileChecker::check_logger() {
   std::vector<std::string> names;
   if (H5Ovisit(file_.get(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &names) < 0) {
@@ -454,13 +481,7 @@ void FileChecker::check_logger() {
     ++report_.datasets;
     const DatasetShape shape = shape_of(d.get(), name);
     if (shape.rank < 0) continue;
-    h5::Handle space = h5::dataspace(H5Dget_space(d.get()));
-    std::vector<hsize_t> max_dims(static_cast<size_t>(std::max(shape.rank, 1)));
-    H5Sget_simple_extent_dims(space.get(), nullptr, max_dims.data());
-    h5::Handle dcpl = h5::plist(H5Dget_create_plist(d.get()));
-    const bool chunked = dcpl.valid() && H5Pget_layout(dcpl.get()) == H5D_CHUNKED;
-    if (foreign.empty() &&
-        (shape.rank < 1 || !chunked || max_dims[0] != H5S_UNLIMITED)) {
+    if (foreign.empty() && !extendable(d.get())) {
       foreign = name + " is not a chunked dataset with an unlimited first dimension";
     }
     report_.rows += shape.rows();

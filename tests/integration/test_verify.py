@@ -316,6 +316,21 @@ class VerifyTest(lib.TempDirTestCase):
         self.assertEqual(proc.stdout.count(b"\n"), 1, proc.stdout)
         self.assertIn(b"odd?name", proc.stdout)
 
+    def test_missing_format_attributes_and_unequal_lengths_are_problems(self):
+        path = self.copy_recording()
+        with h5py.File(path, "r+", locking=False) as f:
+            del f.attrs["start_time_utc"]
+            del f["fast/counter"].attrs["units"]
+            del f["slow"].attrs["rate_hz"]
+            f["fast/accel"].resize(1990, axis=0)
+        doc = self.verify_json(path, code=EXIT_PROBLEMS)
+        problems = {(p["check"], p["dataset"]): p["message"] for p in doc["files"][0]["problems"]}
+        self.assertIn("start_time_utc is missing", problems[("format", "")])
+        self.assertIn("no 'units' attribute", problems[("format", "fast/counter")])
+        self.assertIn("no rate_hz attribute", problems[("format", "slow")])
+        self.assertIn("differ in length: time 2000 rows, counter 2000 rows, accel 1990 rows",
+                      problems[("lengths", "fast")])
+
     def test_a_logger_file(self):
         if not LOGGER_DRIVER.is_file():
             self.skipTest("no logger driver at %s" % LOGGER_DRIVER)
