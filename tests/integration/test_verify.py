@@ -179,14 +179,16 @@ class VerifyTest(lib.TempDirTestCase):
         os.mkfifo(fifo)
         path = self.copy_recording()
         started = time.monotonic()
-        proc = self.verify("--json", "--timeout", "0.5", fifo, path)
+        # The limit leaves the sound file's check time enough under emulators and sanitizers.
+        proc = self.verify("--json", "--timeout", "3", fifo, path)
         took = time.monotonic() - started
         self.assertExit(proc, EXIT_PROBLEMS)
-        self.assertLess(took, 10)
+        self.assertGreaterEqual(took, 3)
+        self.assertLess(took, 3 + 20)
         stuck, sound = json.loads(proc.stdout)["files"]
         self.assertEqual(stuck["state"], "unreadable")
         self.assertEqual(stuck["problems"][0]["check"], "unreadable")
-        self.assertIn("timed out after 0.5 s", stuck["problems"][0]["message"])
+        self.assertIn("timed out after 3 s", stuck["problems"][0]["message"])
         self.assertTrue(sound["sound"], sound)
 
     def test_a_journal_beside_the_file_means_unclean_and_a_locked_one_live(self):
