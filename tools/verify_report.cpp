@@ -87,8 +87,12 @@ const char* describe(VerifiedState state) {
 }
 
 void FileReport::add(Problem p) {
+  const bool about_rows = p.end_row > p.first_row;
   for (Problem& existing : problems) {
-    if (existing.check == p.check && existing.dataset == p.dataset) {
+    const bool same = existing.check == p.check && existing.dataset == p.dataset &&
+                      (about_rows ? existing.end_row > existing.first_row
+                                  : existing.message == p.message);
+    if (same) {
       existing.count += p.count;
       return;
     }

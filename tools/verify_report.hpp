@@ -73,7 +73,8 @@ struct FileReport {
   std::vector<Problem> problems;
 
   bool sound() const { return problems.empty(); }
-  // Adds a problem, or counts one more of an existing (check, dataset, message kind).
+  // Adds a problem, or counts one more of an existing one: the same check of the same dataset's
+  // rows (a fault repeated along a column), or the same message.
   void add(Problem p);
 };
 

@@ -322,12 +322,16 @@ class VerifyTest(lib.TempDirTestCase):
         path = self.copy_recording()
         with h5py.File(path, "r+", locking=False) as f:
             del f.attrs["start_time_utc"]
+            f.attrs["segment"] = 0
             del f["fast/counter"].attrs["units"]
             del f["slow"].attrs["rate_hz"]
             f["fast/accel"].resize(1990, axis=0)
         doc = self.verify_json(path, code=EXIT_PROBLEMS)
         problems = {(p["check"], p["dataset"]): p["message"] for p in doc["files"][0]["problems"]}
-        self.assertIn("start_time_utc is missing", problems[("format", "")])
+        root = [p["message"] for p in doc["files"][0]["problems"] if p["dataset"] == ""]
+        self.assertEqual(len(root), 2, root)
+        self.assertIn("start_time_utc is missing", root[0])
+        self.assertIn("segment is missing or not a number >= 1", root[1])
         self.assertIn("no 'units' attribute", problems[("format", "fast/counter")])
         self.assertIn("no rate_hz attribute", problems[("format", "slow")])
         self.assertIn("differ in length: time 2000 rows, counter 2000 rows, accel 1990 rows",

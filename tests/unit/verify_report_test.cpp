@@ -25,13 +25,17 @@ FileReport sample() {
   r.add({"time", "fast/time", 10, 12, 1, "not strictly increasing: row 11"});
   r.add({"time", "fast/time", 20, 22, 1, "counted, not described"});
   r.add({"read", "slow/t", 0, 16, 1, "rows 0..15 do not read: a\tb"});
+  r.add({"format", "", 0, 0, 1, "root attribute config is missing or unreadable"});
+  r.add({"format", "", 0, 0, 1, "root attribute segment is missing or unreadable"});
+  r.add({"format", "", 0, 0, 1, "root attribute segment is missing or unreadable"});
   return r;
 }
 
 TEST(VerifyReport, RoundTripsEveryField) {
   const FileReport r = sample();
-  ASSERT_EQ(r.problems.size(), 2u);
+  ASSERT_EQ(r.problems.size(), 4u);  // messages not about rows are kept apart, unless the same
   EXPECT_EQ(r.problems[0].count, 2u);
+  EXPECT_EQ(r.problems[3].count, 2u);
   auto back = decode(encode(r));
   ASSERT_TRUE(back) << back.message();
   EXPECT_EQ(back->path, r.path);
@@ -52,7 +56,7 @@ TEST(VerifyReport, RoundTripsEveryField) {
   EXPECT_TRUE(back->groups[0].has_dropped);
   EXPECT_EQ(back->groups[0].dropped_rows, 9u);
   EXPECT_FALSE(back->groups[1].has_dropped);
-  ASSERT_EQ(back->problems.size(), 2u);
+  ASSERT_EQ(back->problems.size(), 4u);
   EXPECT_EQ(back->problems[0].count, 2u);
   EXPECT_EQ(back->problems[0].first_row, 10u);
   EXPECT_EQ(back->problems[0].end_row, 12u);
