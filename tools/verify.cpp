@@ -68,11 +68,13 @@ FileReport check_in_child(const std::string& path, double timeout_s) {
     auto decoded = decode(outcome->output);
     if (decoded) return decoded.value();
   }
-  const char* why = outcome->kind == platform::ChildOutcome::Kind::kExited
-                        ? " without a report"
-                        : ": HDF5 cannot read this file safely";
+  using Kind = platform::ChildOutcome::Kind;
+  const Kind kind = outcome->kind;
   failed.add({"unreadable", "", 0, 0, 1,
-              "the check " + platform::describe(outcome.value(), timeout_ns) + why});
+              std::string(kind == Kind::kSignalled ? "the check was " : "the check ") +
+                  platform::describe(outcome.value(), timeout_ns) +
+                  (kind == Kind::kExited ? " without a report"
+                                         : ": HDF5 cannot read this file safely")});
   return failed;
 }
 
