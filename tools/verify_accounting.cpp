@@ -162,7 +162,7 @@ void check_accounting(std::vector<FileReport>& reports) {
     std::string why;
     if (reports[i].segment != 1) {
       why = "segment " + std::to_string(reports[i].segment) + " follows '" +
-            reports[i].previous_segment + "', which was not verified with it";
+            reports[i].previous_segment + "', not verified with it (or unreadable)";
     }
     ChainAccounting(reports, std::move(chain)).check(why);
   }
