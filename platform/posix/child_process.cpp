@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,7 +33,11 @@ Error os_error(const char* call) {
   return Error{std::string("run in child: ") + call + ": " + std::strerror(code), code};
 }
 
-[[noreturn]] void run_child(const std::function<int()>& body, int stdout_fd) {
+[[noreturn]] void run_child(const std::function<int()>& body, int stdout_fd, pid_t parent) {
+  // A parent that is killed (or a script's timeout) takes the child with it: a child looping
+  // in a library would otherwise run on forever.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);  // the parent went before the line above took effect
   if (stdout_fd >= 0) {
     std::fflush(stdout);
     if (dup2(stdout_fd, STDOUT_FILENO) < 0) _exit(127);
@@ -98,11 +103,12 @@ Result<ChildOutcome> run_in_child(const std::function<int()>& body, const ChildO
     write_end.reset(fds[1]);
   }
   std::fflush(stdout);  // buffered parent output must not be written twice
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) return os_error("fork");
   if (pid == 0) {
     read_end.reset();
-    run_child(body, options.capture_stdout ? write_end.get() : -1);
+    run_child(body, options.capture_stdout ? write_end.get() : -1, parent);
   }
   write_end.reset();
 

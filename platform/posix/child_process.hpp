@@ -16,7 +16,8 @@
 //   if (outcome) std::fwrite(outcome->output.data(), 1, outcome->output.size(), stdout);
 //   ... exit_code if kExited, else a message from describe(outcome, timeout) and a failure code.
 // The child stays in the caller's process group: a terminal's Ctrl-C (SIGINT) reaches both, and
-// the parent keeps waiting (and reading) until the child has gone.
+// the parent keeps waiting (and reading) until the child has gone. A parent killed outright
+// (SIGKILL) takes the child with it (Linux: PR_SET_PDEATHSIG).
 //
 // Call only while the calling process has a single thread (fork copies just the caller's
 // thread: a lock another thread held would stay locked in the child). Not async-signal-safe.

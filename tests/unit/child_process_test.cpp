@@ -1,13 +1,19 @@
 // run_in_child: a body that returns, one that crashes, one that never ends, one that fills the
-// pipe, one that streams to the parent's stdout.
+// pipe, one that streams to the parent's stdout, one whose parent is killed.
 #include "platform/posix/child_process.hpp"
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <string>
+#include <thread>
 
 namespace h5rec::platform {
 namespace {
@@ -110,6 +116,51 @@ TEST(RunInChild, WithoutCaptureTheChildWritesToTheParentsStdout) {
   EXPECT_EQ(outcome->kind, ChildOutcome::Kind::kExited);
   EXPECT_EQ(outcome->output, "");
   EXPECT_EQ(printed, "streamed\n");
+}
+
+// Gone, or a zombie waiting for whoever inherited it.
+bool process_ended(pid_t pid) {
+  if (kill(pid, 0) != 0) return errno == ESRCH;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string pid_text, name, state;
+  stat >> pid_text >> name >> state;
+  return state == "Z" || state == "X";
+}
+
+TEST(RunInChild, AParentKilledOutrightTakesItsChildWithIt) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  // The middle process runs a body that loops forever without a time limit; the body reports
+  // its pid through the test's pipe.
+  const pid_t middle = fork();
+  ASSERT_GE(middle, 0);
+  if (middle == 0) {
+    close(fds[0]);
+    const int report_fd = fds[1];
+    (void)run_in_child(
+        [report_fd] {
+          const pid_t self = getpid();
+          if (write(report_fd, &self, sizeof self) != sizeof self) return 1;
+          for (;;) pause();
+          return 0;
+        },
+        {0, true});
+    _exit(0);
+  }
+  close(fds[1]);
+  pid_t looping = 0;
+  ASSERT_EQ(read(fds[0], &looping, sizeof looping), static_cast<ssize_t>(sizeof looping));
+  close(fds[0]);
+  ASSERT_FALSE(process_ended(looping));
+  kill(middle, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(waitpid(middle, &status, 0), middle);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!process_ended(looping) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(process_ended(looping));
+  if (!process_ended(looping)) kill(looping, SIGKILL);
 }
 
 }  // namespace
