@@ -2,8 +2,9 @@
 //
 // Exit codes: 0 success; 1 runtime failure (storage, HDF5); 2 bad input (config file, recording
 // file, channel name) or, for recover, an unrecoverable file; 3 record: the recording ran to its
-// end but rows due were not stored (dropped or rolled back: counted in /_status); 64 usage error
-// (unknown subcommand or option); 66 recover: no such file or directory.
+// end but rows due were not stored (dropped or rolled back: counted in /_status); verify: some
+// file is not sound (damaged, unclean or unreadable); 64 usage error (unknown subcommand or
+// option); 66 recover or verify: no such file or directory (verify: or no HDF5 file in it).
 //
 // `record` succeeds (0) when every row due was stored, storage errors that were retried or
 // survived by starting a new segment included: a lossless hiccup is not a failure (systemd
@@ -28,6 +29,7 @@
 #include "tools/info.hpp"
 #include "tools/recover.hpp"
 #include "tools/tail.hpp"
+#include "tools/verify.hpp"
 
 #ifndef H5REC_VERSION
 #define H5REC_VERSION "unknown"
@@ -125,6 +127,17 @@ int record(const RecordArgs& args) {
   return 0;
 }
 
+// CLI11's PositiveNumber names its range with 309 digits: say it in words.
+CLI::Validator positive_seconds(const std::string& option) {
+  return CLI::Validator(
+      [option](std::string& text) -> std::string {
+        const double seconds = std::strtod(text.c_str(), nullptr);
+        if (seconds > 0 && seconds < 1e12) return "";
+        return option + " must be a number of seconds above 0 (and below 1e12), not '" + text + "'";
+      },
+      "SECONDS");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,14 +150,7 @@ int main(int argc, char** argv) {
   record_cmd->add_option("CONFIG", rec.config, "TOML config file")->required();
   record_cmd->add_option("--output", rec.output, "output directory (overrides output_dir)");
   record_cmd->add_option("--duration", rec.duration_s, "seconds to record (default: until SIGINT/SIGTERM)")
-      ->check(CLI::Validator(
-          [](std::string& text) -> std::string {
-            const double seconds = std::strtod(text.c_str(), nullptr);
-            if (seconds > 0 && seconds < 1e12) return "";
-            return "--duration must be a number of seconds above 0 (and below 1e12), not '" +
-                   text + "'";
-          },
-          "SECONDS"));
+      ->check(positive_seconds("--duration"));
   record_cmd->add_flag("--virtual-clock", rec.virtual_clock,
                        "simulate time: record the duration as fast as the host can (tests)");
 
@@ -164,6 +170,16 @@ int main(int argc, char** argv) {
       "recover", "bring crashed recordings back to their last checkpoint and report per file");
   recover_cmd->add_option("PATH", recover_path, "a recording, or a directory of recordings")
       ->required();
+
+  h5rec::tools::VerifyOptions verify;
+  CLI::App* verify_cmd = app.add_subcommand(
+      "verify", "check that recordings and logger files are sound and report per file");
+  verify_cmd->add_option("PATH", verify.paths, "files, or directories of recordings")
+      ->required();
+  verify_cmd->add_flag("--json", verify.json, "one JSON document for scripts");
+  verify_cmd->add_option("--timeout", verify.timeout_s,
+                         "seconds per file before it is reported unreadable (default 30)")
+      ->check(positive_seconds("--timeout"));
 
   // CLI11 answers a missing or misspelt subcommand with "A subcommand is required": say which.
   std::string known;
@@ -197,6 +213,7 @@ int main(int argc, char** argv) {
   if (*record_cmd) return record(rec);
   if (*info_cmd) return h5rec::tools::run_info(info_path);
   if (*recover_cmd) return h5rec::tools::run_recover(recover_path);
+  if (*verify_cmd) return h5rec::tools::run_verify(verify);
   if (*tail_cmd) return h5rec::tools::run_tail(tail, h5rec::platform::stop_requested_by_signal());
   return kExitUsage;
 }
