@@ -21,8 +21,11 @@ GroupLayout make_layout(const std::vector<StatusGroup>& groups, double interval_
   add("checkpoint_duration_ns", DType::kInt64, "ns", "duration of the last completed checkpoint");
   add("checkpoints", DType::kUInt64, "1", "checkpoints completed");
   add("storage_errors", DType::kUInt64, "1", "failed storage operations so far");
+  add("recording_ended", DType::kUInt64, "1",
+      "1 on the last row, written once the recording had stopped: its counts are final");
   for (const StatusGroup& g : groups) {
     const std::string& n = g.name;
+    add(n + "_rows_due", DType::kUInt64, "1", "rows of group " + n + " due so far");
     add(n + "_dropped_rows", DType::kUInt64, "1", "rows of group " + n + " not stored so far");
     add(n + "_ring_high_water", DType::kUInt64, "1", "most rows group " + n + "'s ring has held");
     add(n + "_sensor_errors", DType::kUInt64, "1", "failed sensor reads in group " + n + " so far");
@@ -62,7 +65,8 @@ void put(ChunkRing& ring, size_t column, T value) {
 std::vector<size_t> StatusLog::row_bytes(const std::vector<StatusGroup>& groups) {
   std::vector<size_t> bytes(kFixedColumns, kValueBytes);
   for (const StatusGroup& g : groups) {
-    bytes.insert(bytes.end(), {kValueBytes, kValueBytes, kValueBytes});
+    // rows due, dropped rows, ring high-water, sensor errors
+    bytes.insert(bytes.end(), {kValueBytes, kValueBytes, kValueBytes, kValueBytes});
     bytes.push_back(kValueBytes * g.channels.size());
   }
   return bytes;
@@ -93,7 +97,7 @@ StatusLog::StatusLog(const std::vector<StatusGroup>& groups, double interval_s,
       drop_log_(group_names(groups)) {}
 
 bool StatusLog::append(int64_t utc_ns, const WriterHealth& health,
-                       std::span<const SamplerCounters* const> groups) {
+                       std::span<const SamplerCounters* const> groups, bool recording_ended) {
   health_log_.update(utc_ns, groups);
   drop_log_.update(utc_ns, health.since_checkpoint_ns, groups);
   if (!ring_.can_push()) return false;
@@ -102,8 +106,10 @@ bool StatusLog::append(int64_t utc_ns, const WriterHealth& health,
   put(ring_, 2, health.checkpoint_duration_ns);
   put(ring_, 3, health.checkpoints);
   put(ring_, 4, health.storage_errors);
-  size_t column = 5;
+  put(ring_, 5, uint64_t{recording_ended ? 1u : 0u});
+  size_t column = kFixedColumns;
   for (const SamplerCounters* c : groups) {
+    put(ring_, column++, c->rows_due.load(std::memory_order_relaxed));
     put(ring_, column++, c->dropped_rows.load(std::memory_order_relaxed) +
                              c->lost_rows.load(std::memory_order_relaxed));
     put(ring_, column++, c->ring_high_water.load(std::memory_order_relaxed));

@@ -6,6 +6,9 @@
 //   checkpoint_duration_ns   int64 duration of the last completed checkpoint
 //   checkpoints              uint64 checkpoints completed
 //   storage_errors           uint64 failed storage/HDF5 operations so far
+//   recording_ended          uint64 1 on the last row, appended after the recording stopped and
+//                            its last rows were stored: its counts are final (0 on every other)
+//   <group>_rows_due         uint64 rows of <group> the schedule called for so far
 //   <group>_dropped_rows     uint64 rows of <group> not stored so far (cumulative): no room in
 //                            the ring, or rolled back with a segment given up after failures
 //   <group>_ring_high_water  uint64 most rows <group>'s ring has held
@@ -57,7 +60,7 @@ class StatusLog {
   // channels whose sensors started failing or read again and the groups that started or stopped
   // dropping rows since the last row. Called by one thread at a time (the ring's producer).
   bool append(int64_t utc_ns, const WriterHealth& health,
-              std::span<const SamplerCounters* const> groups);
+              std::span<const SamplerCounters* const> groups, bool recording_ended = false);
 
  private:
   static size_t chunk_rows(const std::vector<StatusGroup>& groups, double interval_s,
@@ -65,7 +68,8 @@ class StatusLog {
   static std::vector<size_t> row_bytes(const std::vector<StatusGroup>& groups);
 
   static constexpr size_t kValueBytes = 8;  // every status value is a 64-bit number
-  static constexpr size_t kFixedColumns = 5;  // time, free bytes, duration, checkpoints, errors
+  // time, free bytes, checkpoint duration, checkpoints, storage errors, recording ended
+  static constexpr size_t kFixedColumns = 6;
   static constexpr size_t kMaxChunkBytes = 4096;
 
   GroupLayout layout_;

@@ -242,7 +242,7 @@ WriterHealth Writer::health() const {
 
 void Writer::append_last_status_row(int64_t utc_ns) {
   // A full ring means storage has failed for long; the row is lost, the counters go on.
-  (void)status_->append(utc_ns, health(), counters_);
+  (void)status_->append(utc_ns, health(), counters_, true);
 }
 
 Status Writer::checkpoint(int64_t rows_before_utc_ns) {

@@ -101,6 +101,21 @@ class ChainAccounting {
                        "or the clock was set back)");
     }
     const uint64_t dropped = group.dropped_rows;
+    if (last.status_final && group.has_due) {
+      // The recording's own final counts: exact.
+      if (stored + dropped != group.rows_due || missing > dropped) {
+        group.accounting = "problem";
+        last.add({"accounting", group.name, 0, 0, 1,
+                  text(stored) + " rows of " + group.name + " stored + " + text(dropped) +
+                      " dropped (/_status) != " + text(group.rows_due) + " due (/_status)" +
+                      (missing > dropped ? "; " + text(missing) + " missing before its last row"
+                                         : std::string())});
+        return;
+      }
+      group.accounting = "ok";
+      group.chain_due = group.rows_due;
+      return;
+    }
     if (missing > dropped) {
       group.accounting = "problem";
       last.add({"accounting", group.name, 0, 0, 1,

@@ -13,7 +13,9 @@
 //   missing <= dropped, and dropped - missing (rows due after the last stored one) is no more
 //   than the rows due between the last stored row and the last status row (plus a margin for
 //   the realtime clock that stamps status rows drifting from the monotonic one that schedules).
-// Then due = stored + dropped. A chain that is incomplete, a live or unclean last segment, or a
+// Then due = stored + dropped. Recordings whose /_status has <group>_rows_due and whose last
+// status row is the recorder's final one (recording_ended = 1) are checked exactly instead:
+// stored + dropped == due. A chain that is incomplete, a live or unclean last segment, or a
 // group whose time did not check leaves the accounting "not checked" (with the reason).
 #pragma once
 

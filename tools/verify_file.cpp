@@ -150,8 +150,8 @@ class FileChecker {
   bool flags_open_ = false;  // the superblock says a writer has it open
   bool has_journal_ = false;
   h5::Handle file_;
-  // From /_status: the last value of each <group>_dropped_rows.
-  std::map<std::string, uint64_t> last_dropped_;
+  // From /_status: the last value of each counter column (<group>_dropped_rows, ...).
+  std::map<std::string, uint64_t> last_status_;
 };
 
 FileReport FileChecker::run() {
@@ -310,12 +310,17 @@ void FileChecker::check_recording() {
   for (const std::string& name : *names) check_group(name);
   // The accounting's inputs: each group's dropped rows as /_status counts them at its end.
   for (GroupReport& g : report_.groups) {
-    const auto found = last_dropped_.find(g.name + "_dropped_rows");
-    if (found != last_dropped_.end()) {
+    if (const auto found = last_status_.find(g.name + "_dropped_rows"); found != last_status_.end()) {
       g.has_dropped = true;
       g.dropped_rows = found->second;
     }
+    if (const auto found = last_status_.find(g.name + "_rows_due"); found != last_status_.end()) {
+      g.has_due = true;
+      g.rows_due = found->second;
+    }
   }
+  const auto ended = last_status_.find("recording_ended");
+  report_.status_final = ended != last_status_.end() && ended->second == 1;
 }
 
 FileChecker::DatasetShape FileChecker::shape_of(hid_t dataset, const std::string& name) {
@@ -424,9 +429,10 @@ void FileChecker::check_group(const std::string& name) {
         report_.has_status = true;
         report_.last_status_time_ns = *last;
       }
-    } else if (c.name.ends_with("_dropped_rows")) {
+    } else if (c.name.ends_with("_dropped_rows") || c.name.ends_with("_rows_due") ||
+               c.name == "recording_ended") {
       if (auto last = last_value<uint64_t>(c.dataset.get(), rows, H5T_NATIVE_UINT64)) {
-        last_dropped_[c.name] = *last;
+        last_status_[c.name] = *last;
       }
     }
   }

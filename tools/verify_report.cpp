@@ -105,11 +105,13 @@ std::string encode(const FileReport& r) {
   out += line(std::string("file"), r.path, std::string(describe(r.kind)),
               std::string(describe(r.state)), r.device_id, num(r.segment), r.previous_segment,
               num(r.start_time_ns), num(static_cast<uint64_t>(r.has_status)),
-              num(r.last_status_time_ns), num(r.datasets), num(r.rows));
+              num(r.last_status_time_ns), num(r.datasets), num(r.rows),
+              num(static_cast<uint64_t>(r.status_final)));
   for (const GroupReport& g : r.groups) {
     out += line(std::string("group"), g.name, num(g.rate_hz), num(g.datasets), num(g.rows),
                 num(g.first_time_ns), num(g.last_time_ns), num(g.missing_rows),
-                num(static_cast<uint64_t>(g.has_dropped)), num(g.dropped_rows));
+                num(static_cast<uint64_t>(g.has_dropped)), num(g.dropped_rows),
+                num(static_cast<uint64_t>(g.has_due)), num(g.rows_due));
   }
   for (const Problem& p : r.problems) {
     out += line(std::string("problem"), p.check, p.dataset, num(p.first_row), num(p.end_row),
@@ -136,7 +138,7 @@ Result<FileReport> decode(std::string_view text) {
       break;
     }
     const std::vector<std::string> f = split_fields(raw);
-    if (f[0] == "file" && f.size() == 12) {
+    if (f[0] == "file" && f.size() == 13) {
       r.path = f[1];
       r.kind = f[2] == "recording" ? FileKind::kRecording
                : f[2] == "logger"  ? FileKind::kLogger
@@ -153,10 +155,12 @@ Result<FileReport> decode(std::string_view text) {
       r.last_status_time_ns = to_i64(f[9]);
       r.datasets = to_u64(f[10]);
       r.rows = to_u64(f[11]);
+      r.status_final = f[12] == "1";
       has_file = true;
-    } else if (f[0] == "group" && f.size() == 10) {
+    } else if (f[0] == "group" && f.size() == 12) {
       r.groups.push_back({f[1], std::strtod(f[2].c_str(), nullptr), to_u64(f[3]), to_u64(f[4]),
-                          to_i64(f[5]), to_i64(f[6]), to_u64(f[7]), f[8] == "1", to_u64(f[9])});
+                          to_i64(f[5]), to_i64(f[6]), to_u64(f[7]), f[8] == "1", to_u64(f[9]),
+                          f[10] == "1", to_u64(f[11])});
     } else if (f[0] == "problem" && f.size() == 7) {
       r.problems.push_back({f[1], f[2], to_u64(f[3]), to_u64(f[4]), to_u64(f[5]), f[6]});
     } else {

@@ -49,6 +49,8 @@ struct GroupReport {
                               // that are not stored (the sum of each step's periods minus one)
   bool has_dropped = false;   // /_status has <name>_dropped_rows with at least one row
   uint64_t dropped_rows = 0;  // its last value: rows of the recording not stored so far
+  bool has_due = false;       // /_status has <name>_rows_due (written since format 1's
+  uint64_t rows_due = 0;      // recording_ended column): its last value
 
   // Filled by the parent (tools/verify_accounting.hpp), not sent by the child:
   std::string accounting = "not checked";  // "ok", "problem", "not checked: why", "see FILE"
@@ -67,6 +69,7 @@ struct FileReport {
   int64_t start_time_ns = 0;      // start_time_utc; 0 when absent or not parsed
   bool has_status = false;        // /_status has rows
   int64_t last_status_time_ns = 0;
+  bool status_final = false;      // the last /_status row is the recording's final one
   uint64_t datasets = 0;          // every dataset in the file
   uint64_t rows = 0;              // sum of the groups' rows (logger: of every dataset)
   std::vector<GroupReport> groups;

@@ -320,16 +320,20 @@ class RecordCliTest(lib.TempDirTestCase):
             status = f["_status"]
             self.assertAlmostEqual(float(status.attrs["rate_hz"]), 4.0)
             columns = ["time", "storage_free_bytes", "checkpoint_duration_ns", "checkpoints",
-                       "storage_errors"]
+                       "storage_errors", "recording_ended"]
             per_channel = {}  # <group>_channel_errors: one value per channel of the group
             for group in groups:
                 name = group["name"]
-                columns += [name + "_dropped_rows", name + "_ring_high_water",
+                columns += [name + "_rows_due", name + "_dropped_rows", name + "_ring_high_water",
                             name + "_sensor_errors"]
                 per_channel[name + "_channel_errors"] = [c["name"] for c in group["channels"]]
             self.assertEqual(set(status.keys()), set(columns) | set(per_channel))
             rows = status["time"].shape[0]
             self.assertGreaterEqual(rows, 6)  # 1.5 s / 0.25 s
+            # Only the last row, written once the recording stopped, has the final counts.
+            self.assertEqual(status["recording_ended"][:].tolist(), [0] * (rows - 1) + [1])
+            self.assertEqual(int(status["fast_rows_due"][-1]), 750)
+            self.assertEqual(int(status["slow_rows_due"][-1]), 6)
             # Same chunk rule as data groups, chunks of at most 4 KiB, for the widest status row.
             widest = 8 * max(len(names) for names in per_channel.values())
             for column in columns + list(per_channel):

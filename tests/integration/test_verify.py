@@ -101,7 +101,7 @@ class VerifyTest(lib.TempDirTestCase):
         self.assertEqual(report["segment"], 1)
         self.assertEqual(report["rows"], sum(ROWS.values()))
         # fast: time + 2 channels; slow: time + 1; /_status: 5 columns + 4 per group.
-        self.assertEqual(report["datasets"], 3 + 2 + 5 + 4 * 2)
+        self.assertEqual(report["datasets"], 3 + 2 + 6 + 5 * 2)
         groups = {g["name"]: g for g in report["groups"]}
         self.assertEqual(sorted(groups), ["fast", "slow"])
         for name, rows in ROWS.items():
@@ -277,7 +277,7 @@ class VerifyTest(lib.TempDirTestCase):
         self.assertEqual(slow["accounting"], "problem")
         (problem,) = self.problems(report, "accounting")
         self.assertEqual(problem["dataset"], "slow")
-        self.assertIn("counts only 0 dropped", problem["message"])
+        self.assertIn("1 missing before its last row", problem["message"])
 
     def test_gaps_counted_in_status_are_accounted_for(self):
         path = self.copy_recording()
@@ -297,6 +297,14 @@ class VerifyTest(lib.TempDirTestCase):
         # More rows counted dropped than can have been due after the last row: a problem.
         with h5py.File(path, "r+", locking=False) as f:
             f["_status/slow_dropped_rows"][-1] = 1000
+        doc = self.verify_json(path, code=EXIT_PROBLEMS)
+        (problem,) = self.problems(doc["files"][0], "accounting")
+        self.assertIn("19 rows of slow stored + 1000 dropped (/_status) != 20 due (/_status)",
+                      problem["message"])
+        # A file without the final counts (as before /_status had them, or cut short): the
+        # rows due are bounded from the rows' times instead.
+        with h5py.File(path, "r+", locking=False) as f:
+            del f["_status/recording_ended"]
         doc = self.verify_json(path, code=EXIT_PROBLEMS)
         (problem,) = self.problems(doc["files"][0], "accounting")
         self.assertIn("counts 1000 rows of slow dropped, but only 1 are missing",
