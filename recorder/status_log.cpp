@@ -82,7 +82,7 @@ size_t StatusLog::chunk_rows(const std::vector<StatusGroup>& groups, double inte
 size_t StatusLog::ring_bytes(const std::vector<StatusGroup>& groups, double interval_s,
                              double checkpoint_interval_s, double ring_seconds) {
   const size_t rows = chunk_rows(groups, interval_s, checkpoint_interval_s);
-  const size_t chunks = ring_chunks_for(1.0 / interval_s, ring_seconds, rows);
+  const size_t chunks = ring_chunks_for(1.0 / interval_s, held_seconds(interval_s, ring_seconds), rows);
   const std::vector<size_t> bytes = row_bytes(groups);
   return chunks * rows * std::accumulate(bytes.begin(), bytes.end(), size_t{0});
 }
@@ -92,7 +92,7 @@ StatusLog::StatusLog(const std::vector<StatusGroup>& groups, double interval_s,
     : layout_(make_layout(groups, interval_s,
                           chunk_rows(groups, interval_s, checkpoint_interval_s))),
       ring_(row_bytes(groups), layout_.chunk_rows,
-            ring_chunks_for(1.0 / interval_s, ring_seconds, layout_.chunk_rows)),
+            ring_chunks_for(1.0 / interval_s, held_seconds(interval_s, ring_seconds), layout_.chunk_rows)),
       health_log_(channel_names(groups)),
       drop_log_(group_names(groups)) {}
 

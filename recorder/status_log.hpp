@@ -17,6 +17,7 @@
 //                            dataset's `channels` attribute (names joined by ",")
 #pragma once
 
+#include <algorithm>
 #include <span>
 #include <string>
 #include <vector>
@@ -71,6 +72,13 @@ class StatusLog {
   // time, free bytes, checkpoint duration, checkpoints, storage errors, recording ended
   static constexpr size_t kFixedColumns = 6;
   static constexpr size_t kMaxChunkBytes = 4096;
+  // The status ring holds at least this many rows (a few hundred bytes each; 10 minutes at the
+  // default 1 s interval), more than ring_seconds of them when that is less: /_status keeps its
+  // rows through the long storage stalls it is there to tell of.
+  static constexpr double kMinHeldRows = 600;
+  static double held_seconds(double interval_s, double ring_seconds) {
+    return std::max(ring_seconds, kMinHeldRows * interval_s);
+  }
 
   GroupLayout layout_;
   ChunkRing ring_;

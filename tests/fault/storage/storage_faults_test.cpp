@@ -460,7 +460,7 @@ TEST(StorageFaults, AStallLongerThanTheRingDropsRowsCountedExactly) {
   EXPECT_LE(fast.rows_dropped, 2 * stall_rows);
   EXPECT_EQ(summary.writer.segments_given_up, 0u);
   rec.expect_closed_segments_unchanged();
-  EXPECT_EQ(rec.verify(summary, seconds, "--min-dropped fast=1 --min-segments 3"), 0);
+  EXPECT_EQ(rec.verify(summary, seconds, "--min-dropped fast=1 --min-segments 3 --status-gapless"), 0);
 }
 
 // ---------------------------------------------------------------------------------------------
