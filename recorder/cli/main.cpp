@@ -1,12 +1,16 @@
 // h5rec: one binary for recording and for reading recordings.
 //
-// Exit codes: 0 success; 1 runtime failure (storage, HDF5); 2 bad input (config file, recording
-// file, channel name) or, for recover, an unrecoverable file; 64 usage error (unknown subcommand
-// or option); 66 recover: no such file or directory.
+// Exit codes: 0 success; 1 runtime failure (storage, HDF5; for `tail --follow`, also the writer
+// of the followed recording stopped without closing it); 2 bad input (config file, recording
+// file, channel name; for info and tail, any of several files named) or, for recover, an
+// unrecoverable file; 64 usage error (unknown subcommand or option; tail --follow with several
+// recordings); 66 recover: no such file or directory.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "config/recorder_config.hpp"
 #include "platform/posix/heap_reserve.hpp"
@@ -101,16 +105,22 @@ int main(int argc, char** argv) {
   record_cmd->add_flag("--virtual-clock", rec.virtual_clock,
                        "simulate time: record the duration as fast as the host can (tests)");
 
-  std::string info_path;
-  CLI::App* info_cmd = app.add_subcommand("info", "describe a recording");
-  info_cmd->add_option("FILE", info_path, "recording (.h5)")->required();
+  std::vector<std::string> info_paths;
+  CLI::App* info_cmd = app.add_subcommand("info", "describe recordings and logger files");
+  info_cmd->add_option("PATH", info_paths,
+                       "recordings (.h5), live links, logger files, or directories of them")
+      ->required();
 
   h5rec::tools::TailOptions tail;
   CLI::App* tail_cmd = app.add_subcommand("tail", "print the last rows, optionally following");
-  tail_cmd->add_option("FILE", tail.path, "recording (.h5)")->required();
+  tail_cmd->add_option("PATH", tail.paths,
+                       "recordings (.h5), live links, logger files, or directories (each "
+                       "chain's newest segment)")
+      ->required();
   tail_cmd->add_option("--channel", tail.channel, "channel name or group/channel");
-  tail_cmd->add_flag("-f,--follow", tail.follow, "keep printing rows as they are recorded");
-  tail_cmd->add_option("-n,--lines", tail.lines, "rows to print first (per group)");
+  tail_cmd->add_flag("-f,--follow", tail.follow,
+                     "keep printing rows as they are recorded (one recording)");
+  tail_cmd->add_option("-n,--lines", tail.lines, "rows to print first (per group or dataset)");
 
   std::string recover_path;
   CLI::App* recover_cmd = app.add_subcommand(
@@ -125,7 +135,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   if (*record_cmd) return record(rec);
-  if (*info_cmd) return h5rec::tools::run_info(info_path);
+  if (*info_cmd) return h5rec::tools::run_info(info_paths);
   if (*recover_cmd) return h5rec::tools::run_recover(recover_path);
   if (*tail_cmd) return h5rec::tools::run_tail(tail, h5rec::platform::stop_requested_by_signal());
   return kExitUsage;
