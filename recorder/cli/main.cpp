@@ -123,10 +123,12 @@ int main(int argc, char** argv) {
   tail_cmd->add_option("-n,--lines", tail.lines, "rows to print first (per group or dataset)");
 
   std::string recover_path;
+  bool recover_verbose = false;
   CLI::App* recover_cmd = app.add_subcommand(
       "recover", "bring crashed recordings back to their last checkpoint and report per file");
   recover_cmd->add_option("PATH", recover_path, "a recording, or a directory of recordings")
       ->required();
+  recover_cmd->add_flag("-v,--verbose", recover_verbose, "list the rows kept of every dataset");
 
   try {
     app.parse(argc, argv);
@@ -136,7 +138,7 @@ int main(int argc, char** argv) {
   }
   if (*record_cmd) return record(rec);
   if (*info_cmd) return h5rec::tools::run_info(info_paths);
-  if (*recover_cmd) return h5rec::tools::run_recover(recover_path);
+  if (*recover_cmd) return h5rec::tools::run_recover(recover_path, recover_verbose);
   if (*tail_cmd) return h5rec::tools::run_tail(tail, h5rec::platform::stop_requested_by_signal());
   return kExitUsage;
 }
