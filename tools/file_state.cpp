@@ -6,12 +6,13 @@
 namespace h5rec::tools {
 namespace {
 
-// Whether the data file's superblock says a writer has it open (or could not be read).
+// Whether the data file's superblock says a writer has it open (false when there is none to
+// read: not HDF5, or damaged, which is no sign of a writer).
 bool flags_set(platform::Storage& storage, const std::string& path) {
   auto file = storage.open(path, platform::OpenMode::kRead);
-  if (!file) return true;
+  if (!file) return false;
   const auto superblock = journal::read_superblock(*file.value());
-  return !superblock || !superblock.value() || superblock.value()->status_flags != 0;
+  return superblock && superblock.value() && superblock.value()->status_flags != 0;
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 namespace h5rec::tools {
 
 enum class FileState {
-  kClosed,   // no journal, superblock flags clear
+  kClosed,   // no journal, superblock flags clear (or no superblock to read)
   kLive,     // a writer holds the journal's lock
   kUnclean,  // a journal nobody holds, or (no journal) flags still set: needs `h5rec recover`
 };

@@ -138,6 +138,11 @@ Result<RecordingReader> RecordingReader::open(const std::string& path) {
   r.path_ = real;
   r.file_ = h5::file(H5Fopen(real.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl.get()));
   if (!r.file_.valid()) r.file_ = h5::file(H5Fopen(real.c_str(), H5F_ACC_RDONLY, fapl.get()));
+  if (!r.file_.valid() && file_state(storage, real) == FileState::kUnclean) {
+    // A writer without SWMR that is gone leaves a file HDF5 refuses until it is recovered.
+    return Error{path + ": unclean: the writer stopped without closing it, and HDF5 cannot open "
+                        "it as it is; run h5rec recover"};
+  }
   if (!r.file_.valid()) return h5_error("cannot open as HDF5 (truncated or damaged?)", path);
   r.named_ = path;
   if (read_string_attr(r.file_.get(), "h5rec_format").empty()) {

@@ -148,5 +148,23 @@ class LoggerToolsTest(lib.LoggerTestCase):
         self.assertIn("  cnt ", info.stdout)
 
 
+    def test_a_killed_logger_without_swmr_is_named_unclean(self):
+        """Without SWMR, HDF5 refuses a file its writer left open: say why, not "damaged"."""
+        path = self.path("run.h5")
+        proc = lib.start(lib.DRIVER, "--replace", "--checkpoint", 1000, path,
+                         "log", "cnt", "int64", "-", 0, 10, "flush", "echo", "LOGGED", "wait")
+        self.wait_for_logged(proc)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        for command in ("info", "tail"):
+            out = h5rec(command, path)
+            self.assertEqual(out.returncode, 2, out.stderr)
+            self.assertEqual(out.stdout, "")
+            self.assertIn("h5rec %s: %s: unclean: the writer stopped without closing it" % (
+                command, path), out.stderr)
+            self.assertIn("run h5rec recover", out.stderr)
+        self.assertEqual(h5rec("recover", path).returncode, 0)
+        self.assertIn("\nstate:    closed cleanly\n", h5rec("info", path).stdout)
+
 if __name__ == "__main__":
     unittest.main()
