@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/path.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "recorder/shape_text.hpp"
 #include "recorder/status_log.hpp"
@@ -154,9 +155,15 @@ int run_info(const std::vector<std::string>& paths) {
     }
     for (const RecordingChain& chain : chains.value()) {
       if (!first) std::printf("\n");
+      // The link is there while a recorder runs, and after one that crashed: states tell which.
+      auto target = chain.live_link.empty() ? Result<std::string>(Error{})
+                                            : storage.resolve(chain.live_link);
+      const std::string link =
+          target ? "; " + platform::file_name_of(chain.live_link) + " -> " +
+                       platform::file_name_of(target.value())
+                 : "";
       std::printf("== %s: %zu segment%s, oldest first%s ==\n", chain.name.c_str(),
-                  chain.segments.size(), chain.segments.size() == 1 ? "" : "s",
-                  chain.live_link.empty() ? "" : " (recording: the last is live)");
+                  chain.segments.size(), chain.segments.size() == 1 ? "" : "s", link.c_str());
       first = true;
       for (const std::string& segment : chain.segments) one_file(segment);
       first = false;

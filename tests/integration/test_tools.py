@@ -415,8 +415,8 @@ class ChainsTest(lib.TempDirTestCase):
                 self.assertNotIn("//", proc.stdout)
                 n = {d: len(paths) for d, paths in self.segments.items()}
                 self.assertEqual(re.findall(r"(?m)^== .* ==$", proc.stdout), [
-                    "== chain-dev: %d segments, oldest first (recording: the last is live) =="
-                    % n["chain-dev"],
+                    "== chain-dev: %d segments, oldest first; chain-dev_live.h5 -> %s =="
+                    % (n["chain-dev"], os.path.basename(self.segments["chain-dev"][-1])),
                     "== other-dev: %d segment%s, oldest first ==" % (
                         n["other-dev"], "" if n["other-dev"] == 1 else "s")])
                 self.assertEqual(proc.stdout.count("state:    closed cleanly"), sum(n.values()))
