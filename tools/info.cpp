@@ -2,16 +2,25 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "platform/path.hpp"
+#include "platform/posix/posix_storage.hpp"
 #include "recorder/shape_text.hpp"
 #include "recorder/status_log.hpp"
 #include "recorder/utc_time.hpp"
+#include "tools/guarded_read.hpp"
+#include "tools/recording_paths.hpp"
 #include "tools/recording_reader.hpp"
 
 namespace h5rec::tools {
 namespace {
+
+constexpr int kExitBadInput = 2;
+// Describing a file takes well under a second; one that takes this long has HDF5 looping.
+constexpr double kFileTimeoutS = 30;
 
 // The last value of /_status/<column>, or "?" if the file has none yet.
 std::string last_status(const RecordingReader& r, size_t status_group, const std::string& column) {
@@ -38,16 +47,8 @@ std::vector<std::string> split_row(std::string text) {
   return values;
 }
 
-}  // namespace
-
-int run_info(const std::string& path) {
-  auto opened = RecordingReader::open(path);
-  if (!opened) {
-    std::fprintf(stderr, "h5rec info: %s\n", opened.message().c_str());
-    return 2;
-  }
-  const RecordingReader& r = opened.value();
-  std::printf("file:     %s\n", path.c_str());
+// The recording part of info_file: groups, channels, status.
+void print_recording(const RecordingReader& r) {
   std::printf("format:   h5rec %s (written by h5rec %s)\n", r.root_attribute("h5rec_format").c_str(),
               r.root_attribute("h5rec_version").c_str());
   std::printf("device:   %s\n", r.root_attribute("device_id").c_str());
@@ -97,7 +98,82 @@ int run_info(const std::string& path) {
                 last_status(r, status_group, "storage_errors").c_str(),
                 last_status(r, status_group, "checkpoint_duration_ns").c_str());
   }
+}
+
+// A logger file: one line per dataset (name, type, shape, which holds the rows).
+void print_logger(const RecordingReader& r) {
+  std::printf("format:   h5logger layout (a logger file: one dataset per logged name)\n");
+  std::printf("state:    %s\n", describe(r.state()));
+  std::printf("\n%zu dataset%s:\n", r.groups().size(), r.groups().size() == 1 ? "" : "s");
+  for (size_t g = 0; g < r.groups().size(); ++g) {
+    const ColumnInfo c = r.columns(g).front();
+    std::printf("  %-24s %-8s %-16s %s\n", c.name.c_str(), c.type.c_str(),
+                shape_text(c.dims).c_str(), c.units.c_str());
+  }
+}
+
+}  // namespace
+
+int info_file(const std::string& path) {
+  auto opened = RecordingReader::open(path);
+  if (!opened) {
+    std::fprintf(stderr, "h5rec info: %s\n", opened.message().c_str());
+    return kExitBadInput;
+  }
+  const RecordingReader& r = opened.value();
+  std::printf("file:     %s\n", path.c_str());
+  platform::PosixStorage storage;
+  if (storage.is_symlink(path)) std::printf("link to:  %s\n", r.path().c_str());
+  if (r.layout() == Layout::kLogger) {
+    print_logger(r);
+  } else {
+    print_recording(r);
+  }
+  std::fflush(stdout);
   return 0;
+}
+
+int run_info(const std::vector<std::string>& paths) {
+  platform::PosixStorage storage;
+  int exit_code = 0;
+  bool first = true;
+  std::set<std::string> seen;  // files, links resolved: a live link and its segment once
+  const auto one_file = [&](const std::string& path) {
+    auto resolved = storage.resolve(path);
+    if (resolved && !seen.insert(resolved.value()).second) return;
+    if (!first) std::printf("\n");
+    first = false;
+    exit_code =
+        std::max(exit_code, guarded_read("info", path, kFileTimeoutS, [&] { return info_file(path); }));
+  };
+  for (const std::string& named : paths) {
+    if (!storage.list_directory(named)) {
+      one_file(normal_path(named));
+      continue;
+    }
+    auto chains = chains_in_directory(storage, named);
+    if (!chains) {
+      std::fprintf(stderr, "h5rec info: %s\n", chains.message().c_str());
+      exit_code = kExitBadInput;
+      continue;
+    }
+    for (const RecordingChain& chain : chains.value()) {
+      if (!first) std::printf("\n");
+      // The link is there while a recorder runs, and after one that crashed: states tell which.
+      auto target = chain.live_link.empty() ? Result<std::string>(Error{})
+                                            : storage.resolve(chain.live_link);
+      const std::string link =
+          target ? "; " + platform::file_name_of(chain.live_link) + " -> " +
+                       platform::file_name_of(target.value())
+                 : "";
+      std::printf("== %s: %zu segment%s, oldest first%s ==\n", chain.name.c_str(),
+                  chain.segments.size(), chain.segments.size() == 1 ? "" : "s", link.c_str());
+      first = true;
+      for (const std::string& segment : chain.segments) one_file(segment);
+      first = false;
+    }
+  }
+  return exit_code;
 }
 
 }  // namespace h5rec::tools

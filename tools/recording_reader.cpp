@@ -4,8 +4,10 @@
 #include <cinttypes>
 #include <cstdio>
 #include <new>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <string_view>
 
 #include "platform/posix/posix_storage.hpp"
 #include "recorder/journal/superblock.hpp"
@@ -89,16 +91,30 @@ std::string type_name(hid_t type) {
   }
 }
 
-}  // namespace
-
-const char* describe(FileState state) {
-  switch (state) {
-    case FileState::kClosed: return "closed cleanly";
-    case FileState::kLive: return "live (a writer is recording into it)";
-    case FileState::kUnclean: return "unclean (the writer stopped without closing it)";
+// A string value as C would spell it: quoted, with \" \\ \n \t and \xNN for other controls.
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", byte);
+      out += hex;
+    } else {
+      out += c;
+    }
   }
-  return "";
+  return out + "\"";
 }
+
+}  // namespace
 
 Result<RecordingReader> RecordingReader::open(const std::string& path) {
   h5::silence_errors();
@@ -122,14 +138,37 @@ Result<RecordingReader> RecordingReader::open(const std::string& path) {
   r.path_ = real;
   r.file_ = h5::file(H5Fopen(real.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl.get()));
   if (!r.file_.valid()) r.file_ = h5::file(H5Fopen(real.c_str(), H5F_ACC_RDONLY, fapl.get()));
-  if (!r.file_.valid()) return h5_error("cannot open as HDF5 (truncated or damaged?)", path);
-  if (read_string_attr(r.file_.get(), "h5rec_format").empty()) {
-    return Error{path + ": an HDF5 file, but not an h5rec recording (no h5rec_format attribute)"};
+  if (!r.file_.valid() && file_state(storage, real) == FileState::kUnclean) {
+    // A writer without SWMR that is gone leaves a file HDF5 refuses until it is recovered.
+    return Error{path + ": unclean: the writer stopped without closing it, and HDF5 cannot open "
+                        "it as it is; run h5rec recover"};
   }
-  for (const std::string& name : link_names(r.file_.get())) {
+  if (!r.file_.valid()) return h5_error("cannot open as HDF5 (truncated or damaged?)", path);
+  r.named_ = path;
+  if (read_string_attr(r.file_.get(), "h5rec_format").empty()) {
+    r.layout_ = Layout::kLogger;
+    if (Status s = r.open_logger_datasets(r.file_.get(), ""); !s) return s.error();
+    if (r.groups_.empty()) {
+      return Error{path + ": an HDF5 file, but not an h5rec recording or logger file (no "
+                          "h5rec_format attribute, and no dataset to read as a logger's)"};
+    }
+    return r;
+  }
+  if (Status s = r.open_recording_groups(); !s) return s.error();
+  return r;
+}
+
+FileState RecordingReader::state() const {
+  platform::PosixStorage storage;
+  return file_state(storage, path_);
+}
+
+Status RecordingReader::open_recording_groups() {
+  const std::string& path = named_;
+  for (const std::string& name : link_names(file_.get())) {
     Group g;
     g.name = name;
-    g.handle = h5::group(H5Gopen2(r.file_.get(), name.c_str(), H5P_DEFAULT));
+    g.handle = h5::group(H5Gopen2(file_.get(), name.c_str(), H5P_DEFAULT));
     if (!g.handle.valid()) return h5_error("cannot open group '" + name + "'", path);
     for (const std::string& column : link_names(g.handle.get())) {
       h5::Handle dset = h5::dataset(H5Dopen2(g.handle.get(), column.c_str(), H5P_DEFAULT));
@@ -146,24 +185,46 @@ Result<RecordingReader> RecordingReader::open(const std::string& path) {
     if (g.names.empty() || g.names.front() != "time") {
       return Error{path + ": group '" + name + "' has no time dataset"};
     }
-    r.group_names_.push_back(name);
-    r.groups_.push_back(std::move(g));
+    group_names_.push_back(name);
+    groups_.push_back(std::move(g));
   }
-  return r;
+  return {};
 }
 
-FileState RecordingReader::state() const {
-  // Superblock v2/v3 byte 11 holds the status flags: non-zero while a writer has it open.
-  platform::PosixStorage storage;
-  auto file = storage.open(path_, platform::OpenMode::kRead);
-  if (!file) return FileState::kUnclean;
-  const auto superblock = journal::read_superblock(*file.value());
-  if (!superblock || !superblock.value()) return FileState::kUnclean;
-  if (superblock.value()->status_flags == 0) return FileState::kClosed;
-  const double interval = std::max(1.0, std::atof(root_attribute("checkpoint_interval_s").c_str()));
-  auto age = storage.seconds_since_modified(path_);
-  const bool recent = age && age.value() < std::max(5.0, 3.0 * interval);
-  return recent ? FileState::kLive : FileState::kUnclean;
+// Every dataset below `location` (depth first, in creation order where the file keeps it), each
+// as a group of one column; refuses anything a logger does not write.
+Status RecordingReader::open_logger_datasets(hid_t location, const std::string& prefix) {
+  const std::string& path = named_;
+  const auto not_logger = [&](const std::string& name, const std::string& why) {
+    return Error{path + ": an HDF5 file, but not an h5rec recording or logger file (no "
+                        "h5rec_format attribute, and '" + name + "' " + why + ")"};
+  };
+  for (const std::string& link : link_names(location)) {
+    const std::string name = prefix + link;
+    h5::Handle object = {H5Oopen(location, link.c_str(), H5P_DEFAULT), H5Oclose};
+    if (!object.valid()) return h5_error("cannot open '" + name + "'", path);
+    const H5I_type_t type = H5Iget_type(object.get());
+    if (type == H5I_GROUP) {
+      if (Status s = open_logger_datasets(object.get(), name + "/"); !s) return s;
+      continue;
+    }
+    if (type != H5I_DATASET) return not_logger(name, "is neither a group nor a dataset");
+    h5::Handle dset = h5::dataset(H5Dopen2(location, link.c_str(), H5P_DEFAULT));
+    if (!dset.valid()) return h5_error("cannot open dataset '" + name + "'", path);
+    h5::Handle space = h5::dataspace(H5Dget_space(dset.get()));
+    hsize_t dims[H5S_MAX_RANK]{}, max_dims[H5S_MAX_RANK]{};
+    const int rank = H5Sget_simple_extent_dims(space.get(), dims, max_dims);
+    if (rank < 1 || max_dims[0] != H5S_UNLIMITED) {
+      return not_logger(name, "is not extendable along its first dimension");
+    }
+    Group g;
+    g.name = name;
+    g.names.push_back(name);
+    g.datasets.push_back(std::move(dset));
+    group_names_.push_back(name);
+    groups_.push_back(std::move(g));
+  }
+  return {};
 }
 
 std::string RecordingReader::root_attribute(const char* name) const {
@@ -171,6 +232,7 @@ std::string RecordingReader::root_attribute(const char* name) const {
 }
 
 double RecordingReader::rate_hz(size_t group) const {
+  if (layout_ == Layout::kLogger) return 0;
   return std::atof(read_string_attr(groups_[group].handle.get(), "rate_hz").c_str());
 }
 
@@ -227,6 +289,32 @@ Status RecordingReader::read_raw(size_t group, size_t column, uint64_t first, ui
   return {};
 }
 
+Status RecordingReader::read_strings(size_t group, size_t column, uint64_t first, uint64_t count,
+                                     std::vector<std::string>& out) const {
+  h5::Handle type = h5::datatype(H5Dget_type(groups_[group].datasets[column].get()));
+  const size_t n = out.size();
+  if (H5Tis_variable_str(type.get()) > 0) {
+    h5::Handle mem = h5::datatype(H5Tcopy(H5T_C_S1));
+    H5Tset_size(mem.get(), H5T_VARIABLE);
+    H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
+    std::vector<char*> v(n, nullptr);
+    if (Status s = read_raw(group, column, first, count, mem.get(), v.data()); !s) return s;
+    for (size_t i = 0; i < n; ++i) {
+      out[i] = quoted(v[i] ? v[i] : "");
+      H5free_memory(v[i]);
+    }
+    return {};
+  }
+  const size_t size = H5Tget_size(type.get());
+  std::vector<char> v(n * size);
+  if (Status s = read_raw(group, column, first, count, type.get(), v.data()); !s) return s;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view text(v.data() + i * size, size);
+    out[i] = quoted(text.substr(0, text.find('\0')));
+  }
+  return {};
+}
+
 Result<std::vector<int64_t>> RecordingReader::read_int64(size_t group, size_t column,
                                                          uint64_t first, uint64_t count) const {
   std::vector<int64_t> out(count);
@@ -277,6 +365,8 @@ Result<std::vector<std::string>> RecordingReader::read_text(size_t group, size_t
       return s.error();
     }
     for (size_t i = 0; i < n; ++i) values[i] = v[i] ? "true" : "false";
+  } else if (info.type == "string") {
+    if (Status s = read_strings(group, column, first, count, values); !s) return s.error();
   } else {
     return Error{path_ + ": cannot print values of type " + info.type};
   }

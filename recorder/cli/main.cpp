@@ -1,10 +1,13 @@
 // h5rec: one binary for recording and for reading recordings.
 //
-// Exit codes: 0 success; 1 runtime failure (storage, HDF5); 2 bad input (config file, recording
-// file, channel name) or, for recover, an unrecoverable file; 3 record: the recording ran to its
-// end but rows due were not stored (dropped or rolled back: counted in /_status); verify: some
-// file is not sound (damaged, unclean or unreadable); 64 usage error (unknown subcommand or
-// option); 66 recover or verify: no such file or directory (verify: or no HDF5 file in it).
+// Exit codes: 0 success; 1 runtime failure (storage, HDF5; for `tail --follow`, also the writer
+// of the followed recording stopped without closing it); 2 bad input (config file, recording
+// file, channel name; for info and tail, any of several files named) or, for recover, an
+// unrecoverable file; 3 record: the recording ran to its end but rows due were not stored
+// (dropped or rolled back: counted in /_status); verify: some file is not sound (damaged,
+// unclean or unreadable); 64 usage error (unknown subcommand or option; tail --follow with
+// several recordings); 66 recover or verify: no such file or directory (verify: or no HDF5 file
+// in it).
 //
 // `record` succeeds (0) when every row due was stored, storage errors that were retried or
 // survived by starting a new segment included: a lossless hiccup is not a failure (systemd
@@ -16,7 +19,9 @@
 #include <cstdlib>
 #include <functional>
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "config/recorder_config.hpp"
 #include "platform/posix/heap_reserve.hpp"
@@ -154,22 +159,30 @@ int main(int argc, char** argv) {
   record_cmd->add_flag("--virtual-clock", rec.virtual_clock,
                        "simulate time: record the duration as fast as the host can (tests)");
 
-  std::string info_path;
-  CLI::App* info_cmd = app.add_subcommand("info", "describe a recording");
-  info_cmd->add_option("FILE", info_path, "recording (.h5)")->required();
+  std::vector<std::string> info_paths;
+  CLI::App* info_cmd = app.add_subcommand("info", "describe recordings and logger files");
+  info_cmd->add_option("PATH", info_paths,
+                       "recordings (.h5), live links, logger files, or directories of them")
+      ->required();
 
   h5rec::tools::TailOptions tail;
   CLI::App* tail_cmd = app.add_subcommand("tail", "print the last rows, optionally following");
-  tail_cmd->add_option("FILE", tail.path, "recording (.h5)")->required();
+  tail_cmd->add_option("PATH", tail.paths,
+                       "recordings (.h5), live links, logger files, or directories (each "
+                       "chain's newest segment)")
+      ->required();
   tail_cmd->add_option("--channel", tail.channel, "channel name or group/channel");
-  tail_cmd->add_flag("-f,--follow", tail.follow, "keep printing rows as they are recorded");
-  tail_cmd->add_option("-n,--lines", tail.lines, "rows to print first (per group)");
+  tail_cmd->add_flag("-f,--follow", tail.follow,
+                     "keep printing rows as they are recorded (one recording)");
+  tail_cmd->add_option("-n,--lines", tail.lines, "rows to print first (per group or dataset)");
 
   std::string recover_path;
+  bool recover_verbose = false;
   CLI::App* recover_cmd = app.add_subcommand(
       "recover", "bring crashed recordings back to their last checkpoint and report per file");
   recover_cmd->add_option("PATH", recover_path, "a recording, or a directory of recordings")
       ->required();
+  recover_cmd->add_flag("-v,--verbose", recover_verbose, "list the rows kept of every dataset");
 
   h5rec::tools::VerifyOptions verify;
   CLI::App* verify_cmd = app.add_subcommand(
@@ -211,8 +224,8 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   if (*record_cmd) return record(rec);
-  if (*info_cmd) return h5rec::tools::run_info(info_path);
-  if (*recover_cmd) return h5rec::tools::run_recover(recover_path);
+  if (*info_cmd) return h5rec::tools::run_info(info_paths);
+  if (*recover_cmd) return h5rec::tools::run_recover(recover_path, recover_verbose);
   if (*verify_cmd) return h5rec::tools::run_verify(verify);
   if (*tail_cmd) return h5rec::tools::run_tail(tail, h5rec::platform::stop_requested_by_signal());
   return kExitUsage;

@@ -1,11 +1,14 @@
 """`h5rec info` and `h5rec tail` on finished recordings, and on files that are not (good)
 recordings: missing, random bytes, empty, truncated, HDF5 but not h5rec. Bad files must give a
 non-zero exit (not a signal), a message on stderr naming the file, and nothing on stdout.
+Several paths and directories of recording chains (ChainsTest); tail's memory with a large -n
+(TailMemoryTest). Live, closed and crashed files: test_tools_writer_state.py.
 """
 
 import datetime
 import os
 import re
+import subprocess
 import unittest
 
 import h5py
@@ -292,8 +295,9 @@ class ToolsTest(lib.TempDirTestCase):
             path.write_bytes(data[:size])
             self.assertRejected(path)
 
-    def test_directory(self):
-        self.assertRejected(self.tmp)
+    def test_directory_without_hdf5_files(self):
+        """Not searched recursively: the recording is in a subdirectory."""
+        self.assertRejected(self.tmp, also=["no HDF5 files"])
 
     def test_hdf5_file_not_made_by_h5rec(self):
         path = self.tmp / "other.h5"
@@ -367,6 +371,166 @@ class ToolsTest(lib.TempDirTestCase):
                         command, name, proc.returncode, proc.stderr[-300:]))
         self.assertEqual(failures, [])
 
+
+
+class ChainsTest(lib.TempDirTestCase):
+    """Several files and directories: a directory stands for its recording chains (info: every
+    segment, oldest first; tail: the newest segment), the live link for its segment, once."""
+
+    def setUp(self):
+        super().setUp()
+        self.out = self.tmp / "out"
+        self.segments = {}
+        # Not whole seconds: a recording that ends on a rotation may end with an empty segment.
+        for device, seconds in (("chain-dev", 2.5), ("other-dev", 0.5)):
+            config = lib.write_config(self.tmp, [lib.counter_group("g", rate_hz=10)],
+                                      name=device + ".toml", device_id=device,
+                                      output_dir=str(self.out), segment_duration=1)
+            proc = lib.record(config, duration=seconds, cwd=self.tmp)
+            self.assertExit(proc, 0)
+            self.segments[device] = lib.parse_record_summary(proc.stdout)["paths"]
+        # (The virtual clock may run a little past the end and open one more, empty, segment.)
+        self.assertGreaterEqual(len(self.segments["chain-dev"]), 3, self.segments)
+        self.assertEqual(self.segments["chain-dev"], sorted(self.segments["chain-dev"]))
+        # What a running (or crashed) recorder leaves beside its segments.
+        self.link = self.out / "chain-dev_live.h5"
+        os.symlink(os.path.basename(self.segments["chain-dev"][-1]), self.link)
+
+    def h5rec(self, *args):
+        proc = lib.run_h5rec(*args, cwd=self.tmp, timeout=60)
+        self.assertNoCrash(proc)
+        return proc
+
+    def described(self, stdout):
+        return re.findall(r"(?m)^file:     (.*)$", stdout)
+
+    def test_info_directory_describes_every_chain_oldest_first(self):
+        for named in (self.out, str(self.out) + "/", str(self.out) + "//"):
+            with self.subTest(named=named):
+                proc = self.h5rec("info", named)
+                self.assertExit(proc, 0)
+                self.assertEqual(proc.stderr, "")
+                self.assertEqual(self.described(proc.stdout),
+                                 self.segments["chain-dev"] + self.segments["other-dev"])
+                self.assertNotIn("//", proc.stdout)
+                n = {d: len(paths) for d, paths in self.segments.items()}
+                self.assertEqual(re.findall(r"(?m)^== .* ==$", proc.stdout), [
+                    "== chain-dev: %d segments, oldest first; chain-dev_live.h5 -> %s =="
+                    % (n["chain-dev"], os.path.basename(self.segments["chain-dev"][-1])),
+                    "== other-dev: %d segment%s, oldest first ==" % (
+                        n["other-dev"], "" if n["other-dev"] == 1 else "s")])
+                self.assertEqual(proc.stdout.count("state:    closed cleanly"), sum(n.values()))
+
+    def test_info_on_a_glob_with_the_live_link_describes_each_file_once(self):
+        names = sorted(str(p) for p in self.out.glob("*.h5"))
+        self.assertIn(str(self.link), names)
+        proc = self.h5rec("info", *names)
+        self.assertExit(proc, 0)
+        self.assertEqual(proc.stderr, "")
+        self.assertEqual(self.described(proc.stdout),
+                         self.segments["chain-dev"] + self.segments["other-dev"])
+
+    def test_info_on_the_live_link_describes_its_segment(self):
+        proc = self.h5rec("info", self.link)
+        self.assertExit(proc, 0)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(lines[:2], ["file:     %s" % self.link,
+                                     "link to:  %s" % self.segments["chain-dev"][-1]])
+        with lib.open_recording(self.segments["chain-dev"][-1]) as f:
+            rows = f["g/time"].shape[0]
+        self.assertIn("\ngroup g: 10 Hz, %d rows" % rows, proc.stdout)
+
+    def test_info_on_several_files_one_missing_describes_the_others_and_exits_2(self):
+        first, last = self.segments["chain-dev"][0], self.segments["other-dev"][0]
+        missing = self.out / "missing.h5"
+        proc = self.h5rec("info", first, missing, last)
+        self.assertExit(proc, lib.EXIT_BAD_INPUT)
+        self.assertEqual(self.described(proc.stdout), [first, last])
+        self.assertIn(str(missing), proc.stderr)
+        self.assertIn("no such file", proc.stderr)
+
+    def test_tail_several_files_prints_each_under_a_header(self):
+        first, second = self.segments["chain-dev"][:2]
+        proc = self.h5rec("tail", first, second, "--channel", "c0", "-n", "2")
+        self.assertExit(proc, 0)
+        self.assertEqual(proc.stderr, "")
+        lines = proc.stdout.splitlines()
+        self.assertEqual([lines[0], lines[3], lines[4]], [
+            "==> %s <==" % first, "", "==> %s <==" % second])
+        self.assertEqual([int(line.split()[1]) for line in lines[1:3] + lines[5:7]],
+                         [8, 9, 18, 19], "the counter goes on across segments")
+        self.assertEqual(len(lines), 7)
+
+    def test_tail_directory_prints_the_newest_segment_of_each_chain(self):
+        proc = self.h5rec("tail", str(self.out) + "/", "--channel", "c0", "-n", "1")
+        self.assertExit(proc, 0)
+        self.assertEqual(proc.stdout.splitlines(), [
+            "==> %s <==" % self.newest_with_rows("chain-dev"), "2026-01-01T00:00:02.400000000Z 24",
+            "", "==> %s <==" % self.newest_with_rows("other-dev"),
+            "2026-01-01T00:00:00.400000000Z 4"])
+
+    def newest_with_rows(self, device):
+        for path in reversed(self.segments[device]):
+            with lib.open_recording(path) as f:
+                if f["g/time"].shape[0]:
+                    return path
+        self.fail("no rows in %s" % self.segments[device])
+
+    def test_tail_follow_takes_one_recording(self):
+        proc = self.h5rec("tail", "--follow", *self.segments["chain-dev"][:2])
+        self.assertExit(proc, lib.EXIT_USAGE)
+        self.assertIn("--follow follows one recording", proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        # A segment and the live link to it are one recording (closed: printed, then exit 0).
+        newest = self.newest_with_rows("chain-dev")
+        os.unlink(self.link)
+        os.symlink(os.path.basename(newest), self.link)
+        proc = self.h5rec("tail", "--follow", "-n", "1", "--channel", "c0", newest, self.link)
+        self.assertExit(proc, 0)
+        self.assertEqual(proc.stdout, "2026-01-01T00:00:02.400000000Z 24\n")
+
+
+def run_with_peak_rss(*args):
+    """Runs h5rec; returns (exit code, stdout lines counted, peak resident KiB of the child)."""
+    proc = subprocess.Popen(lib.h5rec_command(*args), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=lib.child_env())
+    lines = 0
+    for block in iter(lambda: proc.stdout.read(1 << 16), b""):
+        lines += block.count(b"\n")
+    proc.stdout.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, lines, usage.ru_maxrss
+
+
+class TailMemoryTest(lib.TempDirTestCase):
+    """`tail -n N` reads and prints in blocks: 600,000 rows took 187 MB when it held them all.
+
+    A child's peak RSS includes this Python process, copied by the fork before exec: what counts
+    is the difference from `tail -n 10`, both started from the same parent."""
+
+    ROWS = 600_000
+    MARGIN_KIB = 32 * 1024
+
+    def test_peak_memory_does_not_grow_with_the_rows_printed(self):
+        path = self.tmp / "big.h5"
+        with h5py.File(path, "w", libver="latest") as f:
+            f.attrs["h5rec_format"] = 1
+            g = f.create_group("g")
+            g.attrs["rate_hz"] = 1000.0
+            rows = np.arange(self.ROWS, dtype=np.int64)
+            g.create_dataset("time", data=lib.VIRTUAL_EPOCH_NS + rows * 1_000_000,
+                             chunks=(16384,), maxshape=(None,))
+            g.create_dataset("c0", data=rows, chunks=(16384,), maxshape=(None,))
+            g.create_dataset("xyz", data=np.repeat(rows, 3).reshape(-1, 3).astype(np.float32),
+                             chunks=(16384, 3), maxshape=(None, 3))
+        code, lines, small = run_with_peak_rss("tail", path, "-n", "10")
+        self.assertEqual((code, lines), (0, 10))
+        code, lines, large = run_with_peak_rss("tail", path, "-n", str(self.ROWS))
+        self.assertEqual((code, lines), (0, self.ROWS))
+        print("peak RSS: tail -n 10 %d KiB, tail -n %d %d KiB" % (small, self.ROWS, large))
+        self.assertLess(large, small + self.MARGIN_KIB,
+                        "tail -n %d used %d KiB, -n 10 %d KiB" % (self.ROWS, large, small))
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,7 +1,8 @@
 """`h5rec recover PATH`: exit codes, the per-file report, and what it does to files.
 
 Exit codes (recorder/cli/main.cpp, tools/recover.cpp): 0 every file clean or recovered to its
-last checkpoint (the report lists the rows kept per dataset); 2 some file unrecoverable (the
+last checkpoint (one line per file: the rows kept per group and the time of the last; with
+--verbose the rows of every dataset); 2 some file unrecoverable (the
 others are still recovered and reported); 66 PATH does not exist; 64 usage errors. A recovered
 file opens with plain h5py and h5dump, no h5clear; a file a running recorder holds is reported
 as live and left alone.
@@ -9,6 +10,7 @@ as live and left alone.
 Crashed files are made the way they happen: a real-clock `h5rec record` killed with SIGKILL
 after a few checkpoints.
 """
+import datetime
 import os
 import pathlib
 import re
@@ -28,24 +30,39 @@ import verify_segments  # noqa: E402
 EXIT_UNRECOVERABLE = 2
 EXIT_NO_INPUT = 66
 
-_REPORT_FILE = re.compile(r"^(\S.*): (clean|recovered|discarded|live|unrecoverable)(?: \((.*)\))?$")
-_REPORT_ROWS = re.compile(r"^  (\S+)\s+(\d+) rows$")
+# One line per file: "<path>: <outcome>[: <group> <n> rows, ..., last row <UTC>][ (<detail>)]",
+# with --verbose followed by "  <dataset> <n> rows" lines.
+_REPORT_FILE = re.compile(r"^(\S+): (clean|recovered|discarded|live|unrecoverable)"
+                          r"(?:: (.*?))?(?: \((.*)\))?$")
+_REPORT_GROUP = re.compile(r"^(\S+) (\d+) rows?$")
+_REPORT_LAST = re.compile(r"^last row (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z)$")
+_REPORT_ROWS = re.compile(r"^  (\S+)\s+(\d+) rows?$")
 
 
 def parse_report(stdout):
-    """{path: {"outcome", "detail", "rows": {dataset: rows}}} from `h5rec recover` output, and
-    the lines it did not understand."""
+    """{path: {"outcome", "detail", "groups": {group: rows}, "last": UTC text or None,
+    "rows": {dataset: rows} (--verbose)}} from `h5rec recover` output, and the lines it did not
+    understand (a count that disagrees with its plural is not understood)."""
     files, current, unknown = {}, None, []
     for line in stdout.splitlines():
         m = _REPORT_FILE.match(line)
         if m:
             if m.group(1) in files:
                 unknown.append("reported twice: " + line)
-            current = files.setdefault(m.group(1), {"outcome": m.group(2),
-                                                    "detail": m.group(3) or "", "rows": {}})
+            current = files.setdefault(m.group(1), {
+                "outcome": m.group(2), "detail": m.group(4) or "", "groups": {}, "last": None,
+                "rows": {}})
+            for part in (m.group(3) or "").split(", ") if m.group(3) else []:
+                g, last = _REPORT_GROUP.match(part), _REPORT_LAST.match(part)
+                if g and (g.group(2) == "1") == part.endswith(" row"):
+                    current["groups"][g.group(1)] = int(g.group(2))
+                elif last:
+                    current["last"] = last.group(1)
+                else:
+                    unknown.append("%s: %r" % (line, part))
             continue
         m = _REPORT_ROWS.match(line)
-        if m and current is not None:
+        if m and current is not None and (m.group(2) == "1") == line.endswith(" row"):
             current["rows"][m.group(1)] = int(m.group(2))
             continue
         unknown.append(line)
@@ -61,6 +78,13 @@ def dataset_rows(path):
                 rows[name] = obj.shape[0] if obj.shape else 1
         f.visititems(visit)
     return rows
+
+
+def iso_ns(ns):
+    """format_utc_iso8601 in Python."""
+    seconds, nanos = divmod(ns, 10**9)
+    t = datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + ".%09dZ" % nanos
 
 
 def h5dump_header(path):
@@ -111,17 +135,24 @@ class RecoverCli(lib.TempDirTestCase):
         self.assertTrue(pathlib.Path(str(path) + "-journal").exists())
         return path
 
-    def recover(self, path):
-        proc = lib.run_h5rec("recover", path)
+    def recover(self, path, verbose=True, cwd=None):
+        proc = lib.run_h5rec("recover", path, *(["--verbose"] if verbose else []), cwd=cwd)
         self.assertNoCrash(proc)
         report, unknown = parse_report(proc.stdout)
         self.assertEqual(unknown, [], lib.describe(proc))
         return proc, report
 
     def assert_rows_listed(self, report_entry, path):
-        """The report lists every dataset with the rows plain h5py sees."""
-        self.assertEqual(report_entry["rows"], dataset_rows(path), path)
+        """The report lists every dataset (--verbose) and every group but _status with the rows
+        plain h5py sees, and the time of the last row kept."""
+        rows = dataset_rows(path)
+        self.assertEqual(report_entry["rows"], rows, path)
         self.assertGreater(report_entry["rows"]["fast/time"], 0)
+        self.assertEqual(report_entry["groups"], {"fast": rows["fast/time"],
+                                                  "slow": rows["slow/time"]}, path)
+        with lib.open_recording(path) as f:
+            last = max(int(f[g]["time"][-1]) for g in ("fast", "slow"))
+        self.assertEqual(report_entry["last"], iso_ns(last), path)
 
     def assert_opens_without_h5clear(self, path):
         with open(path, "rb") as f:
@@ -248,6 +279,37 @@ class RecoverCli(lib.TempDirTestCase):
                 self.assertExit(proc, lib.EXIT_USAGE)
                 self.assertEqual(proc.stdout.strip(), "", "a usage error recovered something")
 
+
+    def test_one_line_per_file_names_rows_per_group_and_the_last_row(self):
+        """Not every _status dataset, "1 rows" or paths with "//"."""
+        out = self.tmp / "out"
+        config = lib.write_config(self.tmp, [lib.counter_group("fast", 1000),
+                                             lib.counter_group("once", 1)],
+                                  device_id="one-dev", output_dir=str(out))
+        self.assertExit(lib.record(config, duration=1.5), 0)
+        clean = lib.find_recording(out)
+        crashed = self.crashed_recording("b-dev", out)
+        proc, report = self.recover("out/", verbose=False, cwd=self.tmp)
+        self.assertExit(proc, 0)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(len(lines), 2, proc.stdout)
+        self.assertEqual(lines[1], "out/%s: clean: fast 1500 rows, once 2 rows, last row "
+                                   "2026-01-01T00:00:01.499000000Z" % clean.name)
+        entry = report["out/" + crashed.name]
+        self.assertEqual(entry["outcome"], "recovered", proc.stdout)
+        self.assertEqual(entry["rows"], {}, "per-dataset rows without --verbose")
+        self.assertIn("cleared the superblock's open-for-writing flags", entry["detail"])
+        rows = dataset_rows(crashed)
+        self.assertEqual(entry["groups"], {"fast": rows["fast/time"], "slow": rows["slow/time"]})
+        with lib.open_recording(crashed) as f:
+            last = max(int(f[g]["time"][-1]) for g in ("fast", "slow"))
+        self.assertEqual(entry["last"], iso_ns(last))
+        # A group of one row.
+        config = lib.write_config(self.tmp, [lib.counter_group("once", 1)], name="o.toml",
+                                  device_id="o-dev", output_dir=str(self.tmp / "o"))
+        self.assertExit(lib.record(config, duration=0.5), 0)
+        proc, _ = self.recover(self.tmp / "o", verbose=False)
+        self.assertRegex(proc.stdout, r": clean: once 1 row, last row 2026-01-01T00:00:00\.0+Z\n$")
 
 if __name__ == "__main__":
     unittest.main()

@@ -100,7 +100,7 @@ class Sigkill(lib.TempDirTestCase):
                             "no segment although the recorder ran for %.3f s"
                             % (before_kill - started))
             return None
-        proc = lib.run_h5rec("recover", out)
+        proc = lib.run_h5rec("recover", out, "--verbose")  # with the rows of every dataset
         self.assertExit(proc, 0)
         self.assertNoCrash(proc)
         report, unknown = test_recover_cli.parse_report(proc.stdout)
