@@ -19,8 +19,6 @@ namespace h5rec::tools {
 namespace {
 
 constexpr int kExitBadInput = 2;
-// Describing a file takes well under a second; one that takes this long has HDF5 looping.
-constexpr double kFileTimeoutS = 30;
 
 // The last value of /_status/<column>, or "?" if the file has none yet.
 std::string last_status(const RecordingReader& r, size_t status_group, const std::string& column) {
@@ -133,7 +131,7 @@ int info_file(const std::string& path) {
   return 0;
 }
 
-int run_info(const std::vector<std::string>& paths) {
+int run_info(const std::vector<std::string>& paths, double timeout_s) {
   platform::PosixStorage storage;
   int exit_code = 0;
   bool first = true;
@@ -144,7 +142,7 @@ int run_info(const std::vector<std::string>& paths) {
     if (!first) std::printf("\n");
     first = false;
     exit_code =
-        std::max(exit_code, guarded_read("info", path, kFileTimeoutS, [&] { return info_file(path); }));
+        std::max(exit_code, guarded_read("info", path, timeout_s, [&] { return info_file(path); }));
   };
   for (const std::string& named : paths) {
     if (!storage.list_directory(named)) {

@@ -16,7 +16,9 @@ namespace h5rec::tools {
 // errors to stderr. Returns the exit code: 0, or 2 for a missing or bad file.
 int info_file(const std::string& path);
 
-// Every file `paths` name, in order. Returns 0 when every one was described, else 2.
-int run_info(const std::vector<std::string>& paths);
+// Every file `paths` name, in order, each given `timeout_s` (describing a file takes well under a
+// second: one that takes this long has HDF5 looping). Returns 0 when every one was described,
+// else 2.
+int run_info(const std::vector<std::string>& paths, double timeout_s = 30);
 
 }  // namespace h5rec::tools

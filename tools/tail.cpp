@@ -18,9 +18,6 @@ namespace {
 
 constexpr int kExitRuntime = 1;
 constexpr int kExitBadInput = 2;
-// Printing the last rows of a file (-n rows per group, read in blocks) takes seconds at most;
-// one that takes this long has HDF5 looping on a damaged file.
-constexpr double kFileTimeoutS = 120;
 constexpr int kExitUsage = 64;
 
 // How long to wait, after the followed segment closed, for the recorder to open the next one.
@@ -269,8 +266,7 @@ int run_tail(const TailOptions& options, const std::atomic<bool>& interrupt) {
       std::printf("%s==> %s <==\n", i == 0 ? "" : "\n", files[i].c_str());
       std::fflush(stdout);
     }
-    // Following has no time limit; printing the last rows of one file a generous one.
-    const double limit_s = options.follow ? 0 : kFileTimeoutS;
+    const double limit_s = options.follow ? 0 : options.timeout_s;
     exit_code = std::max(exit_code, guarded_read("tail", files[i], limit_s, [&] {
                            return tail_file(files[i], options, interrupt);
                          }));

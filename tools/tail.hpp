@@ -7,8 +7,8 @@
 // Several files are printed one after the other, each under a header "==> PATH <==" (as
 // coreutils tail does). A directory stands for the newest segment holding rows of each recording
 // chain in it (tools/recording_paths.hpp); a live link for the segment it points to. Each file is
-// read in a child process (tools/guarded_read.hpp): one that crashes HDF5, or hangs it for two
-// minutes without --follow, is reported unreadable (exit 2) and the next file is read.
+// read in a child process (tools/guarded_read.hpp): one that crashes HDF5, or hangs it longer
+// than timeout_s without --follow, is reported unreadable (exit 2) and the next file is read.
 //
 // With --follow (one recording: a file, a live link, or a directory holding one chain, followed
 // through its live link when it has one) it keeps polling the file through SWMR like `tail -f`
@@ -31,6 +31,9 @@ struct TailOptions {
   bool follow = false;
   uint64_t lines = 10;  // rows printed per group (logger file: per dataset) before following
   double poll_s = 0.2;
+  // Without --follow, the time one file may take (its last rows are printed in seconds at most:
+  // longer means HDF5 loops on a damaged file); following has no limit.
+  double timeout_s = 120;
 };
 
 // Returns the process exit code: 0; 1 when a followed recording's writer stopped without closing

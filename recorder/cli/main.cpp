@@ -164,6 +164,10 @@ int main(int argc, char** argv) {
   info_cmd->add_option("PATH", info_paths,
                        "recordings (.h5), live links, logger files, or directories of them")
       ->required();
+  double info_timeout_s = 30;
+  info_cmd->add_option("--timeout", info_timeout_s,
+                       "seconds per file before it is reported unreadable (default 30)")
+      ->check(positive_seconds("--timeout"));
 
   h5rec::tools::TailOptions tail;
   CLI::App* tail_cmd = app.add_subcommand("tail", "print the last rows, optionally following");
@@ -175,6 +179,10 @@ int main(int argc, char** argv) {
   tail_cmd->add_flag("-f,--follow", tail.follow,
                      "keep printing rows as they are recorded (one recording)");
   tail_cmd->add_option("-n,--lines", tail.lines, "rows to print first (per group or dataset)");
+  tail_cmd->add_option("--timeout", tail.timeout_s,
+                       "seconds per file (without --follow) before it is reported unreadable "
+                       "(default 120)")
+      ->check(positive_seconds("--timeout"));
 
   std::string recover_path;
   bool recover_verbose = false;
@@ -224,7 +232,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   if (*record_cmd) return record(rec);
-  if (*info_cmd) return h5rec::tools::run_info(info_paths);
+  if (*info_cmd) return h5rec::tools::run_info(info_paths, info_timeout_s);
   if (*recover_cmd) return h5rec::tools::run_recover(recover_path, recover_verbose);
   if (*verify_cmd) return h5rec::tools::run_verify(verify);
   if (*tail_cmd) return h5rec::tools::run_tail(tail, h5rec::platform::stop_requested_by_signal());
