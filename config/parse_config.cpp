@@ -2,7 +2,7 @@
 // are errors naming the file, the line and the key. toml++ is used header-only without exceptions.
 #define TOML_EXCEPTIONS 0
 #define TOML_HEADER_ONLY 1
-// Two defects of toml++ 3.3.0 (Debian 12), both found by tests/fuzz/config_loader:
+// Two defects of toml++ 3.3.0 (Debian 12), found by tests/fuzz/config_loader:
 // - it asserts on a character that cannot start a key after a table header's '[' ("[=]", "[.]"),
 //   where its parser goes on to report the syntax error: its internal assertions are off in
 //   every build (NDEBUG already has them off with GCC);
