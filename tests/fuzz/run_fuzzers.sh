@@ -21,6 +21,11 @@ harnesses=("$@")
 if [ ${#harnesses[@]} -eq 0 ]; then harnesses=(config_loader journal_recovery recording_reader); fi
 out=${H5REC_FUZZ_OUT:-$build/fuzz-findings}
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# The harnesses' scratch files, memory-backed where possible (recovery fsyncs): one directory
+# for the run, removed at its end, since a crashing run cannot remove its own.
+scratch=$(mktemp -d "$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/h5rec-fuzz-run-XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR=$scratch
 # -timeout: a run longer than this is a hang. -rss_limit_mb: beyond it, an out-of-memory finding.
 limits=(-timeout=10 -rss_limit_mb=2560)
 
