@@ -13,12 +13,20 @@ struct Civil {
   int64_t nanos;
 };
 
+// Any int64 (1677-09-21 to 2262-04-11): the day is split off by integer division, not by
+// std::chrono's floor<days>, whose multiplication back to nanoseconds overflows before 1677-09-22
+// (a damaged time column reaches it: tests/fuzz/recording_reader).
 Civil to_civil(int64_t ns) {
   using namespace std::chrono;
-  const sys_time<nanoseconds> tp{nanoseconds{ns}};
-  const auto day = floor<days>(tp);
-  const year_month_day ymd{day};
-  const hh_mm_ss<nanoseconds> hms{tp - day};
+  constexpr int64_t kNsPerDay = int64_t{86'400} * 1'000'000'000;
+  int64_t day = ns / kNsPerDay;
+  int64_t in_day = ns % kNsPerDay;
+  if (in_day < 0) {
+    in_day += kNsPerDay;
+    --day;
+  }
+  const year_month_day ymd{sys_days{days{day}}};
+  const hh_mm_ss<nanoseconds> hms{nanoseconds{in_day}};
   return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
           static_cast<unsigned>(ymd.day()), static_cast<unsigned>(hms.hours().count()),
           static_cast<unsigned>(hms.minutes().count()),

@@ -68,7 +68,9 @@ void print_recording(const RecordingReader& r) {
       if (first && last) {
         std::printf(", %s .. %s (%.3f s)", format_utc_iso8601(first.value()[0]).c_str(),
                     format_utc_iso8601(last.value()[0]).c_str(),
-                    static_cast<double>(last.value()[0] - first.value()[0]) * 1e-9);
+                    // In double: a damaged time column may hold any two int64s.
+                    (static_cast<double>(last.value()[0]) - static_cast<double>(first.value()[0])) *
+                        1e-9);
       }
     }
     std::vector<std::string> channel_errors;

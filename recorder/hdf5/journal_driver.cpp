@@ -389,10 +389,12 @@ Status DriverFile::apply_held() {
     auto got = data_->pread(old, offset);
     if (!got) return got.error();
     std::memset(old.data() + got.value(), 0, old.size() - got.value());
+    // Copies of the structured bindings: clang before 16 cannot capture those in a lambda.
+    const uint64_t at = offset, sequence = range.sequence;
     for_each_changed_run(old, std::span(bytes).first(below), [&](size_t from, size_t to) {
-      records_.push_back({offset + from, std::vector<std::byte>(old.begin() + static_cast<ptrdiff_t>(from),
-                                                                old.begin() + static_cast<ptrdiff_t>(to))});
-      overwrites.emplace_back(range.sequence, offset + from, std::span(bytes).subspan(from, to - from));
+      records_.push_back({at + from, std::vector<std::byte>(old.begin() + static_cast<ptrdiff_t>(from),
+                                                            old.begin() + static_cast<ptrdiff_t>(to))});
+      overwrites.emplace_back(sequence, at + from, std::span(bytes).subspan(from, to - from));
     });
   }
   // Nothing checkpointed is overwritten before its old bytes are durable in the journal: a
