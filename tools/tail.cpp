@@ -155,7 +155,8 @@ std::string newest_with_rows(const RecordingChain& chain) {
   return chain.segments.back();
 }
 
-// Tails one file (a recording, a logger file, or a link to one).
+}  // namespace
+
 int tail_file(const std::string& path, const TailOptions& options,
               const std::atomic<bool>& interrupt) {
   auto opened = RecordingReader::open(path);
@@ -228,7 +229,6 @@ int tail_file(const std::string& path, const TailOptions& options,
   return 0;
 }
 
-}  // namespace
 
 int run_tail(const TailOptions& options, const std::atomic<bool>& interrupt) {
   platform::PosixStorage storage;

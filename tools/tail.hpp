@@ -36,6 +36,11 @@ struct TailOptions {
   double timeout_s = 120;
 };
 
+// One file (a recording, a logger file, or a link to one), in this process: what run_tail does
+// for each file in a child. Returns the exit code as run_tail does.
+int tail_file(const std::string& path, const TailOptions& options,
+              const std::atomic<bool>& interrupt);
+
 // Returns the process exit code: 0; 1 when a followed recording's writer stopped without closing
 // it, or reading failed while following; 2 for a missing/bad file or unknown channel; 64 for
 // --follow with more than one recording.

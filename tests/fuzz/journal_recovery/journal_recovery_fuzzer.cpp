@@ -39,6 +39,7 @@
 #include "platform/posix/posix_storage.hpp"
 #include "recorder/journal/recovery.hpp"
 #include "recorder/journal/rollback_journal.hpp"
+#include "../support/scratch_dir.hpp"
 #include "tools/recording_reader.hpp"
 
 namespace {
@@ -169,19 +170,7 @@ void load_states() {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  // Memory-backed where there is such a file system: recovery fsyncs, and disk fsyncs would
-  // make each run take tens of milliseconds.
-  const char* tmp = std::getenv("TMPDIR");
-  const std::string base = tmp != nullptr                      ? tmp
-                           : std::filesystem::is_directory("/dev/shm") ? "/dev/shm"
-                                                                        : "/tmp";
-  std::string pattern = base + "/h5rec-fuzz-journal-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) fail("mkdtemp " + pattern);
-  g_dir = pattern;
-  std::atexit([] {
-    std::error_code ignored;
-    fs::remove_all(g_dir, ignored);
-  });
+  g_dir = h5rec::fuzz::make_scratch_dir("journal");
   load_states();
   return 0;
 }
