@@ -54,6 +54,53 @@ struct RecordArgs {
   bool virtual_clock = false;
 };
 
+// What the command line changed, as TOML (stored in every segment beside the config's text).
+std::string overrides_toml(const RecordArgs& args) {
+  std::string toml;
+  if (!args.output.empty()) {
+    std::string quoted;  // a TOML basic string
+    for (const char c : args.output) {
+      if (c == '"' || c == '\\') quoted += '\\';
+      quoted += c;
+    }
+    toml += "output_dir = \"" + quoted + "\"  # --output\n";
+  }
+  if (args.duration_s) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.9g", *args.duration_s);
+    toml += std::string("duration = ") + seconds + "  # --duration, s\n";
+  }
+  return toml;
+}
+
+void print_summary(const h5rec::RecordingSummary& summary) {
+  const auto deleted = [&](const std::string& path) {
+    return std::find(summary.deleted.begin(), summary.deleted.end(), path) !=
+           summary.deleted.end();
+  };
+  size_t older_deleted = summary.deleted.size();
+  for (const std::string& path : summary.paths) {
+    if (deleted(path)) --older_deleted;
+    std::printf("recorded %s%s\n", path.c_str(), deleted(path) ? " (deleted by retention)" : "");
+  }
+  if (older_deleted > 0) {
+    std::printf("retention deleted %zu segment%s of earlier recordings\n", older_deleted,
+                older_deleted == 1 ? "" : "s");
+  }
+  for (const h5rec::GroupSummary& g : summary.groups) {
+    std::printf("  group %s: %llu rows stored, %llu dropped, %llu due, ring high-water %llu rows\n",
+                g.name.c_str(), static_cast<unsigned long long>(g.rows_stored),
+                static_cast<unsigned long long>(g.rows_dropped),
+                static_cast<unsigned long long>(g.rows_due),
+                static_cast<unsigned long long>(g.ring_high_water));
+  }
+  std::printf("  %llu checkpoints (longest %.3f ms), %llu storage errors, %llu segments given up\n",
+              static_cast<unsigned long long>(summary.writer.checkpoints),
+              static_cast<double>(summary.writer.max_checkpoint_ns) * 1e-6,
+              static_cast<unsigned long long>(summary.writer.storage_errors),
+              static_cast<unsigned long long>(summary.writer.segments_given_up));
+}
+
 int record(const RecordArgs& args) {
   h5rec::platform::PosixStorage storage;
   auto config = h5rec::config::load_config(storage, args.config);
@@ -64,15 +111,8 @@ int record(const RecordArgs& args) {
   if (!args.output.empty()) {
     config->output_dir = args.output;
     config->output_dir_where = "--output";
-    std::string quoted;  // a TOML basic string
-    for (const char c : args.output) quoted += (c == '"' || c == '\\') ? std::string{'\\', c} : std::string{c};
-    config->overrides_text += "output_dir = \"" + quoted + "\"  # --output\n";
   }
-  if (args.duration_s) {
-    char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%.9g", *args.duration_s);
-    config->overrides_text += std::string("duration = ") + seconds + "  # --duration, s\n";
-  }
+  config->overrides_text = overrides_toml(args);
   h5rec::platform::PosixClock posix_clock;
   h5rec::platform::SimClock sim_clock;
   h5rec::platform::Clock& clock =
@@ -95,31 +135,7 @@ int record(const RecordArgs& args) {
     std::fprintf(stderr, "h5rec record: %s\n", summary.message().c_str());
     return kExitRuntime;
   }
-  const auto deleted = [&](const std::string& path) {
-    return std::find(summary->deleted.begin(), summary->deleted.end(), path) !=
-           summary->deleted.end();
-  };
-  size_t older_deleted = summary->deleted.size();
-  for (const std::string& path : summary->paths) {
-    if (deleted(path)) --older_deleted;
-    std::printf("recorded %s%s\n", path.c_str(), deleted(path) ? " (deleted by retention)" : "");
-  }
-  if (older_deleted > 0) {
-    std::printf("retention deleted %zu segment%s of earlier recordings\n", older_deleted,
-                older_deleted == 1 ? "" : "s");
-  }
-  for (const h5rec::GroupSummary& g : summary->groups) {
-    std::printf("  group %s: %llu rows stored, %llu dropped, %llu due, ring high-water %llu rows\n",
-                g.name.c_str(), static_cast<unsigned long long>(g.rows_stored),
-                static_cast<unsigned long long>(g.rows_dropped),
-                static_cast<unsigned long long>(g.rows_due),
-                static_cast<unsigned long long>(g.ring_high_water));
-  }
-  std::printf("  %llu checkpoints (longest %.3f ms), %llu storage errors, %llu segments given up\n",
-              static_cast<unsigned long long>(summary->writer.checkpoints),
-              static_cast<double>(summary->writer.max_checkpoint_ns) * 1e-6,
-              static_cast<unsigned long long>(summary->writer.storage_errors),
-              static_cast<unsigned long long>(summary->writer.segments_given_up));
+  print_summary(summary.value());
   if (const uint64_t lost = summary->rows_not_stored(); lost > 0) {
     uint64_t due = 0;
     for (const h5rec::GroupSummary& g : summary->groups) due += g.rows_due;
