@@ -199,6 +199,13 @@ class Sigkill(lib.TempDirTestCase):
         rows = self.freeze_between_commits(proc, out, images)
         return started, before_stop, rows, self.kill(proc)
 
+    def assert_contiguous(self, fast):
+        """The rows kept are rows first..first+n-1: a gap would be a loss in the middle of a
+        recording. first is 0 but when the samplers started over a second late (a loaded
+        machine under qemu) and skipped the rows they had missed (Sampler::kMaxLatenessNs)."""
+        first = int(fast["indices"][0]) if fast["stored"] else 0
+        self.assertEqual(fast["indices"].tolist(), list(range(first, first + fast["stored"])))
+
     def recover_and_check(self, out, frozen, h5dump, at_most=None):
         """Recovers `out` and checks what is left against `frozen` (frozen_rows at the kill; with
         `at_most`, a kill image from the middle of a commit: no more fast rows than that).
@@ -231,10 +238,7 @@ class Sigkill(lib.TempDirTestCase):
             return None
         result = verify_segments.check_chain([out], h5dump=h5dump, log=lambda line: None)
         fast = result["fast"]
-        # Nothing is dropped on an idle real clock with a 10 s ring, so the rows kept are exactly
-        # rows 0..n-1: a gap would be a loss in the middle of a recording.
-        self.assertEqual(fast["indices"].tolist(), list(range(fast["stored"])))
-        self.assertIn(fast["dropped"], (None, 0))
+        self.assert_contiguous(fast)
         if at_most is not None:
             self.assertLessEqual(fast["stored"], at_most,
                                  "a kill image from a commit kept more rows than were committed "
@@ -300,12 +304,14 @@ class Sigkill(lib.TempDirTestCase):
         self.assertTrue(pathlib.Path(str(crashed) + "-journal").exists())
 
         proc = lib.run_h5rec("record", config, "--output", out, "--duration", "0.6")
-        self.assertExit(proc, 0)
+        # Rows are not stored only when the samplers start over a second late (a loaded machine
+        # under qemu); they are then counted (exit 3), and the accounting is checked below.
+        summary = lib.parse_record_summary(proc.stdout)
+        self.assertExit(proc, 3 if summary["groups"]["fast"]["dropped"] else 0)
         self.assertNoCrash(proc)
         said = [line for line in proc.stderr.splitlines() if str(crashed) in line]
         self.assertTrue(any("recover" in line and "recovered" in line for line in said),
                         proc.stderr)
-        summary = lib.parse_record_summary(proc.stdout)
         self.assertEqual(len(summary["paths"]), 1, proc.stdout)
         new = pathlib.Path(summary["paths"][0])
         self.assertNotEqual(new.resolve(), crashed.resolve())
@@ -317,13 +323,16 @@ class Sigkill(lib.TempDirTestCase):
             with self.subTest(path=path.name):
                 dump = test_recover_cli.h5dump_header(path)
                 self.assertEqual(dump.returncode, 0, dump.stderr)
-                result = verify_segments.check_chain([path], log=lambda line: None)
-                self.assertEqual(result["fast"]["indices"].tolist(),
-                                 list(range(result["fast"]["stored"])))
-        old_rows = verify_segments.check_chain([crashed], log=lambda line: None)["fast"]["stored"]
-        self.assertEqual(old_rows, fast_rows(frozen))
-        self.assertEqual(summary["groups"]["fast"]["stored"], 600)
-        self.assertEqual(summary["groups"]["fast"]["dropped"], 0)
+        old_rows = verify_segments.check_chain([crashed], log=lambda line: None)["fast"]
+        self.assert_contiguous(old_rows)
+        self.assertEqual(old_rows["stored"], fast_rows(frozen))
+        # Every row due is stored or counted as dropped, in the file and in the summary.
+        fast = summary["groups"]["fast"]
+        new_rows = verify_segments.check_chain([new], due={"fast": 600},
+                                               stored_want={"fast": fast["stored"]},
+                                               dropped_want={"fast": fast["dropped"]},
+                                               log=lambda line: None)["fast"]
+        self.assertEqual(new_rows["stored"] + new_rows["dropped"], 600)
 
 
 if __name__ == "__main__":
