@@ -10,6 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --cross
 configure=(-DH5REC_BUILD_TESTS=ON -DCMAKE_COMPILE_WARNING_AS_ERROR=ON)
+# The arm64 sysroot for aarch64-debian is mostly downloading (~45 s, little CPU): it is made in
+# the background while the host presets build, and waited for before that stage.
+mkdir -p build
+toolchains/debian-sysroot.sh arm64 build/sysroot-arm64 > build/sysroot-arm64.log 2>&1 &
+sysroot_pid=$!
+trap 'kill "$sysroot_pid" 2> /dev/null || true' EXIT
 # Tests run side by side, one per core: most wait on the clock, on storage or on qemu.
 jobs=(--parallel "$(nproc)")
 
@@ -30,7 +36,13 @@ cmake --build --preset armhf --target h5rec
 ctest --preset armhf -R "$binary_tests" "${jobs[@]}"
 
 echo "== preset aarch64-debian (Debian's libhdf5-dev:arm64, end-to-end tests of the binary)"
-toolchains/debian-sysroot.sh arm64 build/sysroot-arm64
+sysroot_ok=0
+wait "$sysroot_pid" || sysroot_ok=$?
+cat build/sysroot-arm64.log
+if [ "$sysroot_ok" -ne 0 ]; then
+  echo "toolchains/debian-sysroot.sh arm64 failed (exit $sysroot_ok)" >&2
+  exit 1
+fi
 cmake --preset aarch64-debian "${configure[@]}"
 cmake --build --preset aarch64-debian --target h5rec
 ctest --preset aarch64-debian "${jobs[@]}"

@@ -111,19 +111,30 @@ class RecoverCli(lib.TempDirTestCase):
                                   output_dir=str(out), checkpoint_interval=checkpoint_interval)
         return lib.start_h5rec("record", config)
 
-    def wait_for_journal(self, out, device, proc, timeout=20.0):
-        """Waits until the recorder has a segment with a journal and has checkpointed it a few
-        times (0.5 s at 0.1 s intervals); returns the segment's path."""
+    def wait_for_journal(self, out, device, proc, timeout=60.0):
+        """Waits until the recorder has a segment with a journal and a completed checkpoint with
+        rows; returns the segment's path. Evidence, not a sleep: a SWMR reader sees the rows of
+        the last checkpoint that wrote them; once it has seen the row count grow twice, the
+        checkpoint that first showed rows was followed by another, so it had completed."""
         deadline = time.monotonic() + timeout
+        seen = []
         while time.monotonic() < deadline:
             journals = sorted(pathlib.Path(out).glob(device + "_*.h5-journal"))
             if journals:
-                time.sleep(0.5)
-                return pathlib.Path(str(journals[0])[:-len("-journal")])
+                path = pathlib.Path(str(journals[0])[:-len("-journal")])
+                try:
+                    with lib.open_recording(path, swmr=True) as f:
+                        rows = len(f["fast/time"])
+                except (OSError, KeyError):
+                    rows = 0  # being created: not yet readable
+                if rows > 0 and (not seen or rows > seen[-1]):
+                    seen.append(rows)
+                if len(seen) >= 2:
+                    return path
             if proc.poll() is not None:
                 self.fail("recorder exited early: %s" % (proc.communicate(),))
             time.sleep(0.02)
-        self.fail("no journal appeared in %s" % out)
+        self.fail("no journal and two checkpoints with rows in %s after %.0f s" % (out, timeout))
 
     def crashed_recording(self, device, out):
         """A recording killed with SIGKILL after a few checkpoints; returns its path."""
