@@ -195,7 +195,6 @@ void Recorder::wait_until_done(const RecordingStart& start, std::optional<int64_
 Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
                                        const std::atomic<bool>& interrupt) {
   recover_output_dir();
-  const RecordingStart start{clock_.monotonic_ns(), clock_.realtime_ns()};
   const SegmentSettings segments{
       config_.output_dir,
       config_.device_id,
@@ -213,6 +212,10 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
     return store.open_next();
   }();
   if (!first) return first.error();
+  // The schedule starts once the first segment exists: opening it (HDF5 create, fsyncs, on a
+  // slow card or a loaded machine for long) would otherwise leave the samplers behind from row 0,
+  // and rows more than a second late are skipped.
+  const RecordingStart start{clock_.monotonic_ns(), clock_.realtime_ns()};
 
   std::vector<const SamplerCounters*> counters;
   for (const auto& sampler : samplers_) counters.push_back(&sampler->counters());

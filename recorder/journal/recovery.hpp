@@ -25,7 +25,10 @@ enum class RecoveryOutcome {
   kRecovered,      // brought back to its last checkpoint
   kDiscarded,      // held no checkpoint (crashed while being created): removed
   kLive,           // a running writer holds it: not touched
-  kUnrecoverable,  // could not be brought back (see detail); left as it is
+  kUnrecoverable,  // could not be brought back (see detail). Left as it is when the journal
+                   // cannot restore it (unreadable, or the file cut below its checkpointed
+                   // size); a file rolled back that still does not open (damaged outside the
+                   // failure model) keeps the rollback, and its journal
 };
 const char* describe(RecoveryOutcome outcome);
 

@@ -106,7 +106,36 @@ Result<JournalContents> read_journal(platform::File& journal) {
   return out;
 }
 
+namespace {
+
+// Whether the records hold every byte of [from, to).
+bool records_cover(const std::vector<Record>& records, uint64_t from, uint64_t to) {
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  for (const Record& r : records) ranges.emplace_back(r.offset, r.offset + r.old_bytes.size());
+  std::sort(ranges.begin(), ranges.end());
+  for (const auto& [begin, end] : ranges) {
+    if (from >= to) break;
+    if (begin > from) return false;
+    from = std::max(from, end);
+  }
+  return from >= to;
+}
+
+}  // namespace
+
 Status roll_back(platform::File& data, const JournalContents& journal) {
+  // Under the failure model a file never loses bytes its last checkpoint made durable, except
+  // where the journal holds them (a shrink it recorded). A file cut shorter than that was damaged
+  // otherwise: writing the journal's bytes into it would only change it without restoring it.
+  auto size = data.size();
+  if (!size) return size.error();
+  if (size.value() < journal.data_size &&
+      !records_cover(journal.records, size.value(), journal.data_size)) {
+    return Error{"the file is shorter (" + std::to_string(size.value()) +
+                 " bytes) than at its last checkpoint (" + std::to_string(journal.data_size) +
+                 " bytes) and the journal does not hold the missing bytes: it was cut after the "
+                 "checkpoint; not rolled back, left as it is"};
+  }
   for (const Record& r : journal.records) {
     if (Status s = data.pwrite(r.old_bytes, r.offset); !s) return s;
   }

@@ -51,6 +51,9 @@ Result<JournalContents> read_journal(platform::File& journal);
 
 // Restores the checkpointed state of `data` from an active journal: old bytes back, size cut to
 // the checkpointed size, fsync. Idempotent: a crash during it is recovered by running it again.
+// Refuses, writing nothing, when `data` is shorter than at its last checkpoint and the journal
+// does not hold the missing bytes (the file was cut outside the failure model: no rollback can
+// restore it).
 Status roll_back(platform::File& data, const JournalContents& journal);
 
 // The writer's side: one open journal file, locked for the life of the writer.

@@ -125,5 +125,42 @@ TEST(RollbackJournal, RejectsAZeroRecordPastTheCheckpointedSize) {
   EXPECT_NE(contents.message().find("checkpointed size"), std::string::npos) << contents.message();
 }
 
+
+// A file cut shorter than at its last checkpoint, where the journal does not hold the missing
+// bytes, cannot be restored: roll_back refuses and writes nothing. Where the journal does hold
+// them (a shrink it recorded), it restores them.
+TEST(RollbackJournal, RefusesAFileCutBelowItsCheckpointUnlessTheJournalHoldsTheBytes) {
+  TempDirectory dir;
+  platform::PosixStorage storage;
+  const std::string data_path = dir.file("data.h5");
+  const auto write_data = [&](size_t size) {
+    auto data = storage.open(data_path, platform::OpenMode::kCreateTruncate);
+    ASSERT_TRUE(data.ok());
+    ASSERT_TRUE(data.value()->pwrite(std::vector<std::byte>(size, std::byte{7}), 0).ok());
+  };
+  const auto roll_back_with = [&](std::vector<Record> records) {
+    auto data = storage.open(data_path, platform::OpenMode::kReadWrite);
+    EXPECT_TRUE(data.ok());
+    return roll_back(*data.value(), JournalContents{true, true, 8192, std::move(records), ""});
+  };
+  write_data(4096);  // cut: the checkpoint had 8192 bytes
+  const Status refused = roll_back_with({{100, bytes_of({1, 2})}, {5000, bytes_of({3})}});
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("shorter (4096 bytes) than at its last checkpoint (8192"),
+            std::string::npos)
+      << refused.message();
+  EXPECT_EQ(read_all(storage, data_path), std::vector<std::byte>(4096, std::byte{7}));
+
+  const Status restored = roll_back_with({{100, bytes_of({1, 2})},
+                                          {4096, std::vector<std::byte>(3000, std::byte{9})},
+                                          {7000, std::vector<std::byte>(1192, std::byte{9})}});
+  ASSERT_TRUE(restored.ok()) << restored.message();
+  const std::vector<std::byte> after = read_all(storage, data_path);
+  ASSERT_EQ(after.size(), 8192u);
+  EXPECT_EQ(after[100], std::byte{1});
+  EXPECT_EQ(after[4096], std::byte{9});
+  EXPECT_EQ(after[8191], std::byte{9});
+}
+
 }  // namespace
 }  // namespace h5rec::journal
