@@ -25,7 +25,8 @@ struct SampleTick {
 enum class ReadResult {
   kOk,
   kBadValue,     // this sample is missing or unusable (junk text, bad checksum); device still fine
-  kDeviceError,  // the device failed or disappeared: the sampler closes it and reopens with back-off
+  kDeviceError,  // the device failed or disappeared: the recorder's reopener thread closes it
+                 // and reopens it with back-off
 };
 
 // What a driver says about its channel's values, stored as the dataset's attributes.
