@@ -189,8 +189,9 @@ std::vector<double> read_doubles(const std::string& file, const std::string& dat
   return values;
 }
 
+// Under ThreadSanitizer nothing is counted, but the recording still runs: the race detector then
+// watches the handover of the failing devices between the sampler and the reopener.
 TEST(FixedMemory, SamplerThreadsAllocateNothingWhileBoardSensorsFailAndComeBack) {
-  SKIP_WITHOUT_COUNTING_ALLOCATOR();
   TempDir dir;
   TempDir tree_dir;
   testing::IioFakeTree tree(tree_dir.path());
@@ -224,7 +225,14 @@ TEST(FixedMemory, SamplerThreadsAllocateNothingWhileBoardSensorsFailAndComeBack)
   const uint64_t allocations = bench::sampler_allocations();
   ASSERT_TRUE(summary) << summary.message();
   ASSERT_TRUE(removed && back);
-  EXPECT_EQ(allocations, 0u);
+  std::printf("sampler-thread allocations: %llu (%s)\n",
+              static_cast<unsigned long long>(allocations),
+              !bench::counts_operator_new() ? "not counted under ThreadSanitizer"
+              : bench::counts_malloc()      ? "malloc and operator new counted"
+                                            : "operator new counted");
+  if (bench::counts_operator_new()) {
+    EXPECT_EQ(allocations, 0u);
+  }
 
   // The recording shows what happened: the device's first value, NaN while it was away (and
   // until its reopen), then its new value; the missing sensors NaN throughout.
