@@ -25,7 +25,8 @@ struct SampleTick {
 enum class ReadResult {
   kOk,
   kBadValue,     // this sample is missing or unusable (junk text, bad checksum); device still fine
-  kDeviceError,  // the device failed or disappeared: the sampler closes it and reopens with back-off
+  kDeviceError,  // the device failed or disappeared: the recorder's reopener thread closes it
+                 // and reopens it with back-off
 };
 
 // What a driver says about its channel's values, stored as the dataset's attributes.
@@ -38,16 +39,26 @@ struct SensorInfo {
 class Sensor {
  public:
   virtual ~Sensor() = default;
-  // Acquires the device: opens its files, configures it, reads its scale. Called once before
-  // recording starts (the message of a failure names the device and goes to the user), and on
-  // the sampler thread to reopen the device after kDeviceError, with back-off (a failed reopen's
-  // message is discarded). Must not block for longer than one sample period.
+  // Acquires the device: opens its files, configures it, reads its scale; may allocate. Called
+  // once before recording starts, on the thread that makes the recorder (the message of a failure
+  // names the device and goes to the user), and after kDeviceError on the recorder's reopener
+  // thread, with back-off (a failed reopen's message is discarded). The sampler thread never
+  // calls it after start-up, and never while the reopener has the device: calls of open(),
+  // close() and read() on the sensors of one device (one device_key()) never overlap. Should not
+  // block for long: other devices wait for their reopen meanwhile.
   virtual Status open() { return {}; }
-  // Releases what open() acquired; called by the sampler after kDeviceError, before reopening.
+  // Releases what open() acquired; may allocate. Called on the reopener thread after
+  // kDeviceError before reopening (and after a reopen of another sensor of the same device
+  // failed), and by the destructor.
   virtual void close() {}
   // Called only from the owning rate group's sampler thread, after a successful open(); must not
   // allocate or block longer than one sample period.
   virtual ReadResult read(const SampleTick& tick, std::span<double> out) = 0;
+  // The device object this sensor shares with other channels' sensors (SharedDevices): one
+  // sensor's open() or close() changes what the others read, so the recorder hands all sensors
+  // of one key to the reopener together and reads none of them until all are open again. Null
+  // (the default): the sensor's device is its own. Valid from construction, never changes.
+  virtual const void* device_key() const { return nullptr; }
   // Units and attributes of the values; asked after open() (an optional device that is missing
   // at start-up is asked without it, and may then know less).
   virtual SensorInfo info() const { return {}; }

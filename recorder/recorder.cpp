@@ -8,6 +8,7 @@
 #include "recorder/event_log.hpp"
 #include "recorder/hdf5/h5_file.hpp"
 #include "recorder/journal/recovery.hpp"
+#include "recorder/reopener.hpp"
 #include "recorder/segment_name.hpp"
 #include "recorder/segment_store.hpp"
 #include "recorder/status_sampler.hpp"
@@ -57,7 +58,7 @@ Status check_writable(platform::Storage& storage, const std::string& dir, const 
 
 // Builds and opens a channel's sensor and takes the units and attributes it reports into the
 // channel's dataset layout. A device missing at start-up is an error naming it, unless the
-// channel is optional: then it records fill values until the sampler's reopen finds it.
+// channel is optional: then it records fill values until the reopener finds it.
 Result<SampledChannel> open_channel(const config::ChannelConfig& c,
                                     const config::GroupConfig& group,
                                     const config::RecorderConfig& config,
@@ -238,16 +239,20 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
 
   writer.read_free_space();  // for the first status row, due at the start
   StatusSampler status_sampler(config_.status_interval_s, *status_, writer, counters, clock_);
+  std::vector<Sampler*> samplers;
+  for (const auto& sampler : samplers_) samplers.push_back(sampler.get());
+  Reopener reopener(samplers, clock_);
   std::atomic<int64_t> stop_sampling{Sampler::kNotStopped};
   std::atomic<bool> finish_writing{false};
   platform::Thread writer_thread;
   platform::Thread status_thread;
+  platform::Thread reopen_thread;
   std::vector<platform::Thread> sampler_threads;
   {
     // This thread stays attached (and awake) until every recorder thread has attached, so a
     // virtual clock cannot run ahead of a thread that has not started yet.
     platform::ClockAttachment attached(clock_);
-    std::latch all_attached(static_cast<std::ptrdiff_t>(samplers_.size() + 2));
+    std::latch all_attached(static_cast<std::ptrdiff_t>(samplers_.size() + 3));
     const auto attached_body = [&](auto body) {
       return [&, body] {
         platform::ClockAttachment thread_attached(clock_);
@@ -259,6 +264,8 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
         "h5rec-writer", attached_body([&] { writer.run(start, finish_writing); }));
     status_thread = platform::Thread(
         "h5rec-status", attached_body([&] { status_sampler.run(start, stop_sampling); }));
+    reopen_thread = platform::Thread(
+        "h5rec-reopen", attached_body([&] { reopener.run(start, duration_ns, stop_sampling); }));
     for (size_t g = 0; g < samplers_.size(); ++g) {
       Sampler* sampler = samplers_[g].get();
       sampler_threads.emplace_back(
@@ -274,6 +281,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
     stop_sampling.store(clock_.monotonic_ns());  // rows due before now are still taken
   }  // detached: joining is not sleeping, so a virtual clock must run on without this thread
   for (platform::Thread& t : sampler_threads) t.join();
+  reopen_thread.join();
   status_thread.join();  // the writer appends the last status row
   finish_writing.store(true, std::memory_order_release);
   writer_thread.join();

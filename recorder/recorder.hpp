@@ -1,6 +1,7 @@
-// Wires one recording together: a sampler thread and ring per rate group, one writer thread,
-// one HDF5 file. All memory (rings, sensors, scratch) is taken in create(); run() only starts
-// threads and opens the file.
+// Wires one recording together: a sampler thread and ring per rate group, one writer thread, one
+// status thread, one reopener thread (reopens failed devices for the samplers), one HDF5 file.
+// All memory (rings, sensors, scratch) is taken in create(); run() only starts threads and opens
+// the file.
 #pragma once
 
 #include <atomic>

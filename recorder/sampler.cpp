@@ -12,7 +12,31 @@ Sampler::Sampler(double rate_hz, std::vector<SampledChannel> channels, ChunkRing
   size_t widest = 1;
   for (const auto& c : channels_) widest = std::max(widest, c.components);
   values_.resize(widest);
-  retries_.resize(channels_.size(), Retry{0, kFirstRetryNs});
+  // Channels whose sensors report one device key share a handoff.
+  std::vector<const void*> keys;
+  device_of_.resize(channels_.size());
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    const void* key = channels_[c].sensor->device_key();
+    const auto same = key ? std::find(keys.begin(), keys.end(), key) : keys.end();
+    device_of_[c] = static_cast<size_t>(same - keys.begin());
+    if (same == keys.end()) keys.push_back(key);
+  }
+  device_count_ = keys.size();
+  devices_ = std::make_unique<DeviceHandoff[]>(device_count_);
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    DeviceHandoff& device = devices_[device_of_[c]];
+    device.members.push_back({channels_[c].sensor.get(), channels_[c].open});
+  }
+  for (size_t d = 0; d < device_count_; ++d) {
+    DeviceHandoff& device = devices_[d];
+    const bool all_open = std::all_of(device.members.begin(), device.members.end(),
+                                      [](const DeviceHandoff::Member& m) { return m.open; });
+    if (!all_open) {  // missing at start-up: tried at the reopener's first wake
+      device.requested_at_ns = -1;
+      device.attempt_at_ns = 0;
+      device.owner.store(DeviceHandoff::Owner::kRequested, std::memory_order_relaxed);
+    }
+  }
   counters_.channel_errors = std::make_unique<std::atomic<uint64_t>[]>(channels_.size());
   counters_.channel_reads = std::make_unique<std::atomic<uint64_t>[]>(channels_.size());
 }
@@ -78,30 +102,17 @@ void Sampler::take_row(uint64_t index, const RecordingStart& start) {
 
 bool Sampler::read_channel(size_t c, const platform::SampleTick& tick, int64_t offset_ns) {
   SampledChannel& channel = channels_[c];
-  Retry& retry = retries_[c];
-  const auto back_off = [&] {
-    retry.at_ns = offset_ns + retry.delay_ns;
-    retry.delay_ns = std::min(2 * retry.delay_ns, kMaxRetryNs);
-  };
-  if (!channel.open) {
-    if (offset_ns < retry.at_ns) return false;
-    if (!channel.sensor->open()) {
-      back_off();
-      return false;
-    }
-    channel.open = true;
-  }
+  DeviceHandoff& device = devices_[device_of_[c]];
+  if (!device.sampler_owns(offset_ns)) return false;
   const std::span<double> values(values_.data(), channel.components);
   switch (channel.sensor->read(tick, values)) {
     case platform::ReadResult::kOk:
-      retry.delay_ns = kFirstRetryNs;  // back-off starts again once the device works
+      device.delay_ns = kFirstRetryNs;  // back-off starts again once the device works
       return true;
     case platform::ReadResult::kBadValue:
       return false;
     case platform::ReadResult::kDeviceError:
-      channel.sensor->close();
-      channel.open = false;
-      back_off();
+      device.request_reopen(offset_ns);
       return false;
   }
   return false;

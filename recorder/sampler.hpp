@@ -1,6 +1,9 @@
 // One sampler per rate group: on an absolute-time schedule it reads every channel's sensor and
 // pushes one row (time + channels) into the group's ChunkRing. It never waits on storage: when
-// the ring is full the row is dropped and counted. After construction it never allocates.
+// the ring is full the row is dropped and counted. After construction it never allocates: a
+// device that fails is handed to the recorder's reopener thread (recorder/reopener.hpp), which
+// closes and reopens its sensors, and is taken back once reopened (recorder/device_handoff.hpp);
+// meanwhile its channels store fill.
 #pragma once
 
 #include <atomic>
@@ -8,10 +11,12 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "platform/clock.hpp"
 #include "platform/sensor.hpp"
+#include "recorder/device_handoff.hpp"
 #include "recorder/dtype.hpp"
 #include "recorder/ring/chunk_ring.hpp"
 #include "recorder/row_schedule.hpp"
@@ -34,7 +39,7 @@ struct SampledChannel {
   std::unique_ptr<platform::Sensor> sensor;
   DType dtype = DType::kFloat64;
   size_t components = 1;
-  bool open = true;  // false: the device is closed (missing at start, or failed) until reopened
+  bool open = true;  // false: open() failed at start-up (an optional device): the reopener opens it
 };
 
 // Where a recording sits in time: both clocks read at the same moment.
@@ -60,19 +65,16 @@ class Sampler {
   const SamplerCounters& counters() const { return counters_; }
   SamplerCounters& counters() { return counters_; }
 
+  // The group's devices, one per distinct Sensor::device_key() (a channel without one is a device
+  // of its own), for the reopener; a device with a sensor closed at start-up starts handed over.
+  // Made in the constructor, never resized.
+  std::span<DeviceHandoff> devices() { return {devices_.get(), device_count_}; }
+
  private:
   void take_row(uint64_t index, const RecordingStart& start);
-  // Reads one channel, reopening its device when its back-off has passed; false: store fill.
+  // Reads one channel unless its device is with the reopener; hands the device over on a device
+  // error. False: store fill.
   bool read_channel(size_t c, const platform::SampleTick& tick, int64_t offset_ns);
-
-  // A failed device is reopened after kFirstRetryNs, then after twice as long each time it
-  // fails again, up to kMaxRetryNs (scheduled time, so it is deterministic on the sim clock).
-  static constexpr int64_t kFirstRetryNs = 100 * platform::kNsPerMs;
-  static constexpr int64_t kMaxRetryNs = 30 * platform::kNsPerSecond;
-  struct Retry {
-    int64_t at_ns = 0;     // schedule offset of the next reopen attempt
-    int64_t delay_ns = 0;  // back-off after the next failure
-  };
 
   // A sampler this far behind skips the rows it missed (counted as dropped) instead of reading
   // sensors in a burst.
@@ -85,7 +87,9 @@ class Sampler {
   ChunkRing& ring_;
   platform::Clock& clock_;
   std::vector<double> values_;  // scratch for one channel's components
-  std::vector<Retry> retries_;  // per channel
+  std::unique_ptr<DeviceHandoff[]> devices_;
+  size_t device_count_ = 0;
+  std::vector<size_t> device_of_;  // per channel: its device in devices_
   SamplerCounters counters_;
 };
 

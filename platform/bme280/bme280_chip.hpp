@@ -1,6 +1,8 @@
 // One BME280 on an I2C bus, shared by the channels that record its quantities (one per
 // quantity): opened and configured once, read with one burst of the data registers per row.
-// The channels of one chip are in one rate group, so only that group's sampler thread uses it.
+// The channels of one chip are in one rate group, so only that group's sampler thread reads it;
+// open/close run at start-up and on the recorder's reopener thread, never while the sampler
+// reads (the channels report the chip as their device key: recorder/device_handoff.hpp).
 #pragma once
 
 #include <array>

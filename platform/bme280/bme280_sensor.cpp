@@ -37,6 +37,7 @@ class Bme280Channel final : public Sensor {
 
   Status open() override { return chip_->open(); }
   void close() override { chip_->close(); }
+  const void* device_key() const override { return chip_.get(); }
 
   ReadResult read(const SampleTick& tick, std::span<double> out) override {
     if (chip_->sample(tick.index) != 0) return ReadResult::kDeviceError;

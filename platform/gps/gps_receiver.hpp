@@ -7,7 +7,7 @@
 // The port is opened and the thread started by the first channel's open(), and stopped when the
 // last open channel closes (or the receiver is destroyed). An error, end of file or hang-up on the
 // port ends the thread and marks the receiver failed: channels then report kDeviceError, the
-// sampler closes them, and the next open() opens the port again.
+// recorder's reopener closes them, and the next open() opens the port again.
 #pragma once
 
 #include <atomic>
@@ -39,8 +39,9 @@ class GpsReceiver {
   const std::string& group() const { return group_; }
 
   // A channel starts using the receiver: opens the port and starts the reader thread unless they
-  // run and have not failed. Called by one thread at a time (the recorder's at start-up, then the
-  // group's sampler). The error names the port.
+  // run and have not failed. Called by one thread at a time (the recorder's at start-up, then its
+  // reopener thread, never while the sampler reads a channel: the channels report the receiver
+  // as their device key, recorder/device_handoff.hpp). The error names the port.
   Status open_channel();
   // A channel that open_channel() succeeded for stops using it; the last one stops the thread.
   void close_channel();

@@ -32,6 +32,8 @@ class NmeaGpsSensor final : public Sensor {
     open_ = false;
   }
 
+  const void* device_key() const override { return receiver_.get(); }
+
   ReadResult read(const SampleTick&, std::span<double> out) override {
     if (receiver_->failed()) return ReadResult::kDeviceError;
     const GpsReading r = receiver_->reading(field_.field);

@@ -4,9 +4,11 @@
 // same scan, and each row consumes one scan.
 //
 // Threads: made and configured while sensors are made; acquire/release/scan are called by the
-// sensors' open/close/read, i.e. by the one sampler thread of the group the channels belong to
-// (the factory refuses channels of two groups on one device) or, before sampling, by the thread
-// that opens the sensors.
+// sensors' open/close/read: scan by the one sampler thread of the group the channels belong to
+// (the factory refuses channels of two groups on one device), acquire/release before sampling by
+// the thread that opens the sensors and after a failure by the recorder's reopener thread. The
+// sensors report this object as their device key, so the recorder never lets two of those
+// threads at it at once (recorder/device_handoff.hpp): it needs no lock.
 #pragma once
 
 #include <cstddef>

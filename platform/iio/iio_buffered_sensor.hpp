@@ -30,6 +30,7 @@ class IioBufferedSensor final : public Sensor {
   void close() override;
   ReadResult read(const SampleTick& tick, std::span<double> out) override;
   SensorInfo info() const override;
+  const void* device_key() const override { return device_.get(); }
 
  private:
   std::shared_ptr<IioBufferedDevice> device_;

@@ -1,16 +1,25 @@
-// Fixed memory: after start-up the sampler threads allocate nothing (a counting operator new,
-// bench/allocation_counter.hpp, proves it), and resident memory stays flat over simulated hours,
-// from the first minute on when the heap is reserved at start as the h5rec binary does.
+// Fixed memory: after start-up the sampler threads allocate nothing (a counting allocator,
+// bench/allocation_counter.hpp, proves it: malloc and its kin and every operator new), also while
+// board sensors fail and come back (their reopen runs on the reopener thread), and resident
+// memory stays flat over simulated hours, from the first minute on when the heap is reserved at
+// start as the h5rec binary does.
 #include <gtest/gtest.h>
+#include <hdf5.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <new>
 #include <thread>
 
 #include "bench/allocation_counter.hpp"
 #include "platform/posix/heap_reserve.hpp"
 #include "recording_test_support.hpp"
+#include "tests/sensors/iio_fake_tree.hpp"
 
 namespace h5rec::testing {
 namespace {
@@ -58,25 +67,56 @@ rate_hz = 10
   return text;
 }
 
-// ThreadSanitizer supplies its own operator new, so the counting one never runs: skip rather
-// than pass without having counted anything.
-#if defined(__SANITIZE_THREAD__)
-#define SKIP_WITHOUT_COUNTING_ALLOCATOR() GTEST_SKIP() << "ThreadSanitizer replaces operator new"
-#else
-#define SKIP_WITHOUT_COUNTING_ALLOCATOR() (void)0
-#endif
+// ThreadSanitizer supplies its own operator new and malloc, so the counting ones never run:
+// skip rather than pass without having counted anything. Under AddressSanitizer only operator new
+// is counted (its runtime owns malloc), so the cases below prove less there.
+#define SKIP_WITHOUT_COUNTING_ALLOCATOR()                                           \
+  if (!bench::counts_operator_new()) {                                              \
+    GTEST_SKIP() << "ThreadSanitizer replaces operator new and malloc";             \
+  }                                                                                 \
+  (void)0
+
+// Keeps the compiler from eliding an allocation paired with its release.
+void keep(void* p) { asm volatile("" : : "g"(p) : "memory"); }
 
 TEST(FixedMemory, TheCountingAllocatorSeesSamplerThreads) {
   SKIP_WITHOUT_COUNTING_ALLOCATOR();
   bench::start_counting_sampler_allocations();
-  std::thread t([] {
+  uint64_t made = 0;
+  std::thread t([&] {
     pthread_setname_np(pthread_self(), (std::string(Recorder::kSamplerThreadPrefix) + "X").c_str());
-    // A direct call: a new-expression paired with its delete may be elided by the compiler.
-    void* p = ::operator new(16);
-    ::operator delete(p);
+    // Direct calls: a new-expression paired with its delete may be elided by the compiler.
+    const auto counted = [&](void* p) {
+      keep(p);
+      ++made;
+      return p;
+    };
+    ::operator delete(counted(::operator new(16)));
+    ::operator delete[](counted(::operator new[](16)));
+    ::operator delete(counted(::operator new(16, std::nothrow)));
+    ::operator delete[](counted(::operator new[](16, std::nothrow)));
+    ::operator delete(counted(::operator new(64, std::align_val_t{64})), std::align_val_t{64});
+    ::operator delete[](counted(::operator new[](64, std::align_val_t{64})), std::align_val_t{64});
+    ::operator delete(counted(::operator new(64, std::align_val_t{64}, std::nothrow)),
+                      std::align_val_t{64});
+    if (bench::counts_malloc()) {
+      std::free(counted(std::malloc(16)));
+      std::free(counted(std::calloc(4, 4)));
+      void* p = counted(std::malloc(16));
+      std::free(counted(std::realloc(p, 4096)));
+      std::free(counted(std::aligned_alloc(64, 64)));
+      void* q = nullptr;
+      EXPECT_EQ(posix_memalign(&q, 64, 64), 0);
+      std::free(counted(q));
+      char* text = strdup("the C library allocates with malloc too");
+      std::free(counted(text));
+    }
   });
   t.join();
-  EXPECT_EQ(bench::sampler_allocations(), 1u);
+  std::printf("allocations made on the sampler-named thread: %llu (malloc counted: %s)\n",
+              static_cast<unsigned long long>(made), bench::counts_malloc() ? "yes" : "no");
+  EXPECT_EQ(bench::sampler_allocations(), made);
+  EXPECT_GE(made, bench::counts_malloc() ? 14u : 7u);
 }
 
 TEST(FixedMemory, SamplerThreadsAllocateNothingDuringAnHour) {
@@ -89,6 +129,137 @@ TEST(FixedMemory, SamplerThreadsAllocateNothingDuringAnHour) {
   EXPECT_EQ(summary.groups[0].rows_stored, 3'600'000u);
   EXPECT_EQ(summary.groups[1].rows_stored, 36'000u);
   EXPECT_EQ(bench::sampler_allocations(), 0u);
+}
+
+// Board sensors that fail: an optional hwmon chip and an optional file that never appear (their
+// devices are reopened every back-off step for the whole recording) and an IIO device that goes
+// away at the checkpoint after 3 s and is back, with another value, at the one after 6 s.
+// Opening a board sensor scans directories and builds paths and messages: the sampler thread
+// must leave that to the reopener.
+std::string board_config_text(const std::string& dir, const testing::IioFakeTree& tree) {
+  return R"(device_id = "alloc-board"
+output_dir = ")" + dir + R"("
+sysfs_root = ")" + tree.sysfs_root() + R"("
+dev_root = ")" + tree.dev_root() + R"("
+checkpoint_interval = 1.0
+
+[[group]]
+name = "board"
+rate_hz = 100
+  [[group.channel]]
+  name = "missing_chip"
+  sensor = "hwmon"
+  optional = true
+  params = { chip = "ina219", input = "curr1" }
+  [[group.channel]]
+  name = "missing_file"
+  sensor = "file"
+  optional = true
+  params = { path = "bus/w1/devices/28-01/temperature" }
+  [[group.channel]]
+  name = "battery"
+  sensor = "file"
+  params = { path = "class/power_supply/BAT0/capacity" }
+  [[group.channel]]
+  name = "v0"
+  sensor = "iio"
+  params = { device = "ads1015", channel = "voltage0" }
+
+[[group]]
+name = "fast"
+rate_hz = 1000
+  [[group.channel]]
+  name = "count"
+  sensor = "counter"
+)";
+}
+
+std::vector<double> read_doubles(const std::string& file, const std::string& dataset) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  EXPECT_GE(f, 0) << file;
+  const hid_t d = H5Dopen2(f, dataset.c_str(), H5P_DEFAULT);
+  EXPECT_GE(d, 0) << dataset;
+  const hid_t space = H5Dget_space(d);
+  std::vector<double> values(static_cast<size_t>(H5Sget_simple_extent_npoints(space)));
+  EXPECT_GE(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0);
+  H5Sclose(space);
+  H5Dclose(d);
+  H5Fclose(f);
+  return values;
+}
+
+// Under ThreadSanitizer nothing is counted, but the recording still runs: the race detector then
+// watches the handover of the failing devices between the sampler and the reopener.
+TEST(FixedMemory, SamplerThreadsAllocateNothingWhileBoardSensorsFailAndComeBack) {
+  TempDir dir;
+  TempDir tree_dir;
+  testing::IioFakeTree tree(tree_dir.path());
+  tree.add_device(0, "ads1015");
+  tree.write(0, "in_voltage0_raw", "1234\n");
+  const std::string battery = tree.sysfs_root() + "/class/power_supply/BAT0/capacity";
+  std::filesystem::create_directories(std::filesystem::path(battery).parent_path());
+  std::ofstream(battery) << "87\n";
+
+  SimPlatform sim;
+  auto recorder = Recorder::create(parse_or_die(board_config_text(dir.path(), tree)), sim.clock,
+                                   sim.storage);
+  ASSERT_TRUE(recorder) << recorder.message();
+  bool removed = false, back = false;
+  recorder.value()->set_checkpoint_observer([&](const WriterStats&) {
+    const int64_t t = sim.clock.monotonic_ns();
+    if (!removed && t >= 3 * platform::kNsPerSecond) {
+      // As the kernel does: the open attribute reads empty, then the directory goes.
+      std::ofstream(tree.device_path(0) + "/in_voltage0_raw", std::ios::trunc);
+      std::filesystem::remove_all(tree.device_path(0));
+      removed = true;
+    } else if (removed && !back && t >= 6 * platform::kNsPerSecond) {
+      tree.add_device(0, "ads1015");
+      tree.write(0, "in_voltage0_raw", "99\n");
+      back = true;
+    }
+  });
+  bench::start_counting_sampler_allocations();
+  const std::atomic<bool> never{false};
+  const auto summary = recorder.value()->run(10 * platform::kNsPerSecond, never);
+  const uint64_t allocations = bench::sampler_allocations();
+  ASSERT_TRUE(summary) << summary.message();
+  ASSERT_TRUE(removed && back);
+  std::printf("sampler-thread allocations: %llu (%s)\n",
+              static_cast<unsigned long long>(allocations),
+              !bench::counts_operator_new() ? "not counted under ThreadSanitizer"
+              : bench::counts_malloc()      ? "malloc and operator new counted"
+                                            : "operator new counted");
+  if (bench::counts_operator_new()) {
+    EXPECT_EQ(allocations, 0u);
+  }
+
+  // The recording shows what happened: the device's first value, NaN while it was away (and
+  // until its reopen), then its new value; the missing sensors NaN throughout.
+  ASSERT_EQ(summary.value().paths.size(), 1u);
+  const std::string file = summary.value().paths[0];
+  const std::vector<double> v0 = read_doubles(file, "board/v0");
+  ASSERT_EQ(v0.size(), 1000u);
+  std::string states;
+  const auto near = [](double v, double want) { return std::fabs(v - want) < 1e-9; };
+  for (double v : v0) {
+    states += std::isnan(v) ? 'n' : near(v, 1.234) ? 'b' : near(v, 0.099) ? 'a' : '?';
+  }
+  // b+n+a+: the first value, then NaN, then the new value, each at least once, in that order.
+  const size_t first_nan = states.find('n'), first_after = states.find('a');
+  EXPECT_TRUE(first_nan > 0 && first_nan != std::string::npos && first_after > first_nan &&
+              first_after != std::string::npos &&
+              states.find_first_not_of('b') == first_nan &&
+              states.find_first_not_of('n', first_nan) == first_after &&
+              states.find_first_not_of('a', first_after) == std::string::npos)
+      << states;
+  for (const char* missing : {"board/missing_chip", "board/missing_file"}) {
+    const std::vector<double> values = read_doubles(file, missing);
+    EXPECT_TRUE(std::all_of(values.begin(), values.end(), [](double v) { return std::isnan(v); }))
+        << missing;
+  }
+  const std::vector<double> battery_values = read_doubles(file, "board/battery");
+  EXPECT_TRUE(std::all_of(battery_values.begin(), battery_values.end(),
+                          [](double v) { return v == 87.0; }));
 }
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)

@@ -90,8 +90,8 @@ class GpioRecordTest(lib.TempDirTestCase):
         lossy = oracle.counts(all_edges, b, lost_seqnos=range(50, 55))
         self.assertEqual(sum(c is None for c in lossy), 2)  # row 0 and the row with the gap
         self.assertCounts(group["lossy"][...], lossy, name="lossy")
-        # The failing line: reads fail from 2.0 s to 3.0 s (rows 20..29); the sampler reopens
-        # with back-off; the first row read after a reopen is NaN (no interval yet, no error).
+        # The failing line: reads fail from 2.0 s to 3.0 s (rows 20..29); the reopener thread
+        # reopens it with back-off; the first row read after a reopen is NaN (no interval yet, no error).
         failing = group["failing"][...]
         full = oracle.counts(all_edges, b)
         errors = int(f["_status"]["pulses_channel_errors"][-1][1])
