@@ -261,7 +261,8 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
       };
     };
     writer_thread = platform::Thread(
-        "h5rec-writer", attached_body([&] { writer.run(start, finish_writing); }));
+        "h5rec-writer",
+        attached_body([&] { writer.run(start, finish_writing, &stop_sampling); }));
     status_thread = platform::Thread(
         "h5rec-status", attached_body([&] { status_sampler.run(start, stop_sampling); }));
     reopen_thread = platform::Thread(

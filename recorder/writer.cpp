@@ -30,7 +30,9 @@ void Writer::add(WriterBinding binding) {
   bindings_.push_back(std::move(binding));
 }
 
-void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
+void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish,
+                 const std::atomic<int64_t>* stopped_at) {
+  stopped_at_ = stopped_at;
   // Deadlines move on arithmetically: a writer stalled for hours catches up in one step.
   const auto next_after = [](int64_t deadline, int64_t now, int64_t interval) {
     return now < deadline ? deadline : deadline + ((now - deadline) / interval + 1) * interval;
@@ -101,7 +103,9 @@ void Writer::run(const RecordingStart& start, const std::atomic<bool>& finish) {
   // The last health row, with the final counts: the file's accounting is exact.
   if (status_ != nullptr && file_ != nullptr) {
     read_free_space();
-    append_last_status_row(start.utc_ns + (clock_.monotonic_ns() - start.monotonic_ns));
+    const int64_t stop = stopped_at != nullptr ? stopped_at->load() : Sampler::kNotStopped;
+    const int64_t at = stop != Sampler::kNotStopped ? stop : clock_.monotonic_ns();
+    append_last_status_row(start.utc_ns + (at - start.monotonic_ns));
     (void)checkpoint();
   }
 }
@@ -322,7 +326,8 @@ void Writer::after_checkpoint() {
 }
 
 void Writer::rotate_if_due() {
-  if (!segments_->rotation_due()) return;
+  const bool ended = stopped_at_ != nullptr && stopped_at_->load() != Sampler::kNotStopped;
+  if (ended || !segments_->rotation_due()) return;
   for (WriterBinding& b : bindings_) {
     b.rows_in_closed_segments += b.rows_written - b.first_row;
     b.first_row = b.rows_written;

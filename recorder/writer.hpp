@@ -89,8 +89,12 @@ class Writer {
 
   // Thread body; the calling thread must be attached to the clock. Runs until `finish` is set
   // (after the producers have stopped), then writes everything left and makes a final
-  // checkpoint. The last segment stays open for its owner to close.
-  void run(const RecordingStart& start, const std::atomic<bool>& finish);
+  // checkpoint. The last segment stays open for its owner to close. `stopped_at` (optional: the
+  // recorder's) is the monotonic time the producers were told to stop (Sampler::kNotStopped
+  // before): from then on no segment is rotated (the recording has ended; a virtual clock may
+  // run on while the producers are joined), and the last /_status row is stamped with it.
+  void run(const RecordingStart& start, const std::atomic<bool>& finish,
+           const std::atomic<int64_t>* stopped_at = nullptr);
 
   // Called with lock() held, from any thread. A binding with a time column gets only its rows
   // stamped before `rows_before_utc_ns` (run() passes the scheduled instant; see
@@ -155,6 +159,7 @@ class Writer {
   static constexpr int64_t kRetryNs = platform::kNsPerSecond;
 
   std::atomic<uint64_t> passes_{0};
+  const std::atomic<int64_t>* stopped_at_ = nullptr;  // run()'s
   h5::File* file_;  // null while stopped
   platform::Clock& clock_;
   platform::Storage& storage_;
