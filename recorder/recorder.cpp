@@ -263,8 +263,9 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
     writer_thread = platform::Thread(
         "h5rec-writer",
         attached_body([&] { writer.run(start, finish_writing, &stop_sampling); }));
-    status_thread = platform::Thread(
-        "h5rec-status", attached_body([&] { status_sampler.run(start, stop_sampling); }));
+    status_thread = platform::Thread("h5rec-status", attached_body([&] {
+      status_sampler.run(start, duration_ns, stop_sampling);
+    }));
     reopen_thread = platform::Thread(
         "h5rec-reopen", attached_body([&] { reopener.run(start, duration_ns, stop_sampling); }));
     for (size_t g = 0; g < samplers_.size(); ++g) {

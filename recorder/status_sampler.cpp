@@ -9,10 +9,12 @@ StatusSampler::StatusSampler(double interval_s, StatusLog& log, const Writer& wr
                              platform::Clock& clock)
     : schedule_(1.0 / interval_s), log_(log), writer_(writer), groups_(groups), clock_(clock) {}
 
-void StatusSampler::run(const RecordingStart& start, const std::atomic<int64_t>& stop_at_ns) {
+void StatusSampler::run(const RecordingStart& start, std::optional<int64_t> duration_ns,
+                        const std::atomic<int64_t>& stop_at_ns) {
   const auto stop_at = [&] { return stop_at_ns.load(std::memory_order_relaxed); };
   for (uint64_t index = 0;; ++index) {
     const int64_t offset = schedule_.offset_ns(index);
+    if (duration_ns && offset >= *duration_ns) return;
     const int64_t due = start.monotonic_ns + offset;
     for (int64_t now = clock_.monotonic_ns(); now < due && now < stop_at();
          now = clock_.monotonic_ns()) {

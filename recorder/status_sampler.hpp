@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "platform/clock.hpp"
@@ -24,9 +25,12 @@ class StatusSampler {
                 std::span<const SamplerCounters* const> groups, platform::Clock& clock);
 
   // Thread body; the calling thread must be attached to the clock. Takes every row due before
-  // the monotonic time `stop_at_ns` (Sampler::kNotStopped until the recording stops). A row the
-  // thread reaches late (the machine stalled) is still taken, with the counters it finds.
-  void run(const RecordingStart& start, const std::atomic<int64_t>& stop_at_ns);
+  // `duration_ns` (forever if empty) and before the monotonic time `stop_at_ns`
+  // (Sampler::kNotStopped until the recording stops), as the samplers do: the writer's last row,
+  // stamped at the stop, comes after all of them. A row the thread reaches late (the machine
+  // stalled) is still taken, with the counters it finds.
+  void run(const RecordingStart& start, std::optional<int64_t> duration_ns,
+           const std::atomic<int64_t>& stop_at_ns);
 
  private:
   // Longest single sleep, so a stop is noticed promptly with long status intervals.
