@@ -503,6 +503,8 @@ def run_with_peak_rss(*args):
     return proc.returncode, lines, usage.ru_maxrss
 
 
+@unittest.skipIf(os.environ.get("H5REC_SANITIZED") == "1",
+                 "sanitizer runtimes keep freed memory in quarantine: peak RSS grows by design")
 class TailMemoryTest(lib.TempDirTestCase):
     """`tail -n N` reads and prints in blocks: 600,000 rows took 187 MB when it held them all.
 

@@ -402,12 +402,14 @@ class VerifyTest(lib.TempDirTestCase):
                                 "seed %d: verify killed by a signal\n%s" % (seed, proc.stderr))
         self.assertIn(proc.returncode, (0, EXIT_PROBLEMS), "seed %d\n%s" % (seed, proc.stderr))
         # Sanitizer builds: HDF5 (not instrumented) may crash in a child on a damaged file, and
-        # the sanitizer reports that SEGV (or a stack overflow); any other report is a bug in
-        # h5rec's own code.
+        # the sanitizer reports that SEGV (or a stack overflow), or the overlapping memcpy its
+        # interceptor sees in HDF5 1.10.8's H5HG_read (the fuzz harnesses' finding); any other
+        # report is a bug in h5rec's own code.
         for line in proc.stderr.splitlines():
             self.assertNotIn("runtime error:", line, "seed %d\n%s" % (seed, proc.stderr))
             if "ERROR: AddressSanitizer:" in line:
-                self.assertRegex(line, r"AddressSanitizer: (SEGV|stack-overflow)",
+                self.assertRegex(line,
+                                 r"AddressSanitizer: (SEGV|stack-overflow|memcpy-param-overlap)",
                                  "seed %d\n%s" % (seed, proc.stderr))
         doc = json.loads(proc.stdout)
         self.assertEqual(sorted(f["path"] for f in doc["files"]), sorted(described))
