@@ -542,7 +542,8 @@ void FileChecker::read_dataset(hid_t dataset, const std::string& name, uint64_t 
   }
   if (piece == 0) piece = std::max<uint64_t>(1, kPieceBytes / row_bytes);
   piece = std::max<uint64_t>(1, std::min<uint64_t>(piece, kMaxPieceBytes / row_bytes));
-  std::vector<std::byte> buffer(piece * row_bytes);
+  // Whole 8-byte words, so that a piece of the time column is read in place as int64 values.
+  std::vector<int64_t> buffer((piece * row_bytes + sizeof(int64_t) - 1) / sizeof(int64_t));
   if (shape.rank == 0) {
     h5::Handle all = h5::dataspace(H5Screate(H5S_SCALAR));
     if (H5Dread(dataset, mem.get(), all.get(), space.get(), H5P_DEFAULT, buffer.data()) < 0) {
@@ -571,7 +572,7 @@ void FileChecker::read_dataset(hid_t dataset, const std::string& name, uint64_t 
     }
     if (variable) H5Dvlen_reclaim(mem.get(), memory.get(), H5P_DEFAULT, buffer.data());
     if (time != nullptr) {
-      time->feed({reinterpret_cast<const int64_t*>(buffer.data()), n}, first, report_);
+      time->feed({buffer.data(), static_cast<size_t>(n)}, first, report_);
     }
   }
 }
