@@ -34,8 +34,9 @@ finish() {
     "$((SECONDS * 10 / 60))e-1"
 }
 trap finish EXIT
-# Tests run side by side, one per core: most wait on the clock, on storage or on qemu.
-jobs=(--parallel "$(nproc)")
+# Tests run side by side: up to two per core, and a new one starts only while the load is below
+# the number of cores (many tests wait on a real clock, on storage or on a child process).
+jobs=(--parallel "$((2 * $(nproc)))" --test-load "$(nproc)")
 
 for preset in host host-sanitize host-tsan aarch64; do
   stage "$preset: build"
