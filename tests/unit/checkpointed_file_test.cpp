@@ -163,13 +163,12 @@ struct RunOptions {
   uint64_t seed = 1;
   int steps = 400;
   bool crash_safe = true;
-  platform::Storage* storage = nullptr;  // traced by the caller if it wants the trace
   std::string path;
 };
 
-// One random sequence. Returns the checkpoints: the file's bytes on disk after each commit
+// One random sequence. Fills `checkpoints` with the file's bytes on disk after each commit
 // (index 0: the file as created, empty). Marks "commit N" and "committed N" in the trace.
-std::vector<Bytes> run_sequence(const RunOptions& run, platform::SimStorage& sim) {
+void run_sequence(const RunOptions& run, platform::SimStorage& sim, std::vector<Bytes>& checkpoints) {
   std::mt19937_64 rng(run.seed);
   CheckpointedFileOptions options;
   options.writable = true;
@@ -178,10 +177,10 @@ std::vector<Bytes> run_sequence(const RunOptions& run, platform::SimStorage& sim
   options.gather_bytes = kGather;
   auto opened = CheckpointedFile::open(sim, run.path, options);
   EXPECT_TRUE(opened) << opened.message();
-  if (!opened) return {};
+  if (!opened) return;
   CheckpointedFile& file = *opened.value();
   Oracle oracle;
-  std::vector<Bytes> checkpoints{Bytes{}};
+  checkpoints.assign(1, Bytes{});
   const auto commit = [&] {
     const size_t n = checkpoints.size();
     sim.mark("commit " + std::to_string(n));
@@ -252,11 +251,11 @@ std::vector<Bytes> run_sequence(const RunOptions& run, platform::SimStorage& sim
       ASSERT_EQ(file.size(), oracle.size);
     } else {
       commit();
-      if (::testing::Test::HasFatalFailure()) return checkpoints;
+      if (::testing::Test::HasFatalFailure()) return;
     }
   }
   commit();
-  if (::testing::Test::HasFatalFailure()) return checkpoints;
+  if (::testing::Test::HasFatalFailure()) return;
   // A clean close removes the journal; the file reads back as the oracle, read-only.
   EXPECT_TRUE(file.close());
   EXPECT_FALSE(sim.exists(journal_path(run.path)));
@@ -269,7 +268,6 @@ std::vector<Bytes> run_sequence(const RunOptions& run, platform::SimStorage& sim
     EXPECT_EQ(all, checkpoints.back());
     EXPECT_FALSE(reopened.value()->write(0, all));
   }
-  return checkpoints;
 }
 
 class CheckpointedFileSeeds : public ::testing::TestWithParam<uint64_t> {};
@@ -287,7 +285,8 @@ TEST_P(CheckpointedFileSeeds, MatchesTheOracleAfterEveryCommit) {
     run.seed = seed;
     run.crash_safe = crash_safe;
     run.path = dir.file("data.h5");
-    const std::vector<Bytes> checkpoints = run_sequence(run, sim);
+    std::vector<Bytes> checkpoints;
+    run_sequence(run, sim, checkpoints);
     ASSERT_FALSE(HasFatalFailure());
     EXPECT_GT(checkpoints.size(), 10u);
   }
@@ -310,7 +309,8 @@ TEST_P(CheckpointedFileSeeds, ACrashAtEveryWriteAndFsyncRecoversACheckpoint) {
   run.steps = 250;
   run.path = dir.file("data.h5");
   sim.start_trace();
-  const std::vector<Bytes> checkpoints = run_sequence(run, sim);
+  std::vector<Bytes> checkpoints;
+  run_sequence(run, sim, checkpoints);
   ASSERT_FALSE(HasFatalFailure());
   const std::vector<TraceOp> trace = sim.trace();
   const std::string journal = journal_path(run.path);
