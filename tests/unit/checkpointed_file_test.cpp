@@ -24,7 +24,6 @@
 #include <cstring>
 #include <iterator>
 #include <map>
-#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -317,7 +316,7 @@ TEST_P(CheckpointedFileSeeds, ACrashAtEveryWriteAndFsyncRecoversACheckpoint) {
 
   platform::CrashModel model;
   size_t last = 0;                // the last checkpoint completed
-  std::optional<size_t> commit;   // the commit under way
+  size_t commit = 0;              // the commit under way (they count from 1), 0 between commits
   uint64_t images = 0, cuts_in_commits = 0, newer = 0, older = 0;
   for (size_t index = 0; index < trace.size(); ++index) {
     const TraceOp& op = trace[index];
@@ -327,13 +326,13 @@ TEST_P(CheckpointedFileSeeds, ACrashAtEveryWriteAndFsyncRecoversACheckpoint) {
         commit = n;
       } else {
         last = n;
-        commit.reset();
+        commit = 0;
       }
       continue;
     }
     platform::replay(op, model);
     if (op.kind == TraceOp::kCreate || !model.tracks(run.path)) continue;
-    if (commit) ++cuts_in_commits;
+    if (commit != 0) ++cuts_in_commits;
     for (uint64_t v = 0; v < kVariants; ++v) {
       const uint64_t image_seed = seed * 1000003 + index * kVariants + v;
       auto image = model.crash_image(image_seed, kTearings[v]);
@@ -341,15 +340,15 @@ TEST_P(CheckpointedFileSeeds, ACrashAtEveryWriteAndFsyncRecoversACheckpoint) {
       ++images;
       SCOPED_TRACE("seed " + std::to_string(seed) + ", trace op " + std::to_string(index) +
                    ", image seed " + std::to_string(image_seed));
-      if (!commit) {
+      if (commit == 0) {
         ASSERT_TRUE(is_state(recovered, checkpoints[last]))
             << "between commits: not checkpoint " << last;
         continue;
       }
-      const bool is_new = is_state(recovered, checkpoints[*commit]);
-      const bool is_old = is_state(recovered, checkpoints[*commit - 1]);
-      ASSERT_TRUE(is_new || is_old) << "inside commit " << *commit << ": neither checkpoint "
-                                    << *commit - 1 << " nor " << *commit;
+      const bool is_new = is_state(recovered, checkpoints[commit]);
+      const bool is_old = is_state(recovered, checkpoints[commit - 1]);
+      ASSERT_TRUE(is_new || is_old) << "inside commit " << commit << ": neither checkpoint "
+                                    << commit - 1 << " nor " << commit;
       newer += is_new && !is_old;
       older += is_old && !is_new;
     }
