@@ -121,7 +121,7 @@ TEST(FixedMemory, TheCountingAllocatorSeesSamplerThreads) {
 
 TEST(FixedMemory, SamplerThreadsAllocateNothingDuringAnHour) {
   SKIP_WITHOUT_COUNTING_ALLOCATOR();
-  TempDir dir;
+  TempDirectory dir;
   SimPlatform sim;
   bench::start_counting_sampler_allocations();
   const RecordingSummary summary = record(parse_or_die(config_text(dir.path())), sim, 3600.0);
@@ -191,8 +191,8 @@ std::vector<double> read_doubles(const std::string& file, const std::string& dat
 // Under ThreadSanitizer nothing is counted, but the recording still runs: the race detector then
 // watches the handover of the failing devices between the sampler and the reopener.
 TEST(FixedMemory, SamplerThreadsAllocateNothingWhileBoardSensorsFailAndComeBack) {
-  TempDir dir;
-  TempDir tree_dir;
+  TempDirectory dir;
+  TempDirectory tree_dir;
   testing::IioFakeTree tree(tree_dir.path());
   tree.add_device(0, "ads1015");
   tree.write(0, "in_voltage0_raw", "1234\n");
@@ -277,7 +277,7 @@ uint64_t resident_bytes() {
 // settle over the first few segments), the peak over the third hour must stay within 1% of the
 // peak over the second.
 TEST(FixedMemory, ResidentMemoryStaysFlatOverTheThirdSimulatedHour) {
-  TempDir dir;
+  TempDirectory dir;
   SimPlatform sim;
   const config::RecorderConfig config = parse_or_die(config_text(dir.path()));
   std::atomic<bool> done{false};
@@ -311,7 +311,7 @@ TEST(FixedMemory, ResidentMemoryStaysFlatOverTheThirdSimulatedHour) {
 // segment is open, resident memory in the last minute of the hour (after a segment rotation) is
 // within 0.5% of the first minute's.
 TEST(FixedMemory, WithTheHeapReservedAtStartResidentMemoryIsFlatFromTheFirstMinute) {
-  TempDir dir;
+  TempDirectory dir;
   SimPlatform sim;
   auto recorder = Recorder::create(parse_or_die(config_text(dir.path())), sim.clock, sim.storage);
   ASSERT_TRUE(recorder) << recorder.message();
