@@ -71,8 +71,8 @@ class RecorderToml {
     for (const TomlGroup& g : groups_) {
       out += "\n[[group]]\nname = " + toml_string(g.name) + "\nrate_hz = " + g.rate_hz + "\n";
       for (const TomlChannel& c : g.channels) {
-        out += "  [[group.channel]]\n  name = " + toml_string(c.name) + "\n  sensor = " +
-               toml_string(c.sensor) + "\n";
+        out += "  [[group.channel]]\n  name = " + toml_string(c.name) +
+               "\n  sensor = " + toml_string(c.sensor) + "\n";
         if (!c.dtype.empty()) out += "  dtype = " + toml_string(c.dtype) + "\n";
         if (!c.shape.empty()) out += "  shape = " + c.shape + "\n";
         for (const auto& [key, value] : c.more) out += "  " + key + " = " + value + "\n";
