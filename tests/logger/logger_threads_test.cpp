@@ -2,6 +2,8 @@
 // or guard every call on a shared Logger with one mutex". Every value logged must land in the
 // file, in each thread's order; h5py (verify_threads.py) reads the files back.
 #include <gtest/gtest.h>
+#include <h5rec/logger.hpp>
+
 #include <sys/wait.h>
 
 #include <array>
@@ -9,7 +11,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <h5rec/logger.hpp>
 #include <latch>
 #include <mutex>
 #include <string>
