@@ -27,8 +27,11 @@ class ScratchDir:
 
 
 def _test_failed(case):
-    outcome = getattr(case, "_outcome", None)
-    return not (outcome is None or outcome.success or getattr(outcome, "expecting_failure", False))
+    """Whether the running test of `case` has failed or raised so far (subtests included), from
+    what unittest reported: its outcome's success flag is reset for each cleanup (Python 3.11)."""
+    result = getattr(getattr(case, "_outcome", None), "result", None)
+    reported = getattr(result, "failures", []) + getattr(result, "errors", [])
+    return any(getattr(test, "test_case", test) is case for test, _ in reported)
 
 
 class TempDirTestCase(unittest.TestCase):
