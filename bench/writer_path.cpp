@@ -42,10 +42,9 @@ Result<std::unique_ptr<WriterPath>> WriterPath::start(const WriterPathSettings& 
   }();
   if (!first) return first.error();
   const auto interval_ns = static_cast<int64_t>(settings.checkpoint_interval_s * 1e9);
-  path->writer_ = std::make_unique<Writer>(*first->file, clock, storage,
-                                           WriterSettings{interval_ns, interval_ns, settings.dir, {}},
-                                           nullptr, std::vector<const SamplerCounters*>{},
-                                           path->store_.get());
+  path->writer_ = std::make_unique<Writer>(
+      *first->file, clock, storage, WriterSettings{interval_ns, interval_ns, settings.dir, {}},
+      WriterOutputs{.segments = path->store_.get(), .status = nullptr, .counters = {}});
   path->writer_->add({path->ring_.get(), first->columns[0], 0, nullptr});
   const RecordingStart start{clock.monotonic_ns(), clock.realtime_ns()};
   WriterPath* self = path.get();

@@ -224,7 +224,8 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
       static_cast<int64_t>(config_.checkpoint_interval_s * platform::kNsPerSecond),
       static_cast<int64_t>(config_.status_interval_s * platform::kNsPerSecond), config_.output_dir,
       checkpoint_observer_};
-  Writer writer(*first->file, clock_, storage_, settings, status_.get(), counters, &store);
+  Writer writer(*first->file, clock_, storage_, settings,
+                {.segments = &store, .status = status_.get(), .counters = std::move(counters)});
   for (size_t g = 0; g < samplers_.size(); ++g) {
     WriterBinding binding{rings_[g].get(), first->columns[g], 0, &samplers_[g]->counters()};
     binding.time_column = true;

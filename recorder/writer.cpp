@@ -10,15 +10,14 @@
 namespace h5rec {
 
 Writer::Writer(h5::File& file, platform::Clock& clock, platform::Storage& storage,
-               WriterSettings settings, StatusLog* status,
-               std::vector<const SamplerCounters*> counters, SegmentSource* segments)
+               WriterSettings settings, WriterOutputs outputs)
     : file_(&file),
       clock_(clock),
       storage_(storage),
       settings_(std::move(settings)),
-      status_(status),
-      counters_(std::move(counters)),
-      segments_(segments) {
+      status_(outputs.status),
+      counters_(std::move(outputs.counters)),
+      segments_(outputs.segments) {
   assert(settings_.checkpoint_interval_ns > 0 && settings_.status_interval_ns > 0);
 }
 

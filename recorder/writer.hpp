@@ -47,6 +47,19 @@ struct WriterSettings {  // intervals > 0
   std::function<void(const WriterStats&)> on_checkpoint;
 };
 
+// What the writer serves beyond the file it starts with. The recorder gives all three; the
+// logger none (one file: failures are retried there, no /_status); the writer-path benchmark the
+// segments only.
+struct WriterOutputs {
+  // Later segments come from here: rotation, retention, giving a failed segment up.
+  SegmentSource* segments = nullptr;
+  // The /_status log (its ring bound too): the writer reads the free space every status interval
+  // for health() and appends the last row, with the final counts, when it finishes; the rows
+  // before come from the status thread (StatusSampler).
+  StatusLog* status = nullptr;
+  std::vector<const SamplerCounters*> counters;  // the samplers' counts, for the status rows
+};
+
 // A ring and where its rows go. Row numbers are the ring's (rows since the recording started);
 // the current segment's datasets start at first_row.
 struct WriterBinding {
@@ -73,13 +86,9 @@ struct WriterStats {
 
 class Writer {
  public:
-  // `file` is the first (or only) file; with `segments`, later ones come from it. With a status
-  // log (its ring bound too), the writer reads the free space every status interval for
-  // health(), and appends the last row, with the final counts, when it finishes; the rows before
-  // come from the status thread (StatusSampler).
+  // `file` is the first (or only) file; `outputs` says what else the writer serves.
   Writer(h5::File& file, platform::Clock& clock, platform::Storage& storage,
-         WriterSettings settings, StatusLog* status = nullptr,
-         std::vector<const SamplerCounters*> counters = {}, SegmentSource* segments = nullptr);
+         WriterSettings settings, WriterOutputs outputs = {});
 
   // Serialises HDF5 access between this writer's thread and every other thread using HDF5.
   static std::unique_lock<std::mutex> lock() { return std::unique_lock(h5::api_mutex()); }
