@@ -3,14 +3,9 @@
 #include <cstdio>
 
 #include "platform/posix/child_process.hpp"
+#include "tools/exit_code.hpp"
 
 namespace h5rec::tools {
-namespace {
-
-constexpr int kExitRuntime = 1;
-constexpr int kExitBadInput = 2;
-
-}  // namespace
 
 int guarded_read(const char* tool, const std::string& path, double timeout_s,
                  const std::function<int()>& body) {

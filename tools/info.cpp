@@ -11,14 +11,13 @@
 #include "recorder/shape_text.hpp"
 #include "recorder/status_log.hpp"
 #include "recorder/utc_time.hpp"
+#include "tools/exit_code.hpp"
 #include "tools/guarded_read.hpp"
 #include "tools/recording_paths.hpp"
 #include "tools/recording_reader.hpp"
 
 namespace h5rec::tools {
 namespace {
-
-constexpr int kExitBadInput = 2;
 
 // The last value of /_status/<column>, or "?" if the file has none yet.
 std::string last_status(const RecordingReader& r, size_t status_group, const std::string& column) {

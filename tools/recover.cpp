@@ -8,14 +8,12 @@
 #include "recorder/journal/recovery.hpp"
 #include "recorder/status_log.hpp"
 #include "recorder/utc_time.hpp"
+#include "tools/exit_code.hpp"
 #include "tools/recording_paths.hpp"
 #include "tools/recording_reader.hpp"
 
 namespace h5rec::tools {
 namespace {
-
-constexpr int kExitUnrecoverable = 2;
-constexpr int kExitNoInput = 66;  // sysexits.h EX_NOINPUT
 
 std::string rows_text(uint64_t rows) {
   return std::to_string(rows) + (rows == 1 ? " row" : " rows");
@@ -80,7 +78,7 @@ int run_recover(const std::string& path, bool verbose) {
         std::printf("  %-40s %s\n", d.name.c_str(), rows_text(d.rows).c_str());
       }
     }
-    if (r.outcome == journal::RecoveryOutcome::kUnrecoverable) exit_code = kExitUnrecoverable;
+    if (r.outcome == journal::RecoveryOutcome::kUnrecoverable) exit_code = kExitBadInput;
   }
   return exit_code;
 }

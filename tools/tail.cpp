@@ -9,16 +9,13 @@
 #include "platform/posix/posix_storage.hpp"
 #include "recorder/status_log.hpp"
 #include "recorder/utc_time.hpp"
+#include "tools/exit_code.hpp"
 #include "tools/guarded_read.hpp"
 #include "tools/recording_paths.hpp"
 #include "tools/recording_reader.hpp"
 
 namespace h5rec::tools {
 namespace {
-
-constexpr int kExitRuntime = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitUsage = 64;
 
 // How long to wait, after the followed segment closed, for the recorder to open the next one.
 constexpr int64_t kRotationWaitNs = 30 * platform::kNsPerSecond;
@@ -228,7 +225,6 @@ int tail_file(const std::string& path, const TailOptions& options,
   }
   return 0;
 }
-
 
 int run_tail(const TailOptions& options, const std::atomic<bool>& interrupt) {
   platform::PosixStorage storage;

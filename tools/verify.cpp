@@ -7,6 +7,7 @@
 #include "platform/posix/posix_storage.hpp"
 #include "recorder/journal/rollback_journal.hpp"
 #include "recorder/utc_time.hpp"
+#include "tools/exit_code.hpp"
 #include "tools/verify_accounting.hpp"
 #include "tools/verify_file.hpp"
 #include "tools/verify_report.hpp"
@@ -261,13 +262,13 @@ int run_verify(const VerifyOptions& options) {
   for (const std::string& path : options.paths) {
     if (!storage.exists(path)) {
       std::fprintf(stderr, "h5rec verify: '%s': no such file or directory\n", path.c_str());
-      return kExitVerifyNoInput;
+      return kExitNoInput;
     }
     collect(storage, path, files);
   }
   if (files.empty()) {
     std::fprintf(stderr, "h5rec verify: no HDF5 files (*.h5, *.hdf5) found\n");
-    return kExitVerifyNoInput;
+    return kExitNoInput;
   }
   std::vector<FileReport> reports;
   for (const std::string& file : files) {
@@ -291,7 +292,7 @@ int run_verify(const VerifyOptions& options) {
                   reports.size() - unsound, unsound);
     }
   }
-  return unsound == 0 ? 0 : kExitVerifyProblems;
+  return unsound == 0 ? 0 : kExitNotSound;
 }
 
 }  // namespace h5rec::tools

@@ -23,11 +23,8 @@ struct VerifyOptions {
   double timeout_s = 30;  // per file: longer, and the file is reported unreadable
 };
 
-inline constexpr int kExitVerifyProblems = 3;  // some file is not sound (see its problems)
-inline constexpr int kExitVerifyNoInput = 66;  // a path does not exist, or holds no HDF5 file
-
 // Must be called while the process has one thread (it forks). Returns the exit code: 0 every
-// file sound, kExitVerifyProblems, or kExitVerifyNoInput (then nothing was checked).
+// file sound, kExitNotSound, or kExitNoInput (then nothing was checked).
 int run_verify(const VerifyOptions& options);
 
 }  // namespace h5rec::tools
