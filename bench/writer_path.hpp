@@ -10,7 +10,7 @@
 #include <string>
 
 #include "platform/clock.hpp"
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "platform/storage.hpp"
 #include "platform/thread.hpp"
 #include "recorder/ring/chunk_ring.hpp"

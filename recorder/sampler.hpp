@@ -17,7 +17,7 @@
 #include "platform/clock.hpp"
 #include "platform/sensor.hpp"
 #include "recorder/device_handoff.hpp"
-#include "recorder/dtype.hpp"
+#include "base/dtype.hpp"
 #include "recorder/ring/chunk_ring.hpp"
 #include "recorder/row_schedule.hpp"
 

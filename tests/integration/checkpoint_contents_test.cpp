@@ -7,6 +7,7 @@
 #include <atomic>
 #include <vector>
 
+#include "board/sensor_factory.hpp"
 #include "recording_test_support.hpp"
 
 namespace h5rec::testing {
@@ -33,7 +34,7 @@ rate_hz = 10
   name = "c"
   sensor = "counter"
 )");
-  auto recorder = Recorder::create(config, sim.clock, sim.storage);
+  auto recorder = Recorder::create(config, sim.clock, sim.storage, board::sensor_factory());
   ASSERT_TRUE(recorder) << recorder.message();
   std::vector<std::vector<uint64_t>> durable;  // per checkpoint: rows per group
   recorder.value()->set_checkpoint_observer(

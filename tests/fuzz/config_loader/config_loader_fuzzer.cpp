@@ -13,7 +13,7 @@
 #include "../support/memory_storage.hpp"
 #include "config/recorder_config.hpp"
 #include "recorder/chunk_sizing.hpp"
-#include "recorder/dtype.hpp"
+#include "base/dtype.hpp"
 
 namespace {
 
