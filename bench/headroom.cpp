@@ -10,11 +10,11 @@
 #include <optional>
 #include <thread>
 
+#include "base/dtype.hpp"
 #include "board/sensor_factory.hpp"
 #include "config/recorder_config.hpp"
 #include "platform/posix/posix_clock.hpp"
 #include "platform/posix/posix_storage.hpp"
-#include "base/dtype.hpp"
 #include "recorder/recorder.hpp"
 
 namespace h5rec::bench {

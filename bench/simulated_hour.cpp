@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 
+#include "base/dtype.hpp"
 #include "bench/allocation_counter.hpp"
 #include "bench/self_command.hpp"
 #include "board/sensor_factory.hpp"
@@ -20,7 +21,6 @@
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
 #include "platform/sim/sim_storage.hpp"
-#include "base/dtype.hpp"
 #include "recorder/recorder.hpp"
 
 namespace h5rec::bench {

@@ -10,15 +10,15 @@
 #include "drivers/gps/nmea_gps_sensor.hpp"
 #include "drivers/iio/iio_buffered_sensor.hpp"
 #include "drivers/iio/iio_polled_sensor.hpp"
+#include "drivers/sysfs/file_sensor.hpp"
+#include "drivers/sysfs/hwmon_sensor.hpp"
+#include "drivers/sysfs/thermal_sensor.hpp"
 #include "platform/posix/posix_gpio_line.hpp"
 #include "platform/posix/posix_i2c_bus.hpp"
 #include "platform/sensor_params.hpp"
 #include "platform/sim/bme280_emulator.hpp"
 #include "platform/sim/sim_gpio_line.hpp"
 #include "platform/sim/sim_sensors.hpp"
-#include "drivers/sysfs/file_sensor.hpp"
-#include "drivers/sysfs/hwmon_sensor.hpp"
-#include "drivers/sysfs/thermal_sensor.hpp"
 
 namespace h5rec::board {
 

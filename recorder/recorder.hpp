@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "base/error.hpp"
 #include "config/recorder_config.hpp"
 #include "platform/clock.hpp"
 #include "platform/sensor.hpp"
-#include "base/error.hpp"
 #include "platform/storage.hpp"
 #include "recorder/ring/chunk_ring.hpp"
 #include "recorder/sampler.hpp"

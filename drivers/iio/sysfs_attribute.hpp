@@ -7,9 +7,9 @@
 #include <string_view>
 
 #include "base/error.hpp"
+#include "drivers/sysfs/sysfs_lookup.hpp"  // read_sysfs_text
 #include "platform/posix/unique_fd.hpp"
 #include "platform/sensor.hpp"
-#include "drivers/sysfs/sysfs_lookup.hpp"  // read_sysfs_text
 
 namespace h5rec::platform {
 

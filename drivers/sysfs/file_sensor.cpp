@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "platform/sensor_params.hpp"
 #include "drivers/sysfs/number_file_sensor.hpp"
+#include "platform/sensor_params.hpp"
 
 namespace h5rec::platform {
 

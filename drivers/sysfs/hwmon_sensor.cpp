@@ -3,9 +3,9 @@
 #include <array>
 #include <cerrno>
 
-#include "platform/sensor_params.hpp"
 #include "drivers/sysfs/number_file_sensor.hpp"
 #include "drivers/sysfs/sysfs_lookup.hpp"
+#include "platform/sensor_params.hpp"
 
 namespace h5rec::platform {
 namespace {

@@ -8,8 +8,8 @@
 #include <functional>
 #include <string>
 
-#include "platform/sensor.hpp"
 #include "drivers/sysfs/sysfs_number_file.hpp"
+#include "platform/sensor.hpp"
 
 namespace h5rec::platform {
 

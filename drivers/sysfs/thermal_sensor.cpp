@@ -1,8 +1,8 @@
 #include "drivers/sysfs/thermal_sensor.hpp"
 
-#include "platform/sensor_params.hpp"
 #include "drivers/sysfs/number_file_sensor.hpp"
 #include "drivers/sysfs/sysfs_lookup.hpp"
+#include "platform/sensor_params.hpp"
 
 namespace h5rec::platform {
 

@@ -9,8 +9,8 @@
 #include <cmath>
 
 #include "board/sensor_factory.hpp"
-#include "platform/sensor.hpp"
 #include "drivers/sysfs/number_text.hpp"
+#include "platform/sensor.hpp"
 #include "tests/sensors/hwmon_fake_sysfs.hpp"
 #include "tests/sensors/hwmon_gps_test_calls.hpp"
 

@@ -33,7 +33,7 @@
 #include "board/sensor_factory.hpp"
 #include "recorder/chunk_sizing.hpp"
 #include "recorder/journal/recovery.hpp"
-#include "recording_test_support.hpp"
+#include "tests/integration/recording_test_support.hpp"
 
 namespace h5rec::testing {
 namespace {
