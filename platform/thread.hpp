@@ -15,7 +15,7 @@ enum class ThreadTiming { kDefault, kSampling };
 
 class Thread {
  public:
-  Thread() = default;
+  Thread() noexcept;  // not running
   // name is truncated to 15 characters (the Linux limit).
   Thread(std::string name, std::function<void()> body,
          ThreadTiming timing = ThreadTiming::kDefault);

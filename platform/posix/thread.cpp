@@ -19,6 +19,7 @@ Thread::Thread(std::string name, std::function<void()> body, ThreadTiming timing
             body();
           }))) {}
 
+Thread::Thread() noexcept = default;
 Thread::~Thread() { join(); }
 Thread::Thread(Thread&&) noexcept = default;
 Thread& Thread::operator=(Thread&&) noexcept = default;
