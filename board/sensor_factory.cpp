@@ -48,13 +48,12 @@ Result<Bme280BusChoice> choose_bme280_bus(const SensorSpec& spec, const std::str
   if (!(nack_transactions >= 0 && nack_transactions <= 1e12)) {
     return p.error("sim_nack_transactions", "must be >= 0");
   }
-  const Bme280EmulatorOptions options{
-      static_cast<uint64_t>(sweep_rows), static_cast<uint8_t>(chip_id),
-      static_cast<int64_t>(nack_at), static_cast<uint64_t>(nack_transactions)};
-  const std::string params = std::to_string(options.sweep_rows) + " " +
-                             std::to_string(options.chip_id) + " " +
-                             std::to_string(options.nack_at) + " " +
-                             std::to_string(options.nack_transactions);
+  const Bme280EmulatorOptions options{static_cast<uint64_t>(sweep_rows),
+                                      static_cast<uint8_t>(chip_id), static_cast<int64_t>(nack_at),
+                                      static_cast<uint64_t>(nack_transactions)};
+  const std::string params =
+      std::to_string(options.sweep_rows) + " " + std::to_string(options.chip_id) + " " +
+      std::to_string(options.nack_at) + " " + std::to_string(options.nack_transactions);
   return Bme280BusChoice{bus, params, [options](uint16_t address) -> std::unique_ptr<I2cBus> {
                            auto sim_bus = std::make_unique<SimI2cBus>();
                            sim_bus->attach(address, std::make_shared<Bme280Emulator>(options));
