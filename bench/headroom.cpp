@@ -10,10 +10,11 @@
 #include <optional>
 #include <thread>
 
+#include "base/dtype.hpp"
+#include "board/sensor_factory.hpp"
 #include "config/recorder_config.hpp"
 #include "platform/posix/posix_clock.hpp"
 #include "platform/posix/posix_storage.hpp"
-#include "recorder/dtype.hpp"
 #include "recorder/recorder.hpp"
 
 namespace h5rec::bench {
@@ -62,7 +63,7 @@ Trial run_trial(const std::string& dir, double factor, double seconds) {
   // The config's 30 s rings, or as many seconds as 128 MiB of rings hold at this rate.
   config->ring_seconds = std::min(config->ring_seconds, 128.0 * (1 << 20) / ring_bytes_per_s);
   platform::PosixClock clock;
-  auto recorder = Recorder::create(config.value(), clock, storage);
+  auto recorder = Recorder::create(config.value(), clock, storage, board::sensor_factory());
   if (!recorder) {
     std::fprintf(stderr, "%s\n", recorder.message().c_str());
     return trial;

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "bench/self_command.hpp"
+#include "board/sensor_factory.hpp"
 #include "config/recorder_config.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
@@ -61,7 +62,7 @@ int recorder_loop(const std::string& dir, uint64_t rows) {
   }
   platform::SimClock clock;
   platform::PosixStorage storage;
-  auto recorder = Recorder::create(config.value(), clock, storage);
+  auto recorder = Recorder::create(config.value(), clock, storage, board::sensor_factory());
   if (!recorder) {
     std::fprintf(stderr, "%s\n", recorder.message().c_str());
     return 1;

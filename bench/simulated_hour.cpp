@@ -12,14 +12,15 @@
 #include <optional>
 #include <sstream>
 
+#include "base/dtype.hpp"
 #include "bench/allocation_counter.hpp"
 #include "bench/self_command.hpp"
+#include "board/sensor_factory.hpp"
 #include "config/recorder_config.hpp"
 #include "platform/posix/heap_reserve.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
 #include "platform/sim/sim_storage.hpp"
-#include "recorder/dtype.hpp"
 #include "recorder/recorder.hpp"
 
 namespace h5rec::bench {
@@ -76,7 +77,7 @@ int field_station_run(const std::string& dir, double seconds, bool crash_safe) {
   config->crash_safety = crash_safe;
   platform::SimClock clock;
   platform::SimStorage storage(disk, clock);
-  auto recorder = Recorder::create(config.value(), clock, storage);
+  auto recorder = Recorder::create(config.value(), clock, storage, board::sensor_factory());
   if (!recorder) {
     std::fprintf(stderr, "%s\n", recorder.message().c_str());
     return 1;

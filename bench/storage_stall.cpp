@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdio>
 
+#include "board/sensor_factory.hpp"
 #include "config/recorder_config.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
@@ -28,7 +29,7 @@ void storage_stall(const std::string& dir, Goals& goals) {
   // The 200th write (about 20 s in) and the 30th fsync (about 50 s in) each block for 1 s.
   storage.inject(platform::Fault::stall(platform::FaultOp::kWrite, 200, kStallNs));
   storage.inject(platform::Fault::stall(platform::FaultOp::kFsync, 30, kStallNs));
-  auto recorder = Recorder::create(config.value(), clock, storage);
+  auto recorder = Recorder::create(config.value(), clock, storage, board::sensor_factory());
   int64_t longest_checkpoint_ns = 0;
   std::optional<RecordingSummary> summary;
   if (recorder) {

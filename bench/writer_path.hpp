@@ -9,8 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "base/error.hpp"
 #include "platform/clock.hpp"
-#include "platform/error.hpp"
 #include "platform/storage.hpp"
 #include "platform/thread.hpp"
 #include "recorder/ring/chunk_ring.hpp"

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "platform/error.hpp"
-#include "recorder/dtype.hpp"
+#include "base/dtype.hpp"
+#include "base/error.hpp"
 
 namespace h5rec::config {
 

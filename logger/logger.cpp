@@ -11,8 +11,8 @@
 #include "platform/posix/posix_clock.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "platform/thread.hpp"
-#include "recorder/hdf5/appendable_dataset.hpp"
 #include "recorder/event_log.hpp"
+#include "recorder/hdf5/appendable_dataset.hpp"
 #include "recorder/hdf5/h5_file.hpp"
 #include "recorder/journal/recovery.hpp"
 #include "recorder/ring/chunk_ring.hpp"
@@ -85,11 +85,17 @@ struct LoggedDataset {
 };
 
 struct Logger::Impl {
+  Impl() : clock(posix_clock), storage(posix_storage) {}
+  Impl(platform::Storage& given_storage, platform::Clock& given_clock)
+      : clock(given_clock), storage(given_storage) {}
+
   std::string path;
   Options options;
   LogStatus open_status;
-  platform::PosixClock clock;
-  platform::PosixStorage storage;
+  platform::PosixClock posix_clock;  // the default clock and storage: the process's
+  platform::PosixStorage posix_storage;
+  platform::Clock& clock;            // posix_clock or the caller's
+  platform::Storage& storage;        // posix_storage or the caller's
   std::optional<h5::File> file;
   std::unique_ptr<Writer> writer;
   platform::Thread writer_thread;
@@ -420,6 +426,16 @@ LogStatus Logger::Impl::close(detail::LogFastPath& fast) {
 }
 
 Logger::Logger(const std::string& path, Options options) : impl_(std::make_unique<Impl>()) {
+  open_path(path, std::move(options));
+}
+
+Logger::Logger(const std::string& path, Options options, platform::Storage& storage,
+               platform::Clock& clock)
+    : impl_(std::make_unique<Impl>(storage, clock)) {
+  open_path(path, std::move(options));
+}
+
+void Logger::open_path(const std::string& path, Options options) {
   impl_->path = path;
   impl_->options = std::move(options);
   try {

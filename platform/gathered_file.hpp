@@ -25,7 +25,7 @@
 #include <span>
 #include <string>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "platform/storage.hpp"
 
 namespace h5rec::platform {

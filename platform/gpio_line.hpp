@@ -1,13 +1,13 @@
 // GPIO seam: one input line watched for edges, with the kernel's timestamp of each edge (the GPIO
 // character device on boards, a deterministic pulse train in the sim platform). Pulse counters
-// (platform/gpio/gpio_counter.hpp) count the edges into sample intervals by their timestamps.
+// (drivers/gpio/gpio_counter.hpp) count the edges into sample intervals by their timestamps.
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <string>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "platform/sensor.hpp"
 
 namespace h5rec::platform {

@@ -1,13 +1,13 @@
 // I2C seam: register transactions with devices on one bus (/dev/i2c-N on boards, a bus serving
 // register-level emulators in the sim platform). Drivers for chips without a kernel driver
-// (platform/bme280/) talk to their chip only through this.
+// (drivers/bme280/) talk to their chip only through this.
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <string>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 
 namespace h5rec::platform {
 
@@ -39,8 +39,5 @@ class I2cBus {
     return transfer(address, w, {});
   }
 };
-
-// "i2c bus /dev/i2c-1, address 0x76: WHAT: Remote I/O error (the device did not acknowledge)".
-Error i2c_error(const I2cBus& bus, uint16_t address, const std::string& what, int err);
 
 }  // namespace h5rec::platform

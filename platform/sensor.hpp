@@ -1,6 +1,7 @@
 // Sensor seam: a sensor fills one value per component for each scheduled sample.
-// Implementations live in platform/sim (simulated twins) and, for boards, in a folder per family:
-// platform/iio, platform/sysfs (hwmon, thermal, file), platform/gps, platform/bme280, platform/gpio.
+// Implementations live in platform/sim (simulated twins) and, for boards, in drivers/, a folder
+// per family: drivers/iio, drivers/sysfs (hwmon, thermal, file), drivers/gps, drivers/bme280,
+// drivers/gpio. board/ picks one for a channel's config (SensorFactory below).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 
 namespace h5rec::platform {
 
@@ -98,7 +99,14 @@ struct SensorSpec {
   SharedDevices* shared = nullptr;            // never null when the recorder makes sensors
 };
 
-// Builds the sensor for a spec, or says which kind or parameter is wrong. Does not open it.
-Result<std::unique_ptr<Sensor>> make_sensor(const SensorSpec& spec);
+// Maps a channel's sensor spec to a sensor: the recorder receives one instead of knowing the
+// drivers (board/sensor_factory.hpp has the one that picks real or simulated devices). Called
+// only while the recorder is made, on that thread.
+class SensorFactory {
+ public:
+  virtual ~SensorFactory() = default;
+  // Builds the sensor for a spec, or says which kind or parameter is wrong. Does not open it.
+  virtual Result<std::unique_ptr<Sensor>> make(const SensorSpec& spec) const = 0;
+};
 
 }  // namespace h5rec::platform

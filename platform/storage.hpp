@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 
 namespace h5rec::platform {
 

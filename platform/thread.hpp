@@ -1,10 +1,11 @@
-// Named threads for the recorder (sampler per rate group, writer). Wraps std::thread and sets the
-// OS thread name so `top -H` and tests can tell recorder threads apart.
+// Named threads for the recorder (sampler per rate group, writer). Wraps std::thread (in
+// platform/posix/thread.cpp) and sets the OS thread name so `top -H` and tests can tell recorder
+// threads apart.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
-#include <thread>
 
 namespace h5rec::platform {
 
@@ -14,18 +15,19 @@ enum class ThreadTiming { kDefault, kSampling };
 
 class Thread {
  public:
-  Thread() = default;
+  Thread() noexcept;  // not running
   // name is truncated to 15 characters (the Linux limit).
   Thread(std::string name, std::function<void()> body,
          ThreadTiming timing = ThreadTiming::kDefault);
-  ~Thread();
-  Thread(Thread&&) = default;
-  Thread& operator=(Thread&&) = default;
+  ~Thread();  // joins
+  Thread(Thread&&) noexcept;
+  Thread& operator=(Thread&&) noexcept;  // like std::thread's: this one must not be running
 
   void join();
 
  private:
-  std::thread thread_;
+  struct Running;  // the std::thread; allocated when the thread starts
+  std::unique_ptr<Running> running_;
 };
 
 }  // namespace h5rec::platform

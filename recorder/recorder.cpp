@@ -62,13 +62,14 @@ Status check_writable(platform::Storage& storage, const std::string& dir, const 
 Result<SampledChannel> open_channel(const config::ChannelConfig& c,
                                     const config::GroupConfig& group,
                                     const config::RecorderConfig& config,
+                                    const platform::SensorFactory& sensors,
                                     platform::SharedDevices& shared,
                                     h5::ColumnLayout& column) {
   platform::SensorSpec spec{c.sensor,        c.params,       c.texts,
                             c.components(),  group.rate_hz,  name_seed(group.name + "/" + c.name),
                             c.sensor_where,  c.params_where, config.sysfs_root,
                             config.dev_root, group.name,     &shared};
-  auto sensor = platform::make_sensor(spec);
+  auto sensor = sensors.make(spec);
   if (!sensor) return sensor.error();
   SampledChannel channel{std::move(sensor.value()), c.dtype, c.components(), true};
   if (Status opened = channel.sensor->open(); !opened) {
@@ -98,7 +99,8 @@ Recorder::Recorder(const config::RecorderConfig& config, platform::Clock& clock,
 
 Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig& config,
                                                    platform::Clock& clock,
-                                                   platform::Storage& storage) {
+                                                   platform::Storage& storage,
+                                                   const platform::SensorFactory& sensors) {
   std::unique_ptr<Recorder> r(new Recorder(config, clock, storage));
   std::vector<StatusGroup> status_groups;
   for (const config::GroupConfig& group : config.groups) {
@@ -114,7 +116,7 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
     std::vector<size_t> row_bytes{kTimeBytes};
     std::vector<SampledChannel> channels;
     for (const config::ChannelConfig& c : group.channels) {
-      auto channel = open_channel(c, group, config, r->shared_devices_,
+      auto channel = open_channel(c, group, config, sensors, r->shared_devices_,
                                   layout.columns[channels.size() + 1]);
       if (!channel) return channel.error();
       channels.push_back(std::move(channel.value()));

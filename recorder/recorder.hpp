@@ -11,9 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "base/error.hpp"
 #include "config/recorder_config.hpp"
 #include "platform/clock.hpp"
-#include "platform/error.hpp"
+#include "platform/sensor.hpp"
 #include "platform/storage.hpp"
 #include "recorder/ring/chunk_ring.hpp"
 #include "recorder/sampler.hpp"
@@ -47,11 +48,13 @@ struct RecordingSummary {
 
 class Recorder {
  public:
-  // Fails (naming the config file, line and key) on an unknown sensor kind or parameter, or an
-  // output directory that cannot be created or written.
+  // Makes each channel's sensor with `sensors` (used only here; the program passes
+  // board::sensor_factory()). Fails (naming the config file, line and key) on an unknown sensor
+  // kind or parameter, or an output directory that cannot be created or written.
   static Result<std::unique_ptr<Recorder>> create(const config::RecorderConfig& config,
                                                   platform::Clock& clock,
-                                                  platform::Storage& storage);
+                                                  platform::Storage& storage,
+                                                  const platform::SensorFactory& sensors);
 
   // Recovers this device's unclean files in the output directory (logging what it did), then
   // records into rotating segments until `duration_ns` has passed (if given) or `interrupt`

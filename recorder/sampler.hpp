@@ -14,10 +14,10 @@
 #include <span>
 #include <vector>
 
+#include "base/dtype.hpp"
 #include "platform/clock.hpp"
 #include "platform/sensor.hpp"
 #include "recorder/device_handoff.hpp"
-#include "recorder/dtype.hpp"
 #include "recorder/ring/chunk_ring.hpp"
 #include "recorder/row_schedule.hpp"
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "recorder/hdf5/appendable_dataset.hpp"
 #include "recorder/hdf5/h5_file.hpp"
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "recorder/hdf5/h5_handle.hpp"
 #include "tools/file_state.hpp"
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 
 namespace h5rec::tools {
 

@@ -39,6 +39,11 @@
 
 namespace h5rec {
 
+namespace platform {  // the platform seam (platform/storage.hpp, platform/clock.hpp)
+class Clock;
+class Storage;
+}  // namespace platform
+
 // Element types a dataset can hold.
 enum class LogType { kInt8, kInt16, kInt32, kInt64, kUInt8, kUInt16, kUInt32, kUInt64, kFloat32,
                      kFloat64, kBool, kString };
@@ -217,6 +222,11 @@ class Logger {
   // Opens (or creates) the file. On failure the logger is closed and open_status() says why;
   // every later call returns kClosed with that reason.
   explicit Logger(const std::string& path, Options options = {});
+  // The same on the given storage and clock instead of the process's files and clocks (the
+  // platform seam, platform/storage.hpp and platform/clock.hpp; tests pass simulated ones). Both
+  // must outlive the logger; its threads use them.
+  Logger(const std::string& path, Options options, platform::Storage& storage,
+         platform::Clock& clock);
   ~Logger();  // closes (a final checkpoint)
   Logger(Logger&&) noexcept;
   Logger& operator=(Logger&&) noexcept;
@@ -306,6 +316,7 @@ class Logger {
 
  private:
   struct Impl;
+  void open_path(const std::string& path, Options options);  // the constructors' common part
   // Every call the fast path does not take: checks, creates, binds the fast path.
   LogStatus log_slow(std::string_view name, LogType type, std::span<const size_t> shape,
                      const void* data, size_t bytes);

@@ -27,7 +27,7 @@
 #include <functional>
 #include <string>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 
 namespace h5rec::platform {
 

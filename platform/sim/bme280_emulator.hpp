@@ -8,7 +8,7 @@
 //   pressure    = sim_sweep(30000, 110000, m, sweep_rows)     Pa
 //   humidity    = sim_sweep(0, 100, m, sweep_rows)            %
 // (the datasheet's operating range; platform/sim/sim_sweep.hpp). The data registers get the raw
-// values whose datasheet compensation (platform/bme280/bme280_compensation.hpp) with the
+// values whose datasheet compensation (drivers/bme280/bme280_compensation.hpp) with the
 // emulator's calibration first reaches the target, found by bisection over the ADC range:
 //   adc_T: smallest in [0, 2^20) with T(adc_T) / 100 >= temperature
 //   adc_P: smallest in [0, 2^20) with P(t_fine(adc_T), adc_P) / 256 <= pressure (P falls with adc_P)
@@ -26,8 +26,8 @@
 #include <array>
 #include <memory>
 
-#include "platform/bme280/bme280_compensation.hpp"
-#include "platform/bme280/bme280_registers.hpp"
+#include "drivers/bme280/bme280_compensation.hpp"
+#include "drivers/bme280/bme280_registers.hpp"
 #include "platform/sim/sim_i2c_bus.hpp"
 
 namespace h5rec::platform {

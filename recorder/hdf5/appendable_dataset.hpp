@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "platform/error.hpp"
-#include "recorder/dtype.hpp"
+#include "base/dtype.hpp"
+#include "base/error.hpp"
 #include "recorder/hdf5/h5_handle.hpp"
 
 namespace h5rec::h5 {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "recorder/hdf5/h5_handle.hpp"
 
 namespace h5rec::h5 {

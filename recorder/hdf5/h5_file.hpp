@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "platform/storage.hpp"
 #include "recorder/hdf5/h5_handle.hpp"
 #include "recorder/hdf5/journal_driver.hpp"

@@ -8,7 +8,7 @@
 #include <string>
 #include <utility>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 
 namespace h5rec::h5 {
 

@@ -3,7 +3,7 @@
 
 #include <optional>
 
-#include "recorder/dtype.hpp"
+#include "base/dtype.hpp"
 #include "recorder/hdf5/h5_handle.hpp"
 
 namespace h5rec::h5 {

@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "platform/storage.hpp"
 #include "recorder/hdf5/h5_handle.hpp"
 

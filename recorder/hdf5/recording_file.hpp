@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "recorder/hdf5/appendable_dataset.hpp"
 #include "recorder/hdf5/h5_file.hpp"
 

@@ -37,7 +37,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "platform/gathered_file.hpp"
 #include "platform/storage.hpp"
 #include "recorder/journal/held_writes.hpp"

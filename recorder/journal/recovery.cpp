@@ -5,6 +5,7 @@
 
 #include "platform/path.hpp"
 #include "recorder/hdf5/h5_handle.hpp"
+#include "recorder/hdf5/journal_driver.hpp"
 #include "recorder/journal/rollback_journal.hpp"
 #include "recorder/journal/superblock.hpp"
 
@@ -16,14 +17,16 @@ struct Visit {
   std::vector<DatasetRows>* rows;
 };
 
-// Opens the file as any reader would (HDF5's default driver, read-only, no locks) and counts
-// the rows of every dataset.
-Result<std::vector<DatasetRows>> count_rows(const std::string& path) {
+// Opens the file as any reader would (read-only, no locks, no journal) and counts the rows of
+// every dataset. Through platform storage (h5rec's file driver without crash safety), so
+// recovery runs on the sim platform too; the driver stores nothing of its own in files, so a
+// file that opens here opens with HDF5's default driver.
+Result<std::vector<DatasetRows>> count_rows(platform::Storage& storage, const std::string& path) {
   h5::silence_errors();
   h5::Handle fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS));
-  H5Pset_file_locking(fapl.get(), false, true);
+  if (Status s = h5::use_journal_driver(fapl.get(), {&storage, false}); !s) return s.error();
   h5::Handle file = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()));
-  if (!file.valid()) return h5::error("open with HDF5's default driver", path);
+  if (!file.valid()) return h5::error("open read-only", path);
   std::vector<DatasetRows> rows;
   Visit visit{file.get(), &rows};
   // A generic lambda converts to the link-visit callback of HDF5 1.10 and 1.12+ alike.
@@ -163,7 +166,7 @@ RecoveryReport recover_file(platform::Storage& storage, const std::string& path)
   }
   opened.value().reset();
 
-  auto rows = count_rows(path);
+  auto rows = count_rows(storage, path);
   if (!rows) return unrecoverable(r, rows.message());
   r.datasets = std::move(rows.value());
   if (journal && !contents.active) done.push_back("removed a stale journal (" + contents.note + ")");

@@ -4,9 +4,10 @@
 // For one file: a running writer's file (its journal is locked) is left alone. An active
 // journal is rolled back; a file that never reached its first checkpoint (empty after the
 // rollback) is removed; the superblock's "open for writing" flags are cleared and bytes past
-// its end-of-file address cut off; then the file is opened with HDF5's default driver, read-only,
-// to prove it opens and to count the rows of every dataset; last the journal is removed. Each
-// step is idempotent, so a crash during recovery is recovered by running it again.
+// its end-of-file address cut off; then the file is opened read-only through storage (h5rec's
+// file driver, recorder/hdf5/journal_driver.hpp, without crash safety) to prove it opens and to
+// count the rows of every dataset; last the journal is removed. Each step is idempotent, so a
+// crash during recovery is recovered by running it again.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "platform/storage.hpp"
 
 namespace h5rec::journal {

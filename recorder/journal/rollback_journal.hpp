@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "platform/storage.hpp"
 
 namespace h5rec::journal {

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "platform/storage.hpp"
 
 namespace h5rec::journal {

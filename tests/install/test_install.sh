@@ -16,6 +16,15 @@ test -f "$work/prefix/include/h5rec/logger.hpp"
 test -f "$work/prefix/include/h5rec/logger.h"
 test -x "$work/prefix/bin/h5rec"
 
+# The installed library is the logger and the layers it stands on (layers.toml): no simulated
+# platform (sim storage, crash model), no sensor driver, no board.
+members=$(ar t "$(find "$work/prefix" -name libh5rec.a)")
+grep -qx 'logger.cpp.o' <<< "$members"
+if grep -E '^(sim_|crash_model|bme280|gpio_counter|iio_|sensor_factory)' <<< "$members"; then
+  echo "libh5rec.a holds more than the logger's layers (above)" >&2
+  exit 1
+fi
+
 # The board's part: the systemd unit runs the installed binary on the installed config, which
 # records (a short virtual-clock run here).
 unit="$work/prefix/lib/systemd/system/h5rec.service"

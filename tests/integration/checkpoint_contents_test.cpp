@@ -7,6 +7,7 @@
 #include <atomic>
 #include <vector>
 
+#include "board/sensor_factory.hpp"
 #include "recording_test_support.hpp"
 
 namespace h5rec::testing {
@@ -21,7 +22,7 @@ TEST(CheckpointContents, ACheckpointHoldsTheRowsDueBeforeItsInstant) {
                        .group({"fast", "1000", {{"c", "counter", "", ""}}})
                        .group({"slow", "10", {{"c", "counter", "", ""}}})
                        .text());
-  auto recorder = Recorder::create(config, sim.clock, sim.storage);
+  auto recorder = Recorder::create(config, sim.clock, sim.storage, board::sensor_factory());
   ASSERT_TRUE(recorder) << recorder.message();
   std::vector<std::vector<uint64_t>> durable;  // per checkpoint: rows per group
   recorder.value()->set_checkpoint_observer(

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "bench/allocation_counter.hpp"
+#include "board/sensor_factory.hpp"
 #include "platform/posix/heap_reserve.hpp"
 #include "recording_test_support.hpp"
 #include "tests/sensors/iio_fake_tree.hpp"
@@ -173,7 +174,7 @@ TEST(FixedMemory, SamplerThreadsAllocateNothingWhileBoardSensorsFailAndComeBack)
 
   SimPlatform sim;
   auto recorder = Recorder::create(parse_or_die(board_config_text(dir.path(), tree)), sim.clock,
-                                   sim.storage);
+                                   sim.storage, board::sensor_factory());
   ASSERT_TRUE(recorder) << recorder.message();
   bool removed = false, back = false;
   recorder.value()->set_checkpoint_observer([&](const WriterStats&) {
@@ -284,7 +285,8 @@ TEST(FixedMemory, ResidentMemoryStaysFlatOverTheThirdSimulatedHour) {
 TEST(FixedMemory, WithTheHeapReservedAtStartResidentMemoryIsFlatFromTheFirstMinute) {
   TempDirectory dir;
   SimPlatform sim;
-  auto recorder = Recorder::create(parse_or_die(config_text(dir.path())), sim.clock, sim.storage);
+  auto recorder = Recorder::create(parse_or_die(config_text(dir.path())), sim.clock, sim.storage,
+                                   board::sensor_factory());
   ASSERT_TRUE(recorder) << recorder.message();
   size_t reserved = 0;
   recorder.value()->set_started_observer([&](size_t bytes) {

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "board/sensor_factory.hpp"
+
 namespace h5rec::testing {
 
 config::RecorderConfig parse_or_die(const std::string& toml) {
@@ -18,7 +20,7 @@ config::RecorderConfig parse_or_die(const std::string& toml) {
 }
 
 RecordingSummary record(const config::RecorderConfig& config, SimPlatform& sim, double seconds) {
-  auto recorder = Recorder::create(config, sim.clock, sim.storage);
+  auto recorder = Recorder::create(config, sim.clock, sim.storage, board::sensor_factory());
   if (!recorder) {
     ADD_FAILURE() << recorder.message();
     return {};

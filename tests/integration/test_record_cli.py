@@ -3,7 +3,7 @@
 
 Exactness: every expected value is computed with the same double operations, in the same order,
 as platform/sim/sim_sensors.cpp (Python's math module calls the same libm), then converted the
-way recorder/dtype.cpp does (floats: cast; integers: round to nearest even, saturate). The
+way base/dtype.cpp does (floats: cast; integers: round to nearest even, saturate). The
 time a sensor sees is the row's scheduled offset, offset_ns(i) * 1e-9 (SampleTick::elapsed_s),
 which is i / rate_hz up to the last bit. No tolerance is used there: float32 values must be
 equal, not within 1 ulp. (test_sine_formula_with_i_over_rate shows what t = i / rate_hz gives:

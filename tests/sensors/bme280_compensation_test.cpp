@@ -4,8 +4,8 @@
 
 #include <array>
 
-#include "platform/bme280/bme280_compensation.hpp"
-#include "platform/bme280/bme280_registers.hpp"
+#include "drivers/bme280/bme280_compensation.hpp"
+#include "drivers/bme280/bme280_registers.hpp"
 
 namespace h5rec::platform::bme280 {
 namespace {

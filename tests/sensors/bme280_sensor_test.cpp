@@ -8,8 +8,9 @@
 #include <fstream>
 
 #include "temp_directory.hpp"
-#include "platform/bme280/bme280_chip.hpp"
-#include "platform/i2c/posix_i2c_bus.hpp"
+#include "board/sensor_factory.hpp"
+#include "drivers/bme280/bme280_chip.hpp"
+#include "platform/posix/posix_i2c_bus.hpp"
 #include "platform/sensor.hpp"
 #include "platform/sim/bme280_emulator.hpp"
 
@@ -32,7 +33,7 @@ SensorSpec bme280_spec(const std::string& quantity, SharedDevices& shared,
 }
 
 std::unique_ptr<Sensor> make(const SensorSpec& spec) {
-  auto sensor = make_sensor(spec);
+  auto sensor = board::make_sensor(spec);
   EXPECT_TRUE(sensor.ok()) << (sensor.ok() ? "" : sensor.message());
   return sensor.ok() ? std::move(sensor.value()) : nullptr;
 }
@@ -217,7 +218,7 @@ TEST(Bme280Sensor, ConfigErrorsNameTheParameter) {
     SensorSpec spec = bme280_spec("", shared, c.params);
     spec.texts = c.texts;
     spec.group = c.group;
-    auto sensor = make_sensor(spec);
+    auto sensor = board::make_sensor(spec);
     ASSERT_FALSE(sensor.ok()) << c.message;
     EXPECT_NE(sensor.message().find(c.message), std::string::npos) << sensor.message();
     EXPECT_EQ(sensor.message().rfind("test.toml:1: ", 0), 0u) << sensor.message();

@@ -8,8 +8,9 @@
 
 #include <cmath>
 
+#include "board/sensor_factory.hpp"
+#include "drivers/sysfs/number_text.hpp"
 #include "platform/sensor.hpp"
-#include "platform/sysfs/number_text.hpp"
 #include "tests/sensors/hwmon_fake_sysfs.hpp"
 #include "tests/sensors/hwmon_gps_test_calls.hpp"
 
@@ -96,7 +97,7 @@ TEST(FileSensor, AFileWhoseReadFailsIsADeviceErrorAndReopenNamesThePath) {
     ::_exit(0);
   }
   const std::string path = "/proc/" + std::to_string(child) + "/stat";
-  auto sensor = platform::make_sensor(FakeSysfs().spec("file", {{"path", path}}));
+  auto sensor = board::make_sensor(FakeSysfs().spec("file", {{"path", path}}));
   ASSERT_TRUE(sensor.ok());
   ASSERT_TRUE(sensor.value()->open().ok());
   EXPECT_EQ(read_one(*sensor.value()), std::make_pair(ReadResult::kOk, static_cast<double>(child)));
@@ -112,7 +113,7 @@ TEST(FileSensor, AFileWhoseReadFailsIsADeviceErrorAndReopenNamesThePath) {
 TEST(FileSensor, AMissingFileIsAnOpenErrorAndItsAppearanceIsFound) {
   FakeSysfs sysfs;
   auto sensor =
-      platform::make_sensor(sysfs.spec("file", {{"path", "bus/w1/devices/28-01/temperature"}}));
+      board::make_sensor(sysfs.spec("file", {{"path", "bus/w1/devices/28-01/temperature"}}));
   ASSERT_TRUE(sensor.ok());
   const Status missing = sensor.value()->open();
   ASSERT_FALSE(missing.ok());

@@ -9,8 +9,9 @@
 #include <fstream>
 
 #include "temp_directory.hpp"
-#include "platform/gpio/gpio_counter.hpp"
-#include "platform/gpio/posix_gpio_line.hpp"
+#include "board/sensor_factory.hpp"
+#include "drivers/gpio/gpio_counter.hpp"
+#include "platform/posix/posix_gpio_line.hpp"
 #include "platform/sim/sim_gpio_line.hpp"
 #include "platform/sim/sim_sweep.hpp"
 
@@ -216,7 +217,7 @@ TEST(GpioCounter, ConfigErrorsNameTheParameter) {
     spec.texts = bad[k].first;
     spec.params = bad[k].second;
     spec.params_where = "t.toml:9";
-    auto sensor = make_sensor(spec);
+    auto sensor = board::make_sensor(spec);
     ASSERT_FALSE(sensor.ok()) << k;
     EXPECT_NE(sensor.message().find("key 'params." + names[k] + "'"), std::string::npos)
         << sensor.message();
@@ -231,7 +232,7 @@ TEST(GpioCounter, UnitsFollowOutputAndScale) {
     spec.texts["chip"] = "sim";
     spec.params = std::move(params);
     spec.params["line"] = 0;
-    auto sensor = make_sensor(spec);
+    auto sensor = board::make_sensor(spec);
     EXPECT_TRUE(sensor.ok()) << (sensor.ok() ? "" : sensor.message());
     return sensor.ok() ? sensor.value()->info().units : "?";
   };

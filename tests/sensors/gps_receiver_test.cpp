@@ -10,6 +10,7 @@
 #include <functional>
 #include <thread>
 
+#include "board/sensor_factory.hpp"
 #include "platform/sensor.hpp"
 #include "tests/sensors/gps_pty.hpp"
 #include "tests/sensors/hwmon_gps_test_calls.hpp"
@@ -225,18 +226,18 @@ TEST_F(GpsSensor, ConfigErrorsNameTheParameter) {
   testing::expect_param_errors(spec("fix"), cases);
   platform::SensorSpec shaped = spec("fix");
   shaped.components = 2;
-  EXPECT_FALSE(platform::make_sensor(shaped).ok());
+  EXPECT_FALSE(board::make_sensor(shaped).ok());
 }
 
 TEST_F(GpsSensor, OnePortIsReadByOneGroupAtOneBaudRate) {
-  ASSERT_TRUE(platform::make_sensor(spec("latitude", {}, "gps")).ok());
-  auto other_group = platform::make_sensor(spec("longitude", {}, "slow"));
+  ASSERT_TRUE(board::make_sensor(spec("latitude", {}, "gps")).ok());
+  auto other_group = board::make_sensor(spec("longitude", {}, "slow"));
   ASSERT_FALSE(other_group.ok());
   EXPECT_NE(other_group.message().find("is read by channels of group 'gps': all channels of one "
                                        "GPS port must be in one group"),
             std::string::npos)
       << other_group.message();
-  auto other_baud = platform::make_sensor(spec("longitude", {{"baud", 38400}}));
+  auto other_baud = board::make_sensor(spec("longitude", {{"baud", 38400}}));
   ASSERT_FALSE(other_baud.ok());
   EXPECT_NE(other_baud.message().find("differs from the 9600 baud"), std::string::npos)
       << other_baud.message();
@@ -247,7 +248,7 @@ TEST_F(GpsSensor, AMissingPortOrAFileThatIsNoTerminalIsAnOpenErrorNamingIt) {
   platform::SensorSpec s = spec("fix");
   s.texts["port"] = "ttyUSB7";
   s.dev_root = dev.path();
-  auto missing = platform::make_sensor(s);
+  auto missing = board::make_sensor(s);
   ASSERT_TRUE(missing.ok());
   const Status st = missing.value()->open();
   EXPECT_EQ(st.message(),
@@ -255,7 +256,7 @@ TEST_F(GpsSensor, AMissingPortOrAFileThatIsNoTerminalIsAnOpenErrorNamingIt) {
 
   { std::ofstream(dev.file("ttyS0")) << "not a tty"; }
   s.texts["port"] = "ttyS0";
-  auto file = platform::make_sensor(s);
+  auto file = board::make_sensor(s);
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file.value()->open().message(), "cannot read the terminal settings of serial port '" +
                                                 dev.path() +

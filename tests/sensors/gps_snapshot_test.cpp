@@ -1,6 +1,6 @@
 // What a GPS snapshot takes from parsed sentences: fields only from sentences with a fix, the
 // time offset from RMC and ZDA, and counts of accepted and rejected lines.
-#include "platform/gps/gps_snapshot.hpp"
+#include "drivers/gps/gps_snapshot.hpp"
 
 #include <gtest/gtest.h>
 

@@ -11,12 +11,13 @@
 #include <string>
 #include <utility>
 
+#include "board/sensor_factory.hpp"
 #include "platform/sensor.hpp"
 
 namespace h5rec::testing {
 
 inline std::unique_ptr<platform::Sensor> make_opened(const platform::SensorSpec& spec) {
-  auto sensor = platform::make_sensor(spec);
+  auto sensor = board::make_sensor(spec);
   EXPECT_TRUE(sensor.ok()) << (sensor.ok() ? "" : sensor.message());
   if (!sensor) return nullptr;
   const Status s = sensor.value()->open();
@@ -32,7 +33,7 @@ inline std::pair<platform::ReadResult, double> read_one(platform::Sensor& sensor
 
 // The message of open() for a spec the sensor takes but whose device is not there.
 inline std::string open_error(const platform::SensorSpec& spec) {
-  auto sensor = platform::make_sensor(spec);
+  auto sensor = board::make_sensor(spec);
   EXPECT_TRUE(sensor.ok()) << (sensor.ok() ? "" : sensor.message());
   if (!sensor) return "";
   const Status s = sensor.value()->open();
@@ -53,7 +54,7 @@ inline void expect_param_errors(const platform::SensorSpec& base,
     platform::SensorSpec spec = base;
     spec.texts = c.texts;
     spec.params = c.numbers;
-    auto sensor = platform::make_sensor(spec);
+    auto sensor = board::make_sensor(spec);
     ASSERT_FALSE(sensor.ok()) << c.message;
     EXPECT_NE(sensor.message().find(c.message), std::string::npos) << sensor.message();
     EXPECT_EQ(sensor.message().rfind(base.params_where, 0), 0u) << sensor.message();

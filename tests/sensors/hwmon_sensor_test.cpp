@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "board/sensor_factory.hpp"
 #include "platform/sensor.hpp"
 #include "tests/sensors/hwmon_fake_sysfs.hpp"
 #include "tests/sensors/hwmon_gps_test_calls.hpp"
@@ -151,7 +152,7 @@ TEST_F(HwmonSensor, MissingChipOrLabelIsAnErrorNamingWhatWasFound) {
 
 TEST_F(HwmonSensor, AChipThatAppearsLaterIsFoundByItsName) {
   auto sensor =
-      platform::make_sensor(sysfs.spec("hwmon", {{"chip", "bme280"}, {"input", "temp1"}}));
+      board::make_sensor(sysfs.spec("hwmon", {{"chip", "bme280"}, {"input", "temp1"}}));
   ASSERT_TRUE(sensor.ok());
   EXPECT_FALSE(sensor.value()->open().ok());
   EXPECT_EQ(sensor.value()->info().units, "degC");  // known without the device
@@ -178,7 +179,7 @@ TEST_F(HwmonSensor, BadParametersAreErrorsNamingTheParameter) {
   testing::expect_param_errors(sysfs.spec("hwmon", {}), cases);
   platform::SensorSpec shaped = sysfs.spec("hwmon", {{"chip", "a"}, {"input", "temp1"}});
   shaped.components = 3;
-  auto sensor = platform::make_sensor(shaped);
+  auto sensor = board::make_sensor(shaped);
   ASSERT_FALSE(sensor.ok());
   EXPECT_NE(sensor.message().find("gives one value per sample"), std::string::npos);
 }
@@ -206,7 +207,7 @@ TEST_F(HwmonSensor, ThermalZoneByTypeOrByName) {
                          "/class/thermal (found: x86_pkg_temp, acpitz)"),
             std::string::npos)
       << missing;
-  auto no_zone = platform::make_sensor(sysfs.spec("thermal", {}));
+  auto no_zone = board::make_sensor(sysfs.spec("thermal", {}));
   ASSERT_FALSE(no_zone.ok());
   EXPECT_NE(no_zone.message().find("key 'params.zone'"), std::string::npos);
 }

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "platform/iio/iio_buffered_sensor.hpp"
+#include "drivers/iio/iio_buffered_sensor.hpp"
 #include "tests/sensors/iio_fake_tree.hpp"
 #include "temp_directory.hpp"
 

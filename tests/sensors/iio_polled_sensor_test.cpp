@@ -5,8 +5,8 @@
 #include <cmath>
 #include <filesystem>
 
-#include "platform/iio/iio_polled_sensor.hpp"
-#include "platform/iio/sysfs_attribute.hpp"
+#include "drivers/iio/iio_polled_sensor.hpp"
+#include "drivers/iio/sysfs_attribute.hpp"
 #include "tests/sensors/iio_fake_tree.hpp"
 #include "temp_directory.hpp"
 

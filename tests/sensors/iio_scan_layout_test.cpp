@@ -2,7 +2,7 @@
 // each aligned to its own size, the timestamp last, the scan padded to its largest element.
 #include <gtest/gtest.h>
 
-#include "platform/iio/iio_scan_layout.hpp"
+#include "drivers/iio/iio_scan_layout.hpp"
 
 namespace h5rec::platform {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/iio/iio_scan_type.hpp"
+#include "drivers/iio/iio_scan_type.hpp"
 
 namespace h5rec::platform {
 namespace {

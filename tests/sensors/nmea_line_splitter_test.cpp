@@ -2,7 +2,7 @@
 // and the ways a stream goes wrong (over-long lines, binary garbage, a sentence cut off by the
 // next one). Also a seeded stream of random bytes, which must never give anything but counted
 // rejects and well-formed lines.
-#include "platform/gps/nmea_line_splitter.hpp"
+#include "drivers/gps/nmea_line_splitter.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // hemispheres, no-fix sentences with empty fields, and every way a line can be wrong (checksum,
 // truncation, fields of a wrong form or out of range, garbage, over-long lines). A corrupt line
 // is rejected whole, never half read.
-#include "platform/gps/nmea_sentence.hpp"
+#include "drivers/gps/nmea_sentence.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "recorder/dtype.hpp"
+#include "base/dtype.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,6 @@
 // Every simulated sensor swept across its range: values are the documented pure functions of
 // the row index, and parameters are validated.
+#include "board/sensor_factory.hpp"
 #include "platform/sim/sim_sensors.hpp"
 
 #include <gtest/gtest.h>
@@ -29,7 +30,7 @@ std::unique_ptr<Sensor> make(const std::string& kind, std::map<std::string, doub
                              size_t components = 1) {
   const SensorSpec spec =
       spec_of(kind, std::move(params), components, 100.0, 7, "test.toml:3", "test.toml:4");
-  auto sensor = make_sensor(spec);
+  auto sensor = board::make_sensor(spec);
   EXPECT_TRUE(sensor.ok()) << (sensor.ok() ? "" : sensor.message());
   return sensor.ok() ? std::move(sensor.value()) : nullptr;
 }
@@ -107,19 +108,19 @@ TEST(SimSensors, StepSwitchesAtItsTime) {
 
 TEST(SimSensors, UnknownKindsAndParametersAreErrorsNamingTheConfigLine) {
   SensorSpec spec = spec_of("sine", {{"amplitud", 1}}, 1, 10.0, 0, "station.toml:12", "station.toml:13");
-  auto bad_param = make_sensor(spec);
+  auto bad_param = board::make_sensor(spec);
   ASSERT_FALSE(bad_param.ok());
   EXPECT_NE(bad_param.message().find("station.toml:13: key 'params.amplitud'"), std::string::npos)
       << bad_param.message();
   spec = spec_of("thermometer", {}, 1, 10.0, 0, "station.toml:20", "station.toml:20");
-  auto bad_kind = make_sensor(spec);
+  auto bad_kind = board::make_sensor(spec);
   ASSERT_FALSE(bad_kind.ok());
   EXPECT_NE(bad_kind.message().find("station.toml:20: key 'sensor': unknown sensor kind "
                                     "'thermometer'"),
             std::string::npos)
       << bad_kind.message();
   spec = spec_of("noise", {{"stddev", -1}}, 1, 10.0, 0, "x:1", "x:1");
-  EXPECT_FALSE(make_sensor(spec).ok());
+  EXPECT_FALSE(board::make_sensor(spec).ok());
 }
 
 }  // namespace

@@ -44,6 +44,7 @@
 #include <thread>
 #include <vector>
 
+#include "board/sensor_factory.hpp"
 #include "config/recorder_config.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/crash_model.hpp"
@@ -391,7 +392,7 @@ Result<SavedTrace> record_trace(const Options& options, const std::string& rec_d
   platform::SimClock clock;
   platform::PosixStorage disk;
   platform::SimStorage storage(disk, clock);
-  auto recorder = Recorder::create(parsed.value(), clock, storage);
+  auto recorder = Recorder::create(parsed.value(), clock, storage, board::sensor_factory());
   if (!recorder) return recorder.error();
   recorder.value()->set_checkpoint_observer(
       [&storage](const WriterStats& stats) { storage.mark(mark_label(stats.rows_stored)); });

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/error.hpp"
+#include "base/error.hpp"
 #include "platform/sim/crash_model.hpp"
 
 namespace h5rec::fault {

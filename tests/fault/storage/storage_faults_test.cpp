@@ -30,9 +30,10 @@
 #include <sstream>
 #include <thread>
 
+#include "board/sensor_factory.hpp"
 #include "recorder/chunk_sizing.hpp"
 #include "recorder/journal/recovery.hpp"
-#include "recording_test_support.hpp"
+#include "tests/integration/recording_test_support.hpp"
 
 namespace h5rec::testing {
 namespace {
@@ -155,7 +156,8 @@ class FaultRecording {
     std::stable_sort(script_.begin(), script_.end(),
                      [](const Step& a, const Step& b) { return a.t_ns < b.t_ns; });
     auto recorder =
-        Recorder::create(parse_or_die(config_text(dir_.path(), setup_)), sim_.clock, sim_.storage);
+        Recorder::create(parse_or_die(config_text(dir_.path(), setup_)), sim_.clock, sim_.storage,
+                         board::sensor_factory());
     if (!recorder) {
       ADD_FAILURE() << recorder.message();
       return {};

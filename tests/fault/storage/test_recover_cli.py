@@ -1,6 +1,6 @@
 """`h5rec recover PATH`: exit codes, the per-file report, and what it does to files.
 
-Exit codes (recorder/cli/main.cpp, tools/recover.cpp): 0 every file clean or recovered to its
+Exit codes (cli/main.cpp, tools/recover.cpp): 0 every file clean or recovered to its
 last checkpoint (one line per file: the rows kept per group and the time of the last; with
 --verbose the rows of every dataset); 2 some file unrecoverable (the
 others are still recovered and reported); 66 PATH does not exist; 64 usage errors. A recovered

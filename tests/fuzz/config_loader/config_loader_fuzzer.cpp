@@ -11,9 +11,9 @@
 #include <string_view>
 
 #include "../support/memory_storage.hpp"
+#include "base/dtype.hpp"
 #include "config/recorder_config.hpp"
 #include "recorder/chunk_sizing.hpp"
-#include "recorder/dtype.hpp"
 
 namespace {
 

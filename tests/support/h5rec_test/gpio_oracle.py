@@ -1,5 +1,5 @@
 """What h5rec's simulated GPIO line (platform/sim/sim_gpio_line.*) produces and what the pulse
-counter (platform/gpio/gpio_counter.*) makes of it, computed independently from their documented
+counter (drivers/gpio/gpio_counter.*) makes of it, computed independently from their documented
 rules."""
 
 import math

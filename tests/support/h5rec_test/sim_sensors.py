@@ -1,5 +1,5 @@
 """What h5rec's simulated sensors produce (platform/sim/sim_sensors.*, platform/sim/sim_math.*)
-and how the recorder stores it (recorder/dtype.cpp), recomputed with the same floating-point
+and how the recorder stores it (base/dtype.cpp), recomputed with the same floating-point
 operations in the same order, so recordings can be checked bit-exactly."""
 
 import math
@@ -124,7 +124,7 @@ def sensor_values(sensor, params, rows, rate_hz, components=1, group=None, chann
 
 
 def store_as(dtype, value):
-    """recorder/dtype.cpp store_as for one value: integers round to nearest (ties to even, like
+    """base/dtype.cpp store_as for one value: integers round to nearest (ties to even, like
     nearbyint) and saturate, NaN becomes 0; floats are cast; bool is value != 0."""
     if dtype == "bool":
         return bool(not math.isnan(value) and value != 0.0)
