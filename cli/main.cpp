@@ -1,13 +1,5 @@
-// h5rec: one binary for recording and for reading recordings.
-//
-// Exit codes: 0 success; 1 runtime failure (storage, HDF5; for `tail --follow`, also the writer
-// of the followed recording stopped without closing it); 2 bad input (config file, recording
-// file, channel name; for info and tail, any of several files named) or, for recover, an
-// unrecoverable file; 3 record: the recording ran to its end but rows due were not stored
-// (dropped or rolled back: counted in /_status); verify: some file is not sound (damaged,
-// unclean or unreadable); 64 usage error (unknown subcommand or option; tail --follow with
-// several recordings); 66 recover or verify: no such file or directory (verify: or no HDF5 file
-// in it).
+// h5rec: one binary for recording and for reading recordings. Exit codes: tools/exit_code.hpp
+// (README "Using it").
 //
 // `record` succeeds (0) when every row due was stored, storage errors that were retried or
 // survived by starting a new segment included: a lossless hiccup is not a failure (systemd
@@ -32,6 +24,7 @@
 #include "platform/signals.hpp"
 #include "platform/sim/sim_clock.hpp"
 #include "recorder/recorder.hpp"
+#include "tools/exit_code.hpp"
 #include "tools/info.hpp"
 #include "tools/recover.hpp"
 #include "tools/tail.hpp"
@@ -43,10 +36,10 @@
 
 namespace {
 
-constexpr int kExitRuntime = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitRowsNotStored = 3;
-constexpr int kExitUsage = 64;
+using h5rec::tools::kExitBadInput;
+using h5rec::tools::kExitRowsNotStored;
+using h5rec::tools::kExitRuntime;
+using h5rec::tools::kExitUsage;
 
 struct RecordArgs {
   std::string config;

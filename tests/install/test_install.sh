@@ -4,7 +4,8 @@
 # read back with h5py.  Usage: test_install.sh BUILD_DIR SOURCE_DIR
 # A cross build's CTest sets H5REC_TOOLCHAIN (its toolchain file), H5REC_CC (the target's C
 # compiler), H5REC_EMULATOR (runs the target's programs) and H5REC_HDF5_PKGCONFIG (the pkg-config
-# directory of the HDF5 it links, statically).
+# directory of the HDF5 it links, statically). H5REC_LINK_FLAGS: extra flags for both links
+# (-fno-lto where the libraries hold LTO bytecode beside their machine code: H5REC_LTO_BINARY).
 set -euo pipefail
 build=$1
 source=$2
@@ -39,7 +40,8 @@ ls "$work"/recordings/*.h5 > /dev/null
 cross=()
 if [ -n "${H5REC_TOOLCHAIN:-}" ]; then cross=(-DCMAKE_TOOLCHAIN_FILE="$H5REC_TOOLCHAIN"); fi
 cmake -S "$source/tests/install/consumer" -B "$work/consumer" -G Ninja "${cross[@]}" \
-  -DCMAKE_PREFIX_PATH="$work/prefix" > "$work/configure.log"
+  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_EXE_LINKER_FLAGS="${H5REC_LINK_FLAGS:-}" \
+  > "$work/configure.log"
 cmake --build "$work/consumer" > "$work/build.log"
 "${emulator[@]}" "$work/consumer/consumer" "$work/cmake.h5"
 
@@ -48,8 +50,8 @@ pkg_config=(env PKG_CONFIG_PATH="$pcdir" pkg-config)
 if [ -n "${H5REC_HDF5_PKGCONFIG:-}" ]; then
   pkg_config=(env PKG_CONFIG_LIBDIR="$pcdir:$H5REC_HDF5_PKGCONFIG" pkg-config --static)
 fi
-# shellcheck disable=SC2046
-"${H5REC_CC:-cc}" -o "$work/c_example" "$source/examples/c_example.c" \
+# shellcheck disable=SC2046,SC2086
+"${H5REC_CC:-cc}" -o "$work/c_example" "$source/examples/c_example.c" ${H5REC_LINK_FLAGS:-} \
   $("${pkg_config[@]}" --cflags --libs h5rec)
 "${emulator[@]}" "$work/c_example" "$work/pkgconfig.h5" > /dev/null
 
