@@ -16,12 +16,18 @@ struct DTypeInfo {
 };
 
 constexpr std::array<DTypeInfo, 12> kTypes{{
-    {DType::kInt8, "int8", 1},       {DType::kInt16, "int16", 2},
-    {DType::kInt32, "int32", 4},     {DType::kInt64, "int64", 8},
-    {DType::kUInt8, "uint8", 1},     {DType::kUInt16, "uint16", 2},
-    {DType::kUInt32, "uint32", 4},   {DType::kUInt64, "uint64", 8},
-    {DType::kFloat32, "float32", 4}, {DType::kFloat64, "float64", 8},
-    {DType::kBool, "bool", 1},       {DType::kString, "string", 0},
+    {DType::kInt8, "int8", 1},
+    {DType::kInt16, "int16", 2},
+    {DType::kInt32, "int32", 4},
+    {DType::kInt64, "int64", 8},
+    {DType::kUInt8, "uint8", 1},
+    {DType::kUInt16, "uint16", 2},
+    {DType::kUInt32, "uint32", 4},
+    {DType::kUInt64, "uint64", 8},
+    {DType::kFloat32, "float32", 4},
+    {DType::kFloat64, "float64", 8},
+    {DType::kBool, "bool", 1},
+    {DType::kString, "string", 0},
 }};
 
 template <class T>
@@ -64,22 +70,33 @@ std::optional<DType> parse_dtype(std::string_view name) {
 
 void store_as(DType type, double value, std::byte* dst) {
   switch (type) {
-    case DType::kInt8: return store_integer<int8_t>(value, dst);
-    case DType::kInt16: return store_integer<int16_t>(value, dst);
-    case DType::kInt32: return store_integer<int32_t>(value, dst);
-    case DType::kInt64: return store_integer<int64_t>(value, dst);
-    case DType::kUInt8: return store_integer<uint8_t>(value, dst);
-    case DType::kUInt16: return store_integer<uint16_t>(value, dst);
-    case DType::kUInt32: return store_integer<uint32_t>(value, dst);
-    case DType::kUInt64: return store_integer<uint64_t>(value, dst);
-    case DType::kFloat32: return store_float<float>(value, dst);
-    case DType::kFloat64: return store_float<double>(value, dst);
+    case DType::kInt8:
+      return store_integer<int8_t>(value, dst);
+    case DType::kInt16:
+      return store_integer<int16_t>(value, dst);
+    case DType::kInt32:
+      return store_integer<int32_t>(value, dst);
+    case DType::kInt64:
+      return store_integer<int64_t>(value, dst);
+    case DType::kUInt8:
+      return store_integer<uint8_t>(value, dst);
+    case DType::kUInt16:
+      return store_integer<uint16_t>(value, dst);
+    case DType::kUInt32:
+      return store_integer<uint32_t>(value, dst);
+    case DType::kUInt64:
+      return store_integer<uint64_t>(value, dst);
+    case DType::kFloat32:
+      return store_float<float>(value, dst);
+    case DType::kFloat64:
+      return store_float<double>(value, dst);
     case DType::kBool: {
       const uint8_t out = (!std::isnan(value) && value != 0.0) ? 1 : 0;
       std::memcpy(dst, &out, 1);
       return;
     }
-    case DType::kString: return;  // no numeric value to store
+    case DType::kString:
+      return;  // no numeric value to store
   }
 }
 

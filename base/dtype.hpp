@@ -16,10 +16,22 @@ namespace h5rec {
 static_assert(std::endian::native == std::endian::little,
               "rings hold on-disk (little-endian) bytes; a big-endian target needs byte swapping");
 
-enum class DType { kInt8, kInt16, kInt32, kInt64, kUInt8, kUInt16, kUInt32, kUInt64, kFloat32,
-                   kFloat64, kBool, kString };
+enum class DType {
+  kInt8,
+  kInt16,
+  kInt32,
+  kInt64,
+  kUInt8,
+  kUInt16,
+  kUInt32,
+  kUInt64,
+  kFloat32,
+  kFloat64,
+  kBool,
+  kString
+};
 
-size_t dtype_size(DType type);  // 0 for kString
+size_t dtype_size(DType type);            // 0 for kString
 std::string_view dtype_name(DType type);  // numpy spelling: "int8", ..., "float64", "bool"
 std::optional<DType> parse_dtype(std::string_view name);
 // Stores value into dst (dtype_size(type) bytes) as described above.

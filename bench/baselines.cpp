@@ -60,8 +60,8 @@ struct Hdf5Columns {
     for (size_t c = 0; c < w.columns(); ++c) {
       const std::string name = c == 0 ? "time" : "c" + std::to_string(c - 1);
       const hid_t type = c == 0 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
-      datasets.push_back(h5::dataset(
-          H5Dcreate2(file.get(), name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT)));
+      datasets.push_back(h5::dataset(H5Dcreate2(file.get(), name.c_str(), type, space.get(),
+                                                H5P_DEFAULT, dcpl.get(), H5P_DEFAULT)));
       if (!datasets.back().valid()) return fail("H5Dcreate2 " + name + " in", path);
     }
     return true;

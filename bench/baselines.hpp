@@ -24,8 +24,12 @@ struct Workload {
   double checkpoint_interval_s = 1.0;
 
   size_t columns() const { return 1 + channels; }
-  size_t chunk_rows() const { return chunk_bytes / sizeof(int64_t) > 0 ? chunk_bytes / sizeof(int64_t) : 1; }
-  uint64_t payload_bytes(uint64_t row_count) const { return row_count * sizeof(int64_t) * columns(); }
+  size_t chunk_rows() const {
+    return chunk_bytes / sizeof(int64_t) > 0 ? chunk_bytes / sizeof(int64_t) : 1;
+  }
+  uint64_t payload_bytes(uint64_t row_count) const {
+    return row_count * sizeof(int64_t) * columns();
+  }
 };
 
 // The benchmark's values for rows [first, first + n) of a column, at `out` (n * 8 bytes): the
@@ -33,8 +37,8 @@ struct Workload {
 void fill_column(std::byte* out, size_t column, uint64_t first, uint64_t n);
 
 struct Timed {
-  uint64_t rows = 0;     // rows written
-  double seconds = 0;    // from the first row to the last fsync (not creating or closing)
+  uint64_t rows = 0;   // rows written
+  double seconds = 0;  // from the first row to the last fsync (not creating or closing)
   double rows_per_s() const { return static_cast<double>(rows) / seconds; }
 };
 

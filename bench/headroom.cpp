@@ -72,7 +72,8 @@ Trial run_trial(const std::string& dir, double factor, double seconds) {
   const double cpu_before = cpu_seconds();
   const auto began = std::chrono::steady_clock::now();
   auto summary = recorder.value()->run(static_cast<int64_t>(seconds * 1e9), never);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   trial.cpu_share = (cpu_seconds() - cpu_before) / wall;
   if (!summary) {
     std::fprintf(stderr, "%s\n", summary.message().c_str());
@@ -98,11 +99,12 @@ void headroom(const std::string& dir, bool quick, Goals& goals) {
   const double trial_s = quick ? 0.5 : 5;
   const double hold_s = quick ? 1 : 60;
   std::printf("## Headroom (real clock and files)\n\n");
-  std::printf("config/examples/field-station.toml with every group's rate multiplied by k (rings\n"
-              "of up to 30 s, at most 128 MiB). Values/s: every group's rate times its values per\n"
-              "row. CPU: the recorder's CPU seconds per wall second (100%% = one of %u cores).\n"
-              "k is found in %.0f s trials (doubling, then bisection) and then held for %.0f s.\n\n",
-              std::thread::hardware_concurrency(), trial_s, hold_s);
+  std::printf(
+      "config/examples/field-station.toml with every group's rate multiplied by k (rings\n"
+      "of up to 30 s, at most 128 MiB). Values/s: every group's rate times its values per\n"
+      "row. CPU: the recorder's CPU seconds per wall second (100%% = one of %u cores).\n"
+      "k is found in %.0f s trials (doubling, then bisection) and then held for %.0f s.\n\n",
+      std::thread::hardware_concurrency(), trial_s, hold_s);
 
   std::fprintf(stderr, "headroom: field station for %.0f s\n", cpu_s);
   const Trial base = run_trial(dir, 1, cpu_s);
@@ -127,8 +129,10 @@ void headroom(const std::string& dir, bool quick, Goals& goals) {
 
   Table table{{"run", "k", "values/s", "rows due", "dropped", "CPU"}, {}};
   const auto row = [&](const std::string& name, const Trial& t) {
-    table.rows.push_back({name, fixed(t.factor, 0), grouped(t.values_per_s), grouped(static_cast<double>(t.rows_due)),
-                          t.ok ? grouped(static_cast<double>(t.rows_dropped)) : "failed", percent(t.cpu_share)});
+    table.rows.push_back({name, fixed(t.factor, 0), grouped(t.values_per_s),
+                          grouped(static_cast<double>(t.rows_due)),
+                          t.ok ? grouped(static_cast<double>(t.rows_dropped)) : "failed",
+                          percent(t.cpu_share)});
   };
   row("field-station config, " + fixed(cpu_s, 0) + " s", base);
   if (held) row("highest sustained, held " + fixed(hold_s, 0) + " s", *held);

@@ -75,7 +75,8 @@ std::optional<Timed> writer_path(const std::string& dir, const Workload& w, bool
 }
 
 std::string size_text(size_t bytes) {
-  return bytes >= kMiB ? std::to_string(bytes / kMiB) + " MiB" : std::to_string(bytes / kKiB) + " KiB";
+  return bytes >= kMiB ? std::to_string(bytes / kMiB) + " MiB"
+                       : std::to_string(bytes / kKiB) + " KiB";
 }
 
 double median(std::vector<double> v) {
@@ -146,35 +147,42 @@ int ingest_run(const std::string& dir, const std::string& spec) {
   const Workload w{channels, chunk, rows, 1.0};
   const std::string name = contestant;
   std::optional<Timed> t;
-  if (name == "raw") t = raw_write_fsync(dir + "/bench-raw.bin", w);
-  else if (name == "safe") t = writer_path(dir + "/bench-safe", w, true);
-  else if (name == "plain") t = writer_path(dir + "/bench-plain", w, false);
-  else if (name == "per-chunk") t = per_chunk_hdf5(dir + "/bench-per-chunk.h5", w);
-  else if (name == "per-sample") t = per_sample_hdf5(dir + "/bench-per-sample.h5", w, budget_s);
+  if (name == "raw")
+    t = raw_write_fsync(dir + "/bench-raw.bin", w);
+  else if (name == "safe")
+    t = writer_path(dir + "/bench-safe", w, true);
+  else if (name == "plain")
+    t = writer_path(dir + "/bench-plain", w, false);
+  else if (name == "per-chunk")
+    t = per_chunk_hdf5(dir + "/bench-per-chunk.h5", w);
+  else if (name == "per-sample")
+    t = per_sample_hdf5(dir + "/bench-per-sample.h5", w, budget_s);
   if (!t) return 1;
   std::printf("%llu %.9f\n", static_cast<unsigned long long>(t->rows), t->seconds);
   return 0;
 }
 
 void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
-  const std::vector<size_t> channel_counts = quick ? std::vector<size_t>{16} : std::vector<size_t>{1, 16, 256};
+  const std::vector<size_t> channel_counts =
+      quick ? std::vector<size_t>{16} : std::vector<size_t>{1, 16, 256};
   const std::vector<size_t> chunk_sizes =
       quick ? std::vector<size_t>{64 * kKiB} : std::vector<size_t>{4 * kKiB, 64 * kKiB, kMiB};
   const int repeats = quick ? 1 : 7;
   const double per_sample_budget_s = quick ? 0.5 : 2.0;
 
   std::printf("## Ingest throughput\n\n");
-  std::printf("Rows pushed into the writer path as fast as it takes them (one producer thread\n"
-              "filling and committing up to 512 rows at a time, column by column as the baselines\n"
-              "fill their buffers; the writer thread, checkpoints every 1 s; bench/writer_path.hpp;\n"
-              "a single row's push is in the latency and instruction sections) and the same rows\n"
-              "written by the baselines of bench/baselines.hpp; an int64 time column and float64\n"
-              "channels, every dataset chunked at the chunk size. %d runs of each contestant, each\n"
-              "in a process of its own after syncfs(), in rounds of one run of each, every round\n"
-              "in another order (a run can slow the next down). MB/s are the median payload bytes\n"
-              "per second; a ratio (x) divides the baseline's median time by h5rec's. Per-sample\n"
-              "runs for %.1f s.\n\n",
-              repeats, per_sample_budget_s);
+  std::printf(
+      "Rows pushed into the writer path as fast as it takes them (one producer thread\n"
+      "filling and committing up to 512 rows at a time, column by column as the baselines\n"
+      "fill their buffers; the writer thread, checkpoints every 1 s; bench/writer_path.hpp;\n"
+      "a single row's push is in the latency and instruction sections) and the same rows\n"
+      "written by the baselines of bench/baselines.hpp; an int64 time column and float64\n"
+      "channels, every dataset chunked at the chunk size. %d runs of each contestant, each\n"
+      "in a process of its own after syncfs(), in rounds of one run of each, every round\n"
+      "in another order (a run can slow the next down). MB/s are the median payload bytes\n"
+      "per second; a ratio (x) divides the baseline's median time by h5rec's. Per-sample\n"
+      "runs for %.1f s.\n\n",
+      repeats, per_sample_budget_s);
 
   std::vector<Case> cases;
   for (size_t chunk : chunk_sizes) {
@@ -202,15 +210,15 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
         settle(dir);
         runs->push_back(seconds_of(in_child(dir, name, c.w, 0)));
       }
-      std::fprintf(stderr, "  round %d: raw %.3f s, safe %.3f s, plain %.3f s, per-chunk %.3f s\n", r,
-                   c.raw.back(), c.safe.back(), c.plain.back(), c.per_chunk.back());
+      std::fprintf(stderr, "  round %d: raw %.3f s, safe %.3f s, plain %.3f s, per-chunk %.3f s\n",
+                   r, c.raw.back(), c.safe.back(), c.plain.back(), c.per_chunk.back());
     }
     if (auto t = in_child(dir, "per-sample", c.w, per_sample_budget_s)) c.per_sample = *t;
   }
 
   Table table{{"channels", "chunk", "raw MB/s", "h5rec safe MB/s", "x raw", "h5rec plain MB/s",
-               "x raw", "per-chunk MB/s", "safe x per-chunk", "per-sample rows/s",
-               "safe rows/s", "safe x per-sample"},
+               "x raw", "per-chunk MB/s", "safe x per-chunk", "per-sample rows/s", "safe rows/s",
+               "safe x per-sample"},
               {}};
   for (const Case& c : cases) {
     const double mb = static_cast<double>(c.w.payload_bytes(c.w.rows)) / 1e6;
@@ -222,12 +230,12 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
     const double safe_s = Case::seconds(c.safe);
     const double safe_rows = safe_s > 0 ? static_cast<double>(c.w.rows) / safe_s : 0;
     const double sample_rows = c.per_sample.rows > 0 ? c.per_sample.rows_per_s() : 0;
-    table.rows.push_back({std::to_string(c.w.channels), size_text(c.w.chunk_bytes), mbps(c.raw),
-                          mbps(c.safe), x(Case::speedup(c.safe, c.raw)), mbps(c.plain),
-                          x(Case::speedup(c.plain, c.raw)), mbps(c.per_chunk),
-                          x(Case::speedup(c.safe, c.per_chunk)),
-                          sample_rows > 0 ? grouped(sample_rows) : "failed", grouped(safe_rows),
-                          sample_rows > 0 && safe_rows > 0 ? grouped(safe_rows / sample_rows) : "-"});
+    table.rows.push_back(
+        {std::to_string(c.w.channels), size_text(c.w.chunk_bytes), mbps(c.raw), mbps(c.safe),
+         x(Case::speedup(c.safe, c.raw)), mbps(c.plain), x(Case::speedup(c.plain, c.raw)),
+         mbps(c.per_chunk), x(Case::speedup(c.safe, c.per_chunk)),
+         sample_rows > 0 ? grouped(sample_rows) : "failed", grouped(safe_rows),
+         sample_rows > 0 && safe_rows > 0 ? grouped(safe_rows / sample_rows) : "-"});
   }
   table.print();
 
@@ -242,10 +250,12 @@ void ingest_throughput(const std::string& dir, bool quick, Goals& goals) {
       vs_raw = std::min(vs_raw, raw);
       vs_chunk = std::min(vs_chunk, chunked);
     }
-    const std::string size = chunk >= kMiB ? std::to_string(chunk / kMiB) + "MiB" : std::to_string(chunk / kKiB) + "KiB";
+    const std::string size =
+        chunk >= kMiB ? std::to_string(chunk / kMiB) + "MiB" : std::to_string(chunk / kKiB) + "KiB";
     const double raw_target = chunk == kMiB ? 0.9 : chunk == 64 * kKiB ? 0.8 : 0;
     if (!measured) {
-      goals.unmeasured(GoalKind::kTiming, "ingest-" + size + "-vs-per-chunk-hdf5", "a run failed", ">1.00x");
+      goals.unmeasured(GoalKind::kTiming, "ingest-" + size + "-vs-per-chunk-hdf5", "a run failed",
+                       ">1.00x");
       continue;
     }
     if (raw_target > 0) {

@@ -20,7 +20,8 @@ constexpr size_t kRecorderChannels = 16;
 constexpr double kRecorderRateHz = 1000;
 
 // Instructions of `h5rec-bench --dir DIR --loop KIND --calls N` under callgrind, or nothing.
-std::optional<double> callgrind_total(const std::string& dir, const std::string& kind, uint64_t calls) {
+std::optional<double> callgrind_total(const std::string& dir, const std::string& kind,
+                                      uint64_t calls) {
   const std::string out = dir + "/callgrind." + kind + "." + std::to_string(calls);
   const std::string command = "valgrind --tool=callgrind --callgrind-out-file=" + out + " " +
                               self_path() + " --dir " + dir + " --loop " + kind + " --calls " +
@@ -90,24 +91,28 @@ void instruction_counts(const std::string& dir, bool quick, bool emulated, Goals
   const auto scalar = marginal(dir, "scalar", 50'000 * scale, 250'000 * scale);
   const auto four = marginal(dir, "four-names", 50'000 * scale, 250'000 * scale);
   const auto array16 = marginal(dir, "array16", 50'000 * scale, 250'000 * scale);
-  const auto text = [](std::optional<double> v) { return v ? fixed(*v, 1) : std::string("failed"); };
+  const auto text = [](std::optional<double> v) {
+    return v ? fixed(*v, 1) : std::string("failed");
+  };
   Table table{{"case", "instructions", "per"}, {}};
-  table.rows.push_back({"recorder, 1 kHz group of 16 int32 counters, virtual clock", text(recorder), "row"});
-  table.rows.push_back({"recorder, the same", recorder ? fixed(*recorder / kRecorderChannels, 1) : "failed",
-                        "value"});
+  table.rows.push_back(
+      {"recorder, 1 kHz group of 16 int32 counters, virtual clock", text(recorder), "row"});
+  table.rows.push_back({"recorder, the same",
+                        recorder ? fixed(*recorder / kRecorderChannels, 1) : "failed", "value"});
   table.rows.push_back({"Logger::log(name, double)", text(scalar), "call"});
   table.rows.push_back({"Logger::log(name, double), 4 names in turn", text(four), "call"});
   table.rows.push_back({"Logger::log(name, std::array<float, 16>)", text(array16), "call"});
-  std::printf("Marginal over two run lengths, including the benchmark loop and every thread\n"
-              "(the writer's chunk writes and checkpoints, the virtual clock's hand-offs).\n\n");
+  std::printf(
+      "Marginal over two run lengths, including the benchmark loop and every thread\n"
+      "(the writer's chunk writes and checkpoints, the virtual clock's hand-offs).\n\n");
   table.print();
   if (!scalar) {
     goals.unmeasured(GoalKind::kCount, "logger-scalar-instructions-per-call",
                      "valgrind missing or the run failed", "<50");
     return;
   }
-  goals.add(GoalKind::kCount, "logger-scalar-instructions-per-call", *scalar < 50, fixed(*scalar, 1),
-            "<50");
+  goals.add(GoalKind::kCount, "logger-scalar-instructions-per-call", *scalar < 50,
+            fixed(*scalar, 1), "<50");
 }
 
 }  // namespace h5rec::bench

@@ -27,7 +27,8 @@ Percentiles percentiles(std::vector<int64_t> values) {
   if (values.empty()) return p;
   std::sort(values.begin(), values.end());
   const auto at = [&](double q) {
-    return values[std::min(values.size() - 1, static_cast<size_t>(q * static_cast<double>(values.size())))];
+    return values[std::min(values.size() - 1,
+                           static_cast<size_t>(q * static_cast<double>(values.size())))];
   };
   p.p50 = at(0.50);
   p.p99 = at(0.99);
@@ -223,19 +224,21 @@ std::string micro(int64_t ns) { return fixed(static_cast<double>(ns) / 1000.0, 2
 void latency(const std::string& dir, bool quick, Goals& goals) {
   const double seconds = quick ? 1 : 20;
   std::printf("## Latency\n\n");
-  std::printf("On the posix clock and real files, with the writer making a journaled checkpoint\n"
-              "every 0.1 s and starting a new segment every second. Push: a producer writing rows\n"
-              "of 16 float64 channels at 10 kHz, each push timed from can_push() to commit_row(),\n"
-              "the producer spinning on the clock between rows (the push's own cost, and any\n"
-              "interference from the writer: the goal) or asleep as a sampler is (then a push\n"
-              "also waits for the 17 cache lines it writes, which go cold while the CPU idles).\n"
-              "Nothing: the spinning producer's two clock reads with no push between them (the row\n"
-              "is pushed after them), what this machine alone adds to a timed stretch of code.\n"
-              "Wait: the same with a spin on the clock as long as the spinning producer's median\n"
-              "push between them: what the machine adds to a stretch as long as a push (an\n"
-              "interrupt or preemption is likelier to land in a longer one).\n"
-              "Sampler: how late the posix sampler reads its sensor after the row's scheduled\n"
-              "instant (one channel). %.0f s each; microseconds.\n\n", seconds);
+  std::printf(
+      "On the posix clock and real files, with the writer making a journaled checkpoint\n"
+      "every 0.1 s and starting a new segment every second. Push: a producer writing rows\n"
+      "of 16 float64 channels at 10 kHz, each push timed from can_push() to commit_row(),\n"
+      "the producer spinning on the clock between rows (the push's own cost, and any\n"
+      "interference from the writer: the goal) or asleep as a sampler is (then a push\n"
+      "also waits for the 17 cache lines it writes, which go cold while the CPU idles).\n"
+      "Nothing: the spinning producer's two clock reads with no push between them (the row\n"
+      "is pushed after them), what this machine alone adds to a timed stretch of code.\n"
+      "Wait: the same with a spin on the clock as long as the spinning producer's median\n"
+      "push between them: what the machine adds to a stretch as long as a push (an\n"
+      "interrupt or preemption is likelier to land in a longer one).\n"
+      "Sampler: how late the posix sampler reads its sensor after the row's scheduled\n"
+      "instant (one channel). %.0f s each; microseconds.\n\n",
+      seconds);
   std::fprintf(stderr, "latency: push at 10 kHz\n");
   uint64_t spin_dropped = 0, sleep_dropped = 0;
   size_t segments = 0;
@@ -251,19 +254,21 @@ void latency(const std::string& dir, bool quick, Goals& goals) {
   const auto wait = push_latency(dir + "/bench-latency", seconds, Pacing::kSpin, Probe::kWait,
                                  wait_ns, wait_dropped, segments);
   Table table{{"measurement", "p50 us", "p99 us", "p99.9 us", "max us", "samples", "dropped"}, {}};
-  const auto row = [&](const std::string& name, const std::optional<Percentiles>& p, uint64_t dropped) {
+  const auto row = [&](const std::string& name, const std::optional<Percentiles>& p,
+                       uint64_t dropped) {
     if (!p) {
       table.rows.push_back({name, "failed"});
       return;
     }
     table.rows.push_back({name, micro(p->p50), micro(p->p99), micro(p->p999), micro(p->max),
-                          grouped(static_cast<double>(p->count)), grouped(static_cast<double>(dropped))});
+                          grouped(static_cast<double>(p->count)),
+                          grouped(static_cast<double>(dropped))});
   };
   row("push, 16 channels, 10 kHz, producer spinning between rows", spin, spin_dropped);
   row("push, 16 channels, 10 kHz, producer asleep between rows", sleep, sleep_dropped);
   row("nothing, timed as the spinning producer's pushes are", floor, floor_dropped);
-  row("wait of " + grouped(static_cast<double>(wait_ns)) + " ns (the median push), timed alike", wait,
-      wait_dropped);
+  row("wait of " + grouped(static_cast<double>(wait_ns)) + " ns (the median push), timed alike",
+      wait, wait_dropped);
   for (double rate : {1000.0, 10000.0}) {
     std::fprintf(stderr, "latency: sampler at %.0f Hz\n", rate);
     uint64_t dropped = 0;
@@ -275,11 +280,12 @@ void latency(const std::string& dir, bool quick, Goals& goals) {
     goals.unmeasured(GoalKind::kTiming, "push-latency-p99.9", "the run failed", "<1us");
     return;
   }
-  std::printf("\nThe slowest 0.1%% of the spinning producer's pushes wrote %.2f new cache lines\n"
-              "each (all pushes: %.2f), and %.0f%% of them began a new page in some column (all\n"
-              "pushes: %.1f%%): more than all pushes if the tail waits for memory met first.\n\n",
-              spin_touch.tail_lines, spin_touch.all_lines, 100 * spin_touch.tail_paged,
-              100 * spin_touch.all_paged);
+  std::printf(
+      "\nThe slowest 0.1%% of the spinning producer's pushes wrote %.2f new cache lines\n"
+      "each (all pushes: %.2f), and %.0f%% of them began a new page in some column (all\n"
+      "pushes: %.1f%%): more than all pushes if the tail waits for memory met first.\n\n",
+      spin_touch.tail_lines, spin_touch.all_lines, 100 * spin_touch.tail_paged,
+      100 * spin_touch.all_paged);
   goals.add(GoalKind::kTiming, "push-latency-p99.9", spin->p999 < 1000, micro(spin->p999) + "us",
             "<1us");
 }

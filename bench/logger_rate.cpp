@@ -55,12 +55,16 @@ std::optional<LoggerTimes> logger_run(const std::string& path, uint64_t calls, L
   for (uint64_t i = 0; i < calls; ++i) {
     LogStatus status;
     switch (loop) {
-      case LoggerLoop::kScalar: status = logger.log("number", static_cast<double>(i)); break;
+      case LoggerLoop::kScalar:
+        status = logger.log("number", static_cast<double>(i));
+        break;
       case LoggerLoop::kArray16:
         values[i % 16] = static_cast<float>(i);
         status = logger.log("array", values);
         break;
-      case LoggerLoop::kFourNames: status = logger.log(kNames[i % 4], static_cast<double>(i)); break;
+      case LoggerLoop::kFourNames:
+        status = logger.log(kNames[i % 4], static_cast<double>(i));
+        break;
     }
     if (!status) {
       std::fprintf(stderr, "%s\n", status.message().c_str());
@@ -86,14 +90,18 @@ void logger_rate(const std::string& dir, bool quick, Goals& goals) {
   const double per_sample_budget_s = quick ? 0.3 : 3.0;
 
   std::printf("## Logger::log() against h5logger's method\n\n");
-  std::printf("Calls per second of the calls alone (best of %d runs), as each baseline's calls are timed (the\n"
-              "last column adds the logger's open and its close: the final checkpoint's fsync).\n"
-              "Baselines: h5logger's method (per value: extend by one, write, flush) in C\n"
-              "(bench/baselines.cpp, one 8-byte column) and in Python with h5py, as h5logger\n"
-              "runs it (bench/h5logger_h5py.py).\n\n", repeats);
+  std::printf(
+      "Calls per second of the calls alone (best of %d runs), as each baseline's calls are timed "
+      "(the\n"
+      "last column adds the logger's open and its close: the final checkpoint's fsync).\n"
+      "Baselines: h5logger's method (per value: extend by one, write, flush) in C\n"
+      "(bench/baselines.cpp, one 8-byte column) and in Python with h5py, as h5logger\n"
+      "runs it (bench/h5logger_h5py.py).\n\n",
+      repeats);
   const auto h5py = h5py_rate(dir + "/bench-h5py.h5", h5py_calls);
   const Workload one_value{0, 8192, UINT64_MAX, 1.0};
-  const auto per_sample = per_sample_hdf5(dir + "/bench-h5logger.h5", one_value, per_sample_budget_s);
+  const auto per_sample =
+      per_sample_hdf5(dir + "/bench-h5logger.h5", one_value, per_sample_budget_s);
   // The best of `repeats` runs: a shared machine only ever makes a run slower.
   const auto best = [&](const char* file, uint64_t calls, LoggerLoop loop) {
     std::optional<LoggerTimes> best_times;
@@ -135,12 +143,13 @@ void logger_rate(const std::string& dir, bool quick, Goals& goals) {
   table.print();
 
   if (!scalar || c_rate <= 0) {
-    goals.unmeasured(GoalKind::kTiming, "logger-scalar-vs-per-sample-hdf5", "a run failed", ">=1000x");
+    goals.unmeasured(GoalKind::kTiming, "logger-scalar-vs-per-sample-hdf5", "a run failed",
+                     ">=1000x");
     return;
   }
   const double ratio = static_cast<double>(scalar_calls) / scalar->calls_s / c_rate;
-  goals.add(GoalKind::kTiming, "logger-scalar-vs-per-sample-hdf5", ratio >= 1000, grouped(ratio) + "x",
-            ">=1000x");
+  goals.add(GoalKind::kTiming, "logger-scalar-vs-per-sample-hdf5", ratio >= 1000,
+            grouped(ratio) + "x", ">=1000x");
 }
 
 }  // namespace h5rec::bench

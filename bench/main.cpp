@@ -47,16 +47,26 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;
-    if (a == "--quick") quick = true;
-    else if (a == "--emulated") emulated = true;
-    else if (a == "--plain") plain = true;
-    else if (a == "--dir" && has_value) dir = argv[++i];
-    else if (a == "--loop" && has_value) loop = argv[++i];
-    else if (a == "--calls" && has_value) calls = std::stoull(argv[++i]);
-    else if (a == "--run" && has_value) run = argv[++i];
-    else if (a == "--seconds" && has_value) seconds = std::stod(argv[++i]);
-    else if (a == "--only" && has_value) only = argv[++i];
-    else return usage();
+    if (a == "--quick")
+      quick = true;
+    else if (a == "--emulated")
+      emulated = true;
+    else if (a == "--plain")
+      plain = true;
+    else if (a == "--dir" && has_value)
+      dir = argv[++i];
+    else if (a == "--loop" && has_value)
+      loop = argv[++i];
+    else if (a == "--calls" && has_value)
+      calls = std::stoull(argv[++i]);
+    else if (a == "--run" && has_value)
+      run = argv[++i];
+    else if (a == "--seconds" && has_value)
+      seconds = std::stod(argv[++i]);
+    else if (a == "--only" && has_value)
+      only = argv[++i];
+    else
+      return usage();
     if (a == "--quick" || a == "--emulated") invocation += " " + a;
     if (a == "--only") invocation += " --only " + only;
   }

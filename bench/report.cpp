@@ -30,13 +30,20 @@ std::string file_system(const std::string& dir) {
   struct statfs s {};
   if (statfs(dir.c_str(), &s) != 0) return "unknown file system";
   switch (static_cast<unsigned long>(s.f_type)) {
-    case 0xEF53: return "ext4";
-    case 0x01021994: return "tmpfs";
-    case 0x58465342: return "xfs";
-    case 0x9123683E: return "btrfs";
-    case 0x794C7630: return "overlayfs";
-    case 0x4d44: return "vfat";
-    case 0xF2F52010: return "f2fs";
+    case 0xEF53:
+      return "ext4";
+    case 0x01021994:
+      return "tmpfs";
+    case 0x58465342:
+      return "xfs";
+    case 0x9123683E:
+      return "btrfs";
+    case 0x794C7630:
+      return "overlayfs";
+    case 0x4d44:
+      return "vfat";
+    case 0xF2F52010:
+      return "f2fs";
     default: {
       char hex[32];
       std::snprintf(hex, sizeof hex, "file system 0x%lx", static_cast<unsigned long>(s.f_type));
@@ -68,7 +75,8 @@ void Table::print() const {
   line(header);
   std::string rule = "|";
   for (size_t c = 0; c < width.size(); ++c) {
-    rule += c == 0 ? ":" + std::string(width[c] + 1, '-') + "|" : std::string(width[c] + 1, '-') + ":|";
+    rule +=
+        c == 0 ? ":" + std::string(width[c] + 1, '-') + "|" : std::string(width[c] + 1, '-') + ":|";
   }
   std::printf("%s\n", rule.c_str());
   for (const auto& row : rows) line(row);
@@ -131,8 +139,10 @@ std::string fixed(double value, int decimals) {
 std::string grouped(double value) {
   if (!std::isfinite(value)) return "-";
   const bool negative = value < 0;
-  std::string digits = std::to_string(static_cast<unsigned long long>(std::llround(std::fabs(value))));
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
+  std::string digits =
+      std::to_string(static_cast<unsigned long long>(std::llround(std::fabs(value))));
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+    digits.insert(static_cast<size_t>(i), ",");
   return negative ? "-" + digits : digits;
 }
 

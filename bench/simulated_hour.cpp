@@ -1,7 +1,7 @@
 #include "bench/simulated_hour.hpp"
 
-#include <stdio.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -110,7 +110,8 @@ int field_station_run(const std::string& dir, double seconds, bool crash_safe) {
   start_counting_sampler_allocations();
   const auto began = std::chrono::steady_clock::now();
   auto summary = recorder.value()->run(end_ns, never);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   if (!summary) {
     std::fprintf(stderr, "%s\n", summary.message().c_str());
     return 1;
@@ -149,25 +150,26 @@ void simulated_hour(const std::string& dir, bool quick, bool emulated, Goals& go
   // Past the hour: the first segment rotations (hourly) and the chunk indexes of a longer file.
   const double long_s = quick ? 0 : 6 * 3600;
   std::printf("## Memory and storage wear: the field-station config on the virtual clock\n\n");
-  std::printf("config/examples/field-station.toml as shipped (checkpoints every 5 s, 64 KiB chunks,\n"
-              "1 Hz, 10 Hz and 1 kHz groups), recorded on the virtual clock into real files through\n"
-              "the sim storage, which counts what reaches the disk. Payload: every stored row's time\n"
-              "stamp and values. RSS: the largest resident size at a checkpoint in the first and the\n"
-              "last minute of virtual time; peak: VmHWM. Sampler allocations: operator new calls on\n"
-              "the sampler threads after start. The longer run shows what the goal's hour does not:\n"
-              "the first segment rotations and a longer file's chunk indexes. As the h5rec binary\n"
-              "does, the run reserves at start the heap that HDF5's metadata cache takes as it fills\n"
-              "(platform/posix/heap_reserve.hpp); heap in use (malloc's count) shows how much of it\n"
-              "the run took, so a flat RSS cannot hide a growing heap.\n\n");
-  std::fprintf(stderr, "field station: %.0f s crash-safe, %.0f s plain, %.0f s crash-safe\n", safe_s,
-               plain_s, long_s);
+  std::printf(
+      "config/examples/field-station.toml as shipped (checkpoints every 5 s, 64 KiB chunks,\n"
+      "1 Hz, 10 Hz and 1 kHz groups), recorded on the virtual clock into real files through\n"
+      "the sim storage, which counts what reaches the disk. Payload: every stored row's time\n"
+      "stamp and values. RSS: the largest resident size at a checkpoint in the first and the\n"
+      "last minute of virtual time; peak: VmHWM. Sampler allocations: operator new calls on\n"
+      "the sampler threads after start. The longer run shows what the goal's hour does not:\n"
+      "the first segment rotations and a longer file's chunk indexes. As the h5rec binary\n"
+      "does, the run reserves at start the heap that HDF5's metadata cache takes as it fills\n"
+      "(platform/posix/heap_reserve.hpp); heap in use (malloc's count) shows how much of it\n"
+      "the run took, so a flat RSS cannot hide a growing heap.\n\n");
+  std::fprintf(stderr, "field station: %.0f s crash-safe, %.0f s plain, %.0f s crash-safe\n",
+               safe_s, plain_s, long_s);
   const auto safe = run_child(dir, safe_s, true);
   const auto plain = run_child(dir, plain_s, false);
   const auto longer = long_s > 0 ? run_child(dir, long_s, true) : std::nullopt;
   Table table{{"crash safety", "virtual time", "payload MB", "written / payload", "fsyncs/min",
                "fsyncs/checkpoint", "dropped rows", "peak RSS MiB", "RSS first min MiB",
-               "RSS last min MiB", "RSS growth", "heap reserved KiB", "heap in use first/last min KiB",
-               "sampler allocations", "wall s"},
+               "RSS last min MiB", "RSS growth", "heap reserved KiB",
+               "heap in use first/last min KiB", "sampler allocations", "wall s"},
               {}};
   const auto row = [&](const char* name, const std::optional<std::map<std::string, double>>& r,
                        double seconds) {
@@ -196,7 +198,8 @@ void simulated_hour(const std::string& dir, bool quick, bool emulated, Goals& go
   if (long_s > 0) row("on (default)", longer, long_s);
   table.print();
   if (!safe) {
-    goals.unmeasured(GoalKind::kCount, "field-station-bytes-written-per-payload-byte", "run failed", "<=1.25");
+    goals.unmeasured(GoalKind::kCount, "field-station-bytes-written-per-payload-byte", "run failed",
+                     "<=1.25");
     goals.unmeasured(GoalKind::kCount, "rss-growth-simulated-hour", "run failed", "<1%");
     goals.unmeasured(GoalKind::kCount, "sampler-thread-allocations", "run failed", "0");
     return;

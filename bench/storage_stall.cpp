@@ -35,8 +35,10 @@ void storage_stall(const std::string& dir, Goals& goals) {
   if (recorder) {
     const std::atomic<bool> never{false};
     auto result = recorder.value()->run(static_cast<int64_t>(kSeconds * 1e9), never);
-    if (result) summary = std::move(result.value());
-    else std::fprintf(stderr, "%s\n", result.message().c_str());
+    if (result)
+      summary = std::move(result.value());
+    else
+      std::fprintf(stderr, "%s\n", result.message().c_str());
   } else {
     std::fprintf(stderr, "%s\n", recorder.message().c_str());
   }
@@ -57,9 +59,10 @@ void storage_stall(const std::string& dir, Goals& goals) {
     dropped += g.rows_dropped;
     missing += g.rows_due - g.rows_stored;
   }
-  std::printf("config/examples/field-station.toml for %.0f s of virtual time; the sim storage\n"
-              "stalls its 200th write and its 30th fsync for 1 s each (longest checkpoint: %.2f s).\n\n",
-              kSeconds, static_cast<double>(longest_checkpoint_ns) * 1e-9);
+  std::printf(
+      "config/examples/field-station.toml for %.0f s of virtual time; the sim storage\n"
+      "stalls its 200th write and its 30th fsync for 1 s each (longest checkpoint: %.2f s).\n\n",
+      kSeconds, static_cast<double>(longest_checkpoint_ns) * 1e-9);
   table.print();
   if (counts.writes < 200 || counts.fsyncs < 30) {  // a stall that never happened proves nothing
     goals.unmeasured(GoalKind::kCount, "field-station-drops-through-1s-stall",

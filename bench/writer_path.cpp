@@ -19,20 +19,16 @@ Result<std::unique_ptr<WriterPath>> WriterPath::start(const WriterPathSettings& 
   for (size_t c = 0; c < settings.channels; ++c) {
     char name[16];
     std::snprintf(name, sizeof name, "c%03u", static_cast<unsigned>(c % 1000));
-    layout.columns.push_back({name, DType::kFloat64, {}, true, "1", "benchmark channel", "bench",
-                              {}, {}});
+    layout.columns.push_back(
+        {name, DType::kFloat64, {}, true, "1", "benchmark channel", "bench", {}, {}});
   }
   const std::vector<size_t> row_bytes(layout.columns.size(), sizeof(int64_t));
   path->ring_ = std::make_unique<ChunkRing>(row_bytes, chunk_rows, settings.ring_chunks);
 
   if (Status s = storage.make_directories(settings.dir); !s) return s.error();
-  const SegmentSettings segments{settings.dir,
-                                 "bench",
-                                 static_cast<int64_t>(settings.segment_duration_s * 1e9),
-                                 0,
-                                 0,
-                                 0,
-                                 settings.crash_safe};
+  const SegmentSettings segments{
+      settings.dir,       "bench", static_cast<int64_t>(settings.segment_duration_s * 1e9), 0, 0, 0,
+      settings.crash_safe};
   path->store_ = std::make_unique<SegmentStore>(
       segments, FileAttributes{"bench", "", "", 0, "", settings.checkpoint_interval_s, "", false},
       std::vector<GroupLayout>{layout}, clock, storage);
@@ -71,8 +67,8 @@ Result<WriterPathResult> WriterPath::finish() {
   }();
   for (const std::string& file : store_->paths()) (void)storage_.unlink(file);
   if (!closed) return closed.error();
-  return WriterPathResult{done_ns, stats.rows_stored.empty() ? 0 : stats.rows_stored[0], stats.checkpoints,
-                          store_->paths().size(), stats.storage_errors};
+  return WriterPathResult{done_ns, stats.rows_stored.empty() ? 0 : stats.rows_stored[0],
+                          stats.checkpoints, store_->paths().size(), stats.storage_errors};
 }
 
 }  // namespace h5rec::bench

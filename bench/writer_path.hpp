@@ -54,7 +54,8 @@ class WriterPath {
   Result<WriterPathResult> finish();
 
  private:
-  WriterPath(const WriterPathSettings& settings, platform::Clock& clock, platform::Storage& storage);
+  WriterPath(const WriterPathSettings& settings, platform::Clock& clock,
+             platform::Storage& storage);
 
   WriterPathSettings settings_;
   platform::Clock& clock_;

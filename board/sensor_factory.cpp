@@ -44,7 +44,8 @@ Result<Bme280BusChoice> choose_bme280_bus(const SensorSpec& spec, const std::str
     return p.error("sim_sweep_rows", "must be a whole number >= 2");
   }
   if (!(chip_id >= 0 && chip_id <= 255)) return p.error("sim_chip_id", "must be 0..255");
-  if (!(nack_at >= -1 && nack_at <= 1e12)) return p.error("sim_nack_at", "must be -1 (never) or >= 0");
+  if (!(nack_at >= -1 && nack_at <= 1e12))
+    return p.error("sim_nack_at", "must be -1 (never) or >= 0");
   if (!(nack_transactions >= 0 && nack_transactions <= 1e12)) {
     return p.error("sim_nack_transactions", "must be >= 0");
   }
@@ -84,7 +85,8 @@ Result<GpioLineChoice> choose_gpio_line(const SensorSpec& spec, const std::strin
   if (!(sweep_s >= 1e-6 && sweep_s <= 1e7)) return p.error("sim_sweep_s", "must be 1e-6 .. 1e7 s");
   if (!(lose_count >= 0 && lose_count == std::floor(lose_count) &&
         lose_from == std::floor(lose_from) && (lose_count == 0 || lose_from >= 1))) {
-    return p.error("sim_lose_from", "needs whole numbers, sim_lose_from >= 1 when sim_lose_count > 0");
+    return p.error("sim_lose_from",
+                   "needs whole numbers, sim_lose_from >= 1 when sim_lose_count > 0");
   }
   if (!(fail_s >= 0 && fail_s <= 1e7)) return p.error("sim_fail_s", "must be 0 .. 1e7 s");
   options = {low,

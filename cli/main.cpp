@@ -5,7 +5,6 @@
 // survived by starting a new segment included: a lossless hiccup is not a failure (systemd
 // would restart the recorder for it). 1 means it could not record or finish at all.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -69,8 +68,7 @@ std::string overrides_toml(const RecordArgs& args) {
 
 void print_summary(const h5rec::RecordingSummary& summary) {
   const auto deleted = [&](const std::string& path) {
-    return std::find(summary.deleted.begin(), summary.deleted.end(), path) !=
-           summary.deleted.end();
+    return std::find(summary.deleted.begin(), summary.deleted.end(), path) != summary.deleted.end();
   };
   size_t older_deleted = summary.deleted.size();
   for (const std::string& path : summary.paths) {
@@ -111,8 +109,8 @@ int record(const RecordArgs& args) {
   h5rec::platform::SimClock sim_clock;
   h5rec::platform::Clock& clock =
       args.virtual_clock ? static_cast<h5rec::platform::Clock&>(sim_clock) : posix_clock;
-  auto recorder = h5rec::Recorder::create(config.value(), clock, storage,
-                                          h5rec::board::sensor_factory());
+  auto recorder =
+      h5rec::Recorder::create(config.value(), clock, storage, h5rec::board::sensor_factory());
   if (!recorder) {
     std::fprintf(stderr, "h5rec record: %s\n", recorder.message().c_str());
     return kExitBadInput;
@@ -134,10 +132,11 @@ int record(const RecordArgs& args) {
   if (const uint64_t lost = summary->rows_not_stored(); lost > 0) {
     uint64_t due = 0;
     for (const h5rec::GroupSummary& g : summary->groups) due += g.rows_due;
-    std::fprintf(stderr,
-                 "h5rec record: warning: %llu of %llu rows due were not stored (ring full while "
-                 "storage was slow or failing; counted per group in /_status/<group>_dropped_rows)\n",
-                 static_cast<unsigned long long>(lost), static_cast<unsigned long long>(due));
+    std::fprintf(
+        stderr,
+        "h5rec record: warning: %llu of %llu rows due were not stored (ring full while "
+        "storage was slow or failing; counted per group in /_status/<group>_dropped_rows)\n",
+        static_cast<unsigned long long>(lost), static_cast<unsigned long long>(due));
     return kExitRowsNotStored;
   }
   return 0;
@@ -165,34 +164,40 @@ int main(int argc, char** argv) {
   CLI::App* record_cmd = app.add_subcommand("record", "record sensors as configured in CONFIG");
   record_cmd->add_option("CONFIG", rec.config, "TOML config file")->required();
   record_cmd->add_option("--output", rec.output, "output directory (overrides output_dir)");
-  record_cmd->add_option("--duration", rec.duration_s, "seconds to record (default: until SIGINT/SIGTERM)")
+  record_cmd
+      ->add_option("--duration", rec.duration_s,
+                   "seconds to record (default: until SIGINT/SIGTERM)")
       ->check(positive_seconds("--duration"));
   record_cmd->add_flag("--virtual-clock", rec.virtual_clock,
                        "simulate time: record the duration as fast as the host can (tests)");
 
   std::vector<std::string> info_paths;
   CLI::App* info_cmd = app.add_subcommand("info", "describe recordings and logger files");
-  info_cmd->add_option("PATH", info_paths,
-                       "recordings (.h5), live links, logger files, or directories of them")
+  info_cmd
+      ->add_option("PATH", info_paths,
+                   "recordings (.h5), live links, logger files, or directories of them")
       ->required();
   double info_timeout_s = 30;
-  info_cmd->add_option("--timeout", info_timeout_s,
-                       "seconds per file before it is reported unreadable (default 30)")
+  info_cmd
+      ->add_option("--timeout", info_timeout_s,
+                   "seconds per file before it is reported unreadable (default 30)")
       ->check(positive_seconds("--timeout"));
 
   h5rec::tools::TailOptions tail;
   CLI::App* tail_cmd = app.add_subcommand("tail", "print the last rows, optionally following");
-  tail_cmd->add_option("PATH", tail.paths,
-                       "recordings (.h5), live links, logger files, or directories (each "
-                       "chain's newest segment)")
+  tail_cmd
+      ->add_option("PATH", tail.paths,
+                   "recordings (.h5), live links, logger files, or directories (each "
+                   "chain's newest segment)")
       ->required();
   tail_cmd->add_option("--channel", tail.channel, "channel name or group/channel");
   tail_cmd->add_flag("-f,--follow", tail.follow,
                      "keep printing rows as they are recorded (one recording)");
   tail_cmd->add_option("-n,--lines", tail.lines, "rows to print first (per group or dataset)");
-  tail_cmd->add_option("--timeout", tail.timeout_s,
-                       "seconds per file (without --follow) before it is reported unreadable "
-                       "(default 120)")
+  tail_cmd
+      ->add_option("--timeout", tail.timeout_s,
+                   "seconds per file (without --follow) before it is reported unreadable "
+                   "(default 120)")
       ->check(positive_seconds("--timeout"));
 
   std::string recover_path;
@@ -206,11 +211,11 @@ int main(int argc, char** argv) {
   h5rec::tools::VerifyOptions verify;
   CLI::App* verify_cmd = app.add_subcommand(
       "verify", "check that recordings and logger files are sound and report per file");
-  verify_cmd->add_option("PATH", verify.paths, "files, or directories of recordings")
-      ->required();
+  verify_cmd->add_option("PATH", verify.paths, "files, or directories of recordings")->required();
   verify_cmd->add_flag("--json", verify.json, "one JSON document for scripts");
-  verify_cmd->add_option("--timeout", verify.timeout_s,
-                         "seconds per file before it is reported unreadable (default 30)")
+  verify_cmd
+      ->add_option("--timeout", verify.timeout_s,
+                   "seconds per file before it is reported unreadable (default 30)")
       ->check(positive_seconds("--timeout"));
 
   // CLI11 answers a missing or misspelt subcommand with "A subcommand is required": say which.
@@ -227,8 +232,10 @@ int main(int argc, char** argv) {
   }
   const std::string first = argv[1];
   if (first.starts_with('-') && first != "-h" && first != "--help" && first != "--version") {
-    std::fprintf(stderr, "h5rec: unknown option '%s': options follow a subcommand, one of: %s "
-                 "(h5rec --help)\n", argv[1], known.c_str());
+    std::fprintf(stderr,
+                 "h5rec: unknown option '%s': options follow a subcommand, one of: %s "
+                 "(h5rec --help)\n",
+                 argv[1], known.c_str());
     return kExitUsage;
   }
   if (!first.starts_with('-') && !is_known) {

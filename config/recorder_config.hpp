@@ -15,19 +15,19 @@
 namespace h5rec::config {
 
 struct ChannelConfig {
-  std::string name;                      // dataset name inside its group; unique in the group
-  std::string sensor;                    // sensor kind, e.g. "counter", "sine"
-  std::map<std::string, double> params;  // numeric sensor parameters (see the sensor's docs)
+  std::string name;                          // dataset name inside its group; unique in the group
+  std::string sensor;                        // sensor kind, e.g. "counter", "sine"
+  std::map<std::string, double> params;      // numeric sensor parameters (see the sensor's docs)
   std::map<std::string, std::string> texts;  // text sensor parameters (device names, paths)
-  bool optional = false;                 // a missing device records fill values until it appears
+  bool optional = false;  // a missing device records fill values until it appears
   DType dtype = DType::kFloat64;
-  std::vector<size_t> shape;             // per-sample shape; empty = scalar
+  std::vector<size_t> shape;  // per-sample shape; empty = scalar
   std::string units;
   std::string description;
-  std::string where;                     // "file:line" of the channel's table
-  std::string sensor_where;              // "file:line" of the sensor key
-  std::string params_where;              // "file:line" of params (of the sensor key if absent)
-  size_t components() const;             // product of shape (1 for scalars)
+  std::string where;          // "file:line" of the channel's table
+  std::string sensor_where;   // "file:line" of the sensor key
+  std::string params_where;   // "file:line" of params (of the sensor key if absent)
+  size_t components() const;  // product of shape (1 for scalars)
 };
 
 struct GroupConfig {
@@ -44,9 +44,9 @@ struct RecorderConfig {
   double checkpoint_interval_s = 1.0;
   double status_interval_s = 1.0;
   size_t chunk_bytes = 65536;
-  double ring_seconds = 10.0;     // storage stall each group's ring absorbs without a drop
-  std::string ring_seconds_where;  // "file:line" of ring_seconds (or of the file)
-  double segment_duration_s = 3600.0;       // a new segment file after this long
+  double ring_seconds = 10.0;          // storage stall each group's ring absorbs without a drop
+  std::string ring_seconds_where;      // "file:line" of ring_seconds (or of the file)
+  double segment_duration_s = 3600.0;  // a new segment file after this long
   uint64_t segment_max_bytes = uint64_t{1} << 30;  // ... or at this size (0: no size limit)
   uint64_t min_free_bytes = 0;   // retention: delete oldest closed segments to keep this free
   uint64_t max_total_bytes = 0;  // retention: ... and to keep all segments under this (0: no limit)

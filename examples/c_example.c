@@ -2,7 +2,6 @@
  * Usage: h5rec_c_example [FILE] — prints what it logged; read it with
  * h5py.File(FILE)["imu/accel"][:] and friends. */
 #include <h5rec/logger.h>
-
 #include <stdio.h>
 
 int main(int argc, char** argv) {

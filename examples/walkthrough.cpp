@@ -9,10 +9,9 @@
 //   array([1, 0, 0, 1, ...])
 //
 // Usage: h5rec_walkthrough [FILE] [SEED]  (prints the values it logged)
-#include <h5rec/logger.hpp>
-
 #include <cstdint>
 #include <cstdio>
+#include <h5rec/logger.hpp>
 #include <random>
 #include <string>
 

@@ -141,18 +141,30 @@ int h5rec_logger_close(h5rec_logger* logger) {
 
 const char* h5rec_strerror(int code) {
   switch (code) {
-    case H5REC_OK: return "success";
-    case H5REC_E_INVALID_NAME: return "invalid dataset name";
-    case H5REC_E_TYPE_MISMATCH: return "value type differs from the dataset's";
-    case H5REC_E_SHAPE_MISMATCH: return "value shape differs from the dataset's";
-    case H5REC_E_CLOSED: return "logger is closed";
-    case H5REC_E_NEW_NAME_AFTER_SWMR: return "new dataset after concurrent readers were enabled";
-    case H5REC_E_NOT_HDF5: return "file exists and is not HDF5";
-    case H5REC_E_IO: return "HDF5 or storage error";
-    case H5REC_E_INVALID_ARGUMENT: return "invalid argument";
-    case H5REC_E_STRING_TOO_LONG: return "string longer than max_string_bytes";
-    case H5REC_E_CANNOT_APPEND: return "existing dataset cannot be continued";
-    default: return "unknown h5rec error code";
+    case H5REC_OK:
+      return "success";
+    case H5REC_E_INVALID_NAME:
+      return "invalid dataset name";
+    case H5REC_E_TYPE_MISMATCH:
+      return "value type differs from the dataset's";
+    case H5REC_E_SHAPE_MISMATCH:
+      return "value shape differs from the dataset's";
+    case H5REC_E_CLOSED:
+      return "logger is closed";
+    case H5REC_E_NEW_NAME_AFTER_SWMR:
+      return "new dataset after concurrent readers were enabled";
+    case H5REC_E_NOT_HDF5:
+      return "file exists and is not HDF5";
+    case H5REC_E_IO:
+      return "HDF5 or storage error";
+    case H5REC_E_INVALID_ARGUMENT:
+      return "invalid argument";
+    case H5REC_E_STRING_TOO_LONG:
+      return "string longer than max_string_bytes";
+    case H5REC_E_CANNOT_APPEND:
+      return "existing dataset cannot be continued";
+    default:
+      return "unknown h5rec error code";
   }
 }
 

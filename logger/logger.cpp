@@ -1,12 +1,11 @@
 // h5rec::Logger on the recorder's pieces: a ChunkRing per dataset, the Writer thread with its
 // checkpoints, AppendableDataset for the HDF5 mapping.
-#include <h5rec/logger.hpp>
-
 #include <cstring>
+#include <h5rec/logger.hpp>
 #include <new>
 #include <optional>
-#include <utility>
 #include <unordered_map>
+#include <utility>
 
 #include "platform/posix/posix_clock.hpp"
 #include "platform/posix/posix_storage.hpp"
@@ -47,11 +46,20 @@ std::optional<std::string> invalid_name_reason(std::string_view name) {
 // Copies one value; scalars become a single move.
 inline void copy_value(std::byte* out, const void* data, size_t bytes) {
   switch (bytes) {
-    case 8: std::memcpy(out, data, 8); break;
-    case 4: std::memcpy(out, data, 4); break;
-    case 2: std::memcpy(out, data, 2); break;
-    case 1: std::memcpy(out, data, 1); break;
-    default: std::memcpy(out, data, bytes);
+    case 8:
+      std::memcpy(out, data, 8);
+      break;
+    case 4:
+      std::memcpy(out, data, 4);
+      break;
+    case 2:
+      std::memcpy(out, data, 2);
+      break;
+    case 1:
+      std::memcpy(out, data, 1);
+      break;
+    default:
+      std::memcpy(out, data, bytes);
   }
 }
 
@@ -76,12 +84,12 @@ herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* ou
 // One logged name.
 struct LoggedDataset {
   std::string name;
-  DType dtype = DType::kFloat64;            // what the dataset holds (copied from h5)
+  DType dtype = DType::kFloat64;  // what the dataset holds (copied from h5)
   std::vector<size_t> shape;
   std::optional<h5::AppendableDataset> h5;  // empty: exists in the file but cannot be continued
-  std::string cannot_append;                 // why, when h5 is empty
+  std::string cannot_append;                // why, when h5 is empty
   size_t row_bytes = 0;
-  std::unique_ptr<ChunkRing> ring;           // created on first use
+  std::unique_ptr<ChunkRing> ring;  // created on first use
 };
 
 struct Logger::Impl {
@@ -94,8 +102,8 @@ struct Logger::Impl {
   LogStatus open_status;
   platform::PosixClock posix_clock;  // the default clock and storage: the process's
   platform::PosixStorage posix_storage;
-  platform::Clock& clock;            // posix_clock or the caller's
-  platform::Storage& storage;        // posix_storage or the caller's
+  platform::Clock& clock;      // posix_clock or the caller's
+  platform::Storage& storage;  // posix_storage or the caller's
   std::optional<h5::File> file;
   std::unique_ptr<Writer> writer;
   platform::Thread writer_thread;
@@ -110,8 +118,8 @@ struct Logger::Impl {
     return {code, "h5rec logger '" + path + "': " + message};
   }
   LogStatus closed_status() const {
-    return fail(LogError::kClosed, open_status.ok() ? "the logger is closed"
-                                                    : "not open: " + open_status.message());
+    return fail(LogError::kClosed,
+                open_status.ok() ? "the logger is closed" : "not open: " + open_status.message());
   }
   std::string where(const std::string& name) const { return path + ":/" + name; }
 
@@ -186,9 +194,9 @@ LogStatus Logger::Impl::check_new(std::string_view name, LogType type,
   size_t values = 1;
   for (size_t d : shape) {
     if (d > kMaxValuesPerRow || (values *= d) > kMaxValuesPerRow) {
-      return fail(LogError::kInvalidArgument,
-                  "dataset '" + key + "': more than " + std::to_string(kMaxValuesPerRow) +
-                      " values per row");
+      return fail(LogError::kInvalidArgument, "dataset '" + key + "': more than " +
+                                                  std::to_string(kMaxValuesPerRow) +
+                                                  " values per row");
     }
   }
   const size_t bytes = row_bytes(to_dtype(type), shape);
@@ -214,7 +222,8 @@ LogStatus Logger::Impl::open_file() {
       return fail(LogError::kIo, "'" + path + "' was not closed cleanly and is " +
                                      journal::describe(r.outcome) + ": " + r.detail);
     }
-    log_event(EventLevel::kInfo, path + ": " + journal::describe(r.outcome) + " (" + r.detail + ")");
+    log_event(EventLevel::kInfo,
+              path + ": " + journal::describe(r.outcome) + " (" + r.detail + ")");
   }
   if (storage.exists(path) && !o.replace_if_exists) {
     auto opened = h5::File::open(path, {&storage, true});
@@ -225,10 +234,12 @@ LogStatus Logger::Impl::open_file() {
     file = std::move(opened.value());
     // Refuse before changing anything in the user's file.
     if (o.concurrent_readers && file->superblock_version() < 3) {
-      return fail(LogError::kIo,
-                  "concurrent readers (SWMR) need a file in HDF5's latest format (superblock version "
-                  "3); this file has version " + std::to_string(file->superblock_version()) +
-                      ": append without concurrent_readers or start a new file");
+      return fail(
+          LogError::kIo,
+          "concurrent readers (SWMR) need a file in HDF5's latest format (superblock version "
+          "3); this file has version " +
+              std::to_string(file->superblock_version()) +
+              ": append without concurrent_readers or start a new file");
     }
     if (LogStatus s = discover_existing_locked(); !s) return s;
   } else {
@@ -324,9 +335,10 @@ LogStatus Logger::Impl::create_locked(std::string_view name, LogType type,
 LogStatus Logger::Impl::bind_locked(LoggedDataset& d) {
   h5::AppendableDataset& h5 = *d.h5;
   if (h5.chunk_rows() * d.row_bytes * options.ring_chunks > kMaxRingBytes) {
-    return fail(LogError::kCannotAppend,
-                "dataset '" + d.name + "': its chunks are too large to buffer (ring_chunks x "
-                "chunk > " + std::to_string(kMaxRingBytes >> 20) + " MiB)");
+    return fail(LogError::kCannotAppend, "dataset '" + d.name +
+                                             "': its chunks are too large to buffer (ring_chunks x "
+                                             "chunk > " +
+                                             std::to_string(kMaxRingBytes >> 20) + " MiB)");
   }
   const uint64_t rows = h5.rows();
   const size_t bytes[] = {d.row_bytes};
@@ -490,9 +502,8 @@ LogStatus Logger::log_slow(std::string_view name, LogType type, std::span<const 
   return impl_->log_checked(fast_, name, type, shape, data, bytes);
 }
 
-LogStatus Logger::Impl::log_checked(detail::LogFastPath& fast, std::string_view name,
-                                    LogType type, std::span<const size_t> shape,
-                                    const void* data, size_t bytes) {
+LogStatus Logger::Impl::log_checked(detail::LogFastPath& fast, std::string_view name, LogType type,
+                                    std::span<const size_t> shape, const void* data, size_t bytes) {
   if (!open) return closed_status();
   unbind_fast_path(fast);
   const DType dtype = to_dtype(type);
@@ -504,10 +515,10 @@ LogStatus Logger::Impl::log_checked(detail::LogFastPath& fast, std::string_view 
                   "string for '" + std::string(name) + "' contains a NUL byte");
     }
     if (bytes > options.max_string_bytes) {
-      return fail(LogError::kStringTooLong,
-                  "dataset '" + std::string(name) + "': a " + std::to_string(bytes) +
-                      "-byte string is longer than max_string_bytes (" +
-                      std::to_string(options.max_string_bytes) + ")");
+      return fail(LogError::kStringTooLong, "dataset '" + std::string(name) + "': a " +
+                                                std::to_string(bytes) +
+                                                "-byte string is longer than max_string_bytes (" +
+                                                std::to_string(options.max_string_bytes) + ")");
     }
   } else if (bytes != row_bytes(dtype, shape)) {
     return fail(LogError::kInvalidArgument,

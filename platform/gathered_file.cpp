@@ -22,7 +22,7 @@ Result<std::unique_ptr<GatheredFile>> GatheredFile::wrap(std::unique_ptr<File> i
 GatheredFile::GatheredFile(std::unique_ptr<File> inner, size_t capacity, uint64_t stored_size)
     : inner_(std::move(inner)), capacity_(capacity), stored_size_(stored_size) {
   if (capacity_ == 0) return;
-  buffer_.reset(static_cast<std::byte*>(::operator new(capacity_, std::align_val_t{kBlock})));
+  buffer_.reset(static_cast<std::byte*>(::operator new (capacity_, std::align_val_t{kBlock})));
   std::memset(buffer_.get(), 0, capacity_);  // resident from the start, not at the first write
 }
 
@@ -65,7 +65,8 @@ Status GatheredFile::fill(uint64_t from, uint64_t to) {
   std::span<std::byte> out(buffer_.get() + (from - base_), static_cast<size_t>(to - from));
   size_t got = 0;
   if (from < stored_size_) {
-    auto read = inner_->pread(out.first(static_cast<size_t>(std::min<uint64_t>(out.size(), stored_size_ - from))), from);
+    auto read = inner_->pread(
+        out.first(static_cast<size_t>(std::min<uint64_t>(out.size(), stored_size_ - from))), from);
     if (!read) return read.error();
     got = read.value();
   }

@@ -52,13 +52,16 @@ class GatheredFile final : public File {
 
  private:
   struct AlignedFree {
-    void operator()(std::byte* p) const { ::operator delete(p, std::align_val_t{kStreamBlockBytes}); }
+    void operator()(std::byte* p) const {
+      ::operator delete (p, std::align_val_t{kStreamBlockBytes});
+    }
   };
 
   GatheredFile(std::unique_ptr<File> inner, size_t capacity, uint64_t stored_size);
   // Gathers as much of a write at `offset` as fits (the buffer covers it); returns the bytes taken.
   Result<size_t> gather(std::span<const std::byte> data, uint64_t offset);
-  // Fills buffer bytes [from, to) (file offsets) with what storage holds there (zeros past its end).
+  // Fills buffer bytes [from, to) (file offsets) with what storage holds there (zeros past its
+  // end).
   Status fill(uint64_t from, uint64_t to);
   // Sends the whole blocks gathered and keeps the rest at the buffer's start.
   Status send_blocks();

@@ -16,10 +16,10 @@ enum class GpioEdges { kRising, kFalling, kBoth };
 enum class GpioBias { kAsIs, kPullUp, kPullDown, kDisabled };
 
 struct GpioLineConfig {
-  uint32_t offset = 0;        // line number on the chip
+  uint32_t offset = 0;  // line number on the chip
   GpioEdges edges = GpioEdges::kRising;
   GpioBias bias = GpioBias::kAsIs;
-  uint32_t debounce_us = 0;   // 0: none; else edges must be stable this long (done by the kernel)
+  uint32_t debounce_us = 0;  // 0: none; else edges must be stable this long (done by the kernel)
 };
 
 struct GpioEdgeEvent {

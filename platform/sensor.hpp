@@ -18,8 +18,8 @@ namespace h5rec::platform {
 
 // What the sampler knows about the sample being taken.
 struct SampleTick {
-  uint64_t index = 0;       // row index since the recording started (0, 1, 2, ...)
-  double elapsed_s = 0.0;   // scheduled time of this row since the recording started, seconds
+  uint64_t index = 0;      // row index since the recording started (0, 1, 2, ...)
+  double elapsed_s = 0.0;  // scheduled time of this row since the recording started, seconds
 };
 
 // The outcome of one read. Anything but kOk stores the channel's fill value and is counted.
@@ -76,7 +76,9 @@ class SharedDevices {
     const auto it = devices_.find(key);
     return it == devices_.end() ? nullptr : std::static_pointer_cast<T>(it->second);
   }
-  void add(const std::string& key, std::shared_ptr<void> device) { devices_[key] = std::move(device); }
+  void add(const std::string& key, std::shared_ptr<void> device) {
+    devices_[key] = std::move(device);
+  }
 
  private:
   std::map<std::string, std::shared_ptr<void>> devices_;
@@ -84,19 +86,19 @@ class SharedDevices {
 
 // How a channel's config describes its sensor.
 struct SensorSpec {
-  std::string kind;                           // e.g. "counter", "iio"
-  std::map<std::string, double> params;       // numeric parameters
-  std::map<std::string, std::string> texts;   // text parameters (device names, paths, labels)
-  size_t components = 1;                      // values per sample (product of the channel's shape)
-  double rate_hz = 1.0;                       // sample rate of the channel's group
-  uint64_t default_seed = 0;                  // used by random sensors when params has no "seed"
-  std::string kind_where;                     // "file:line" of the sensor key, for error messages
-  std::string params_where;                   // "file:line" of the params (or of the sensor key)
-  std::string sysfs_root = "/sys";            // where sysfs is mounted (tests use a fake tree)
-  std::string dev_root = "/dev";              // where device nodes are (tests use a fake tree)
-  std::string group;                          // the channel's rate group (a device shared by
-                                              // channels of two groups would be read by two threads)
-  SharedDevices* shared = nullptr;            // never null when the recorder makes sensors
+  std::string kind;                          // e.g. "counter", "iio"
+  std::map<std::string, double> params;      // numeric parameters
+  std::map<std::string, std::string> texts;  // text parameters (device names, paths, labels)
+  size_t components = 1;                     // values per sample (product of the channel's shape)
+  double rate_hz = 1.0;                      // sample rate of the channel's group
+  uint64_t default_seed = 0;                 // used by random sensors when params has no "seed"
+  std::string kind_where;                    // "file:line" of the sensor key, for error messages
+  std::string params_where;                  // "file:line" of the params (or of the sensor key)
+  std::string sysfs_root = "/sys";           // where sysfs is mounted (tests use a fake tree)
+  std::string dev_root = "/dev";             // where device nodes are (tests use a fake tree)
+  std::string group;                         // the channel's rate group (a device shared by
+                                             // channels of two groups would be read by two threads)
+  SharedDevices* shared = nullptr;           // never null when the recorder makes sensors
 };
 
 // Maps a channel's sensor spec to a sensor: the recorder receives one instead of knowing the

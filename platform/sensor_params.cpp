@@ -39,8 +39,8 @@ Status SensorParams::check_all_known() const {
   if (unknown.empty()) return {};
   std::string list;
   for (const auto& k : known_) list += (list.empty() ? "" : ", ") + k;
-  return error(unknown, "has no parameter '" + unknown + "' (it takes: " +
-                            (list.empty() ? std::string("none") : list) + ")");
+  return error(unknown, "has no parameter '" + unknown +
+                            "' (it takes: " + (list.empty() ? std::string("none") : list) + ")");
 }
 
 }  // namespace h5rec::platform

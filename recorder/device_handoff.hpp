@@ -53,10 +53,10 @@ struct DeviceHandoff {
   std::atomic<Owner> owner{Owner::kSampler};
   std::vector<Member> members;  // made before the threads start, never resized after
   // Plain fields, written only by the current owner.
-  int64_t requested_at_ns = 0;  // the row that failed (negative: closed since start-up)
-  int64_t attempt_at_ns = 0;    // the reopener's next open, a multiple of kReopenPeriodNs
+  int64_t requested_at_ns = 0;       // the row that failed (negative: closed since start-up)
+  int64_t attempt_at_ns = 0;         // the reopener's next open, a multiple of kReopenPeriodNs
   int64_t delay_ns = kFirstRetryNs;  // back-off after the next failure
-  int64_t reopened_at_ns = 0;   // the reopener's wake that opened them all
+  int64_t reopened_at_ns = 0;        // the reopener's wake that opened them all
 
   // The sampler, on a device error in the row scheduled at offset_ns: hands the device over.
   void request_reopen(int64_t offset_ns) {

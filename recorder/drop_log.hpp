@@ -33,9 +33,9 @@ class DropLog {
 
   struct Group {
     std::string name;
-    uint64_t dropped = 0;             // count at the last update
-    bool dropping = false;            // in an episode of drops
-    uint64_t dropped_at_start = 0;    // count when the episode began
+    uint64_t dropped = 0;           // count at the last update
+    bool dropping = false;          // in an episode of drops
+    uint64_t dropped_at_start = 0;  // count when the episode began
     int64_t started_utc_ns = 0;
     uint64_t dropped_at_warning = 0;  // count at the last warning
     int64_t warned_utc_ns = 0;

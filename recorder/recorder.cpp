@@ -29,8 +29,15 @@ uint64_t name_seed(const std::string& text) {  // FNV-1a: stable default seed pe
 
 GroupLayout group_layout(const config::GroupConfig& group, const config::RecorderConfig& config) {
   GroupLayout layout{group.name, group.rate_hz, 1, {}};
-  layout.columns.push_back({"time", DType::kInt64, {}, true, "ns",
-                            "scheduled sample time, ns since the Unix epoch (UTC)", {}, {}, {}});
+  layout.columns.push_back({"time",
+                            DType::kInt64,
+                            {},
+                            true,
+                            "ns",
+                            "scheduled sample time, ns since the Unix epoch (UTC)",
+                            {},
+                            {},
+                            {}});
   size_t widest = kTimeBytes;
   for (const config::ChannelConfig& c : group.channels) {
     layout.columns.push_back(
@@ -42,7 +49,8 @@ GroupLayout group_layout(const config::GroupConfig& group, const config::Recorde
   return layout;
 }
 
-Status check_writable(platform::Storage& storage, const std::string& dir, const std::string& where) {
+Status check_writable(platform::Storage& storage, const std::string& dir,
+                      const std::string& where) {
   const auto fail = [&](const Status& s) {
     return Error{where + ": key 'output_dir': cannot write recordings to '" + dir +
                  "': " + s.message()};
@@ -63,8 +71,7 @@ Result<SampledChannel> open_channel(const config::ChannelConfig& c,
                                     const config::GroupConfig& group,
                                     const config::RecorderConfig& config,
                                     const platform::SensorFactory& sensors,
-                                    platform::SharedDevices& shared,
-                                    h5::ColumnLayout& column) {
+                                    platform::SharedDevices& shared, h5::ColumnLayout& column) {
   platform::SensorSpec spec{c.sensor,        c.params,       c.texts,
                             c.components(),  group.rate_hz,  name_seed(group.name + "/" + c.name),
                             c.sensor_where,  c.params_where, config.sysfs_root,
@@ -122,7 +129,8 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const config::RecorderConfig&
       channels.push_back(std::move(channel.value()));
       row_bytes.push_back(dtype_size(c.dtype) * c.components());
     }
-    const size_t ring_chunks = ring_chunks_for(group.rate_hz, config.ring_seconds, layout.chunk_rows);
+    const size_t ring_chunks =
+        ring_chunks_for(group.rate_hz, config.ring_seconds, layout.chunk_rows);
     size_t group_row_bytes = 0;
     for (size_t b : row_bytes) group_row_bytes += b;
     ring_bytes += ring_chunks * layout.chunk_rows * group_row_bytes;
@@ -169,8 +177,8 @@ void Recorder::recover_output_dir() {
     for (const journal::DatasetRows& d : r.datasets) {
       const std::string_view suffix = "/time";
       if (d.name.size() > suffix.size() && d.name.ends_with(suffix)) {
-        rows += (rows.empty() ? "" : ", ") + d.name.substr(0, d.name.size() - suffix.size()) +
-                " " + std::to_string(d.rows) + " rows";
+        rows += (rows.empty() ? "" : ", ") + d.name.substr(0, d.name.size() - suffix.size()) + " " +
+                std::to_string(d.rows) + " rows";
       }
     }
     const bool bad = r.outcome == journal::RecoveryOutcome::kUnrecoverable;
@@ -264,21 +272,19 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
       };
     };
     writer_thread = platform::Thread(
-        "h5rec-writer",
-        attached_body([&] { writer.run(start, finish_writing, &stop_sampling); }));
+        "h5rec-writer", attached_body([&] { writer.run(start, finish_writing, &stop_sampling); }));
     status_thread = platform::Thread("h5rec-status", attached_body([&] {
-      status_sampler.run(start, duration_ns, stop_sampling);
-    }));
+                                       status_sampler.run(start, duration_ns, stop_sampling);
+                                     }));
     reopen_thread = platform::Thread(
         "h5rec-reopen", attached_body([&] { reopener.run(start, duration_ns, stop_sampling); }));
     for (size_t g = 0; g < samplers_.size(); ++g) {
       Sampler* sampler = samplers_[g].get();
-      sampler_threads.emplace_back(
-          std::string(kSamplerThreadPrefix) + std::to_string(g),
-          attached_body([=, &start, &stop_sampling] {
-            sampler->run(start, duration_ns, stop_sampling);
-          }),
-          platform::ThreadTiming::kSampling);
+      sampler_threads.emplace_back(std::string(kSamplerThreadPrefix) + std::to_string(g),
+                                   attached_body([=, &start, &stop_sampling] {
+                                     sampler->run(start, duration_ns, stop_sampling);
+                                   }),
+                                   platform::ThreadTiming::kSampling);
     }
     all_attached.wait();
     wait_until_done(start, duration_ns, interrupt, writer);

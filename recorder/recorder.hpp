@@ -105,7 +105,7 @@ class Recorder {
   config::RecorderConfig config_;
   platform::Clock& clock_;
   platform::Storage& storage_;
-  std::vector<GroupLayout> layouts_;  // data groups
+  std::vector<GroupLayout> layouts_;        // data groups
   platform::SharedDevices shared_devices_;  // devices several channels read (made with the sensors)
   std::vector<std::unique_ptr<ChunkRing>> rings_;
   std::vector<std::unique_ptr<Sampler>> samplers_;

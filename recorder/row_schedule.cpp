@@ -16,7 +16,8 @@ constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 int64_t scaled_round(uint64_t index, uint64_t m) {
   const uint64_t q = index / m, r = index % m;
   const uint64_t q2 = r * kMillion / m, r2 = r * kMillion % m;
-  return static_cast<int64_t>(q * kMillion * kMillion + q2 * kMillion + (r2 * kMillion + m / 2) / m);
+  return static_cast<int64_t>(q * kMillion * kMillion + q2 * kMillion +
+                              (r2 * kMillion + m / 2) / m);
 }
 
 // Unsigned 128-bit values from two halves: 32-bit ARM has no __int128, and the result must be
@@ -66,7 +67,7 @@ int64_t exact_round(uint64_t index, double rate) {
   int exponent = 0;
   const double mantissa = std::frexp(rate, &exponent);  // rate = mantissa * 2^exponent
   const auto m = static_cast<uint64_t>(std::ldexp(mantissa, 53));
-  const int shift = 54 - exponent;  // 1 - e with e = exponent - 53
+  const int shift = 54 - exponent;                // 1 - e with e = exponent - 53
   if (shift <= 0 || shift >= 128) return kNever;  // rates of 2^53 Hz and more, or below 2^-73
   U128 n = multiply(index, 1'000'000'000);
   if (!shift_left(n, shift)) return kNever;

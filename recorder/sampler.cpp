@@ -91,7 +91,8 @@ void Sampler::take_row(uint64_t index, const RecordingStart& start) {
     }
     std::byte* out = ring_.row(c + 1);
     const size_t size = dtype_size(channel.dtype);
-    for (size_t k = 0; k < channel.components; ++k) store_as(channel.dtype, values[k], out + k * size);
+    for (size_t k = 0; k < channel.components; ++k)
+      store_as(channel.dtype, values[k], out + k * size);
   }
   ring_.commit_row();
   const uint64_t held = ring_.rows_held();

@@ -39,8 +39,7 @@ std::optional<int64_t> parse_stamp(std::string_view stamp) {
 
 }  // namespace
 
-std::string segment_file_name(std::string_view device_id, int64_t start_utc_ns,
-                              uint32_t sequence) {
+std::string segment_file_name(std::string_view device_id, int64_t start_utc_ns, uint32_t sequence) {
   std::string name = std::string(device_id) + "_" + format_utc_compact(start_utc_ns);
   if (sequence > 0) name += "_" + std::to_string(sequence);
   return name + std::string(kExtension);

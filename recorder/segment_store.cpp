@@ -81,9 +81,10 @@ Result<OpenSegment> SegmentStore::open_next() {
   opened_at_ns_ = clock_.monotonic_ns();
   paths_.push_back(path);
   const std::string link = settings_.output_dir + "/" + live_link_name(settings_.device_id);
-  if (Status linked = storage_.replace_symlink(platform::file_name_of(path), link); !linked && !link_failed_) {
-    log_event(EventLevel::kWarning, "no live link (" + linked.message() +
-                                        "): follow the newest segment instead");
+  if (Status linked = storage_.replace_symlink(platform::file_name_of(path), link);
+      !linked && !link_failed_) {
+    log_event(EventLevel::kWarning,
+              "no live link (" + linked.message() + "): follow the newest segment instead");
     link_failed_ = true;
   }
   log_event(EventLevel::kInfo, "recording to " + path);
@@ -106,7 +107,7 @@ Status SegmentStore::close_current(bool give_up) {
   // closed segment is final. (If storage still fails, the journal stays for the next start.)
   const journal::RecoveryReport r = journal::recover_file(storage_, path);
   log_event(r.outcome == journal::RecoveryOutcome::kUnrecoverable ? EventLevel::kError
-                                                                   : EventLevel::kInfo,
+                                                                  : EventLevel::kInfo,
             path + ": " + journal::describe(r.outcome) + " (" + r.detail + ")");
   if (r.outcome == journal::RecoveryOutcome::kUnrecoverable) {
     return Error{"segment '" + path + "' could not be recovered: " + r.detail};
@@ -156,7 +157,8 @@ uint64_t SegmentStore::apply_retention(bool out_of_space) {
   uint64_t live = 0;
   if (current_) {
     live = current_->file().size();
-    if (live > live_bytes_seen_) growth_reserve_ = std::max(growth_reserve_, live - live_bytes_seen_);
+    if (live > live_bytes_seen_)
+      growth_reserve_ = std::max(growth_reserve_, live - live_bytes_seen_);
     live_bytes_seen_ = live;
   }
   const auto free = storage_.free_bytes(settings_.output_dir);
@@ -172,8 +174,8 @@ uint64_t SegmentStore::apply_retention(bool out_of_space) {
                std::to_string(settings_.max_total_bytes) + " bytes)";
     } else if (settings_.min_free_bytes > 0 && free &&
                free.value() + freed < settings_.min_free_bytes) {
-      reason = "to keep min_free_bytes (" + std::to_string(settings_.min_free_bytes) +
-               " bytes) free";
+      reason =
+          "to keep min_free_bytes (" + std::to_string(settings_.min_free_bytes) + " bytes) free";
     } else {
       break;
     }

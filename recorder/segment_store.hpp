@@ -90,7 +90,7 @@ class SegmentStore final : public SegmentSource {
   bool closed_found_ = false;
   uint64_t live_bytes_seen_ = 0;  // the open segment's size at the last retention
   uint64_t growth_reserve_ = 0;   // the most it grew from one retention to the next
-  bool link_failed_ = false;  // the file system has no symbolic links: said once
+  bool link_failed_ = false;      // the file system has no symbolic links: said once
 };
 
 }  // namespace h5rec

@@ -30,8 +30,8 @@ class SensorHealthLog {
 
   struct Channel {
     std::string name;
-    uint64_t errors = 0;        // count at the last update
-    uint64_t reads = 0;         // successful reads at the last update
+    uint64_t errors = 0;  // count at the last update
+    uint64_t reads = 0;   // successful reads at the last update
     uint64_t errors_at_warning = 0;
     bool failing = false;
     bool warned = false;        // the current failure has been logged

@@ -32,8 +32,9 @@ GroupLayout make_layout(const std::vector<StatusGroup>& groups, double interval_
     std::string names;
     for (const std::string& c : g.channels) names += (names.empty() ? "" : ",") + c;
     add(n + "_channel_errors", DType::kUInt64, "1",
-        "failed sensor reads of each channel of group " + n + " so far, in the order of the "
-        "attribute 'channels'");
+        "failed sensor reads of each channel of group " + n +
+            " so far, in the order of the "
+            "attribute 'channels'");
     layout.columns.back().shape = {g.channels.size()};
     layout.columns.back().text_attributes = {{"channels", names}};
   }
@@ -82,17 +83,19 @@ size_t StatusLog::chunk_rows(const std::vector<StatusGroup>& groups, double inte
 size_t StatusLog::ring_bytes(const std::vector<StatusGroup>& groups, double interval_s,
                              double checkpoint_interval_s, double ring_seconds) {
   const size_t rows = chunk_rows(groups, interval_s, checkpoint_interval_s);
-  const size_t chunks = ring_chunks_for(1.0 / interval_s, held_seconds(interval_s, ring_seconds), rows);
+  const size_t chunks =
+      ring_chunks_for(1.0 / interval_s, held_seconds(interval_s, ring_seconds), rows);
   const std::vector<size_t> bytes = row_bytes(groups);
   return chunks * rows * std::accumulate(bytes.begin(), bytes.end(), size_t{0});
 }
 
 StatusLog::StatusLog(const std::vector<StatusGroup>& groups, double interval_s,
                      double checkpoint_interval_s, double ring_seconds)
-    : layout_(make_layout(groups, interval_s,
-                          chunk_rows(groups, interval_s, checkpoint_interval_s))),
+    : layout_(
+          make_layout(groups, interval_s, chunk_rows(groups, interval_s, checkpoint_interval_s))),
       ring_(row_bytes(groups), layout_.chunk_rows,
-            ring_chunks_for(1.0 / interval_s, held_seconds(interval_s, ring_seconds), layout_.chunk_rows)),
+            ring_chunks_for(1.0 / interval_s, held_seconds(interval_s, ring_seconds),
+                            layout_.chunk_rows)),
       health_log_(channel_names(groups)),
       drop_log_(group_names(groups)) {}
 
@@ -110,8 +113,9 @@ bool StatusLog::append(int64_t utc_ns, const WriterHealth& health,
   size_t column = kFixedColumns;
   for (const SamplerCounters* c : groups) {
     put(ring_, column++, c->rows_due.load(std::memory_order_relaxed));
-    put(ring_, column++, c->dropped_rows.load(std::memory_order_relaxed) +
-                             c->lost_rows.load(std::memory_order_relaxed));
+    put(ring_, column++,
+        c->dropped_rows.load(std::memory_order_relaxed) +
+            c->lost_rows.load(std::memory_order_relaxed));
     put(ring_, column++, c->ring_high_water.load(std::memory_order_relaxed));
     put(ring_, column++, c->sensor_errors.load(std::memory_order_relaxed));
     std::byte* errors = ring_.row(column);

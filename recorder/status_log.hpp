@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "recorder/hdf5/recording_file.hpp"
 #include "recorder/drop_log.hpp"
+#include "recorder/hdf5/recording_file.hpp"
 #include "recorder/ring/chunk_ring.hpp"
 #include "recorder/sampler.hpp"
 #include "recorder/sensor_health_log.hpp"
@@ -48,8 +48,8 @@ struct StatusGroup {
 
 class StatusLog {
  public:
-  StatusLog(const std::vector<StatusGroup>& groups, double interval_s,
-            double checkpoint_interval_s, double ring_seconds);
+  StatusLog(const std::vector<StatusGroup>& groups, double interval_s, double checkpoint_interval_s,
+            double ring_seconds);
 
   // Memory the ring of a status log with these settings takes (checked before it is made).
   static size_t ring_bytes(const std::vector<StatusGroup>& groups, double interval_s,

@@ -5,8 +5,7 @@
 namespace h5rec {
 
 StatusSampler::StatusSampler(double interval_s, StatusLog& log, const Writer& writer,
-                             std::span<const SamplerCounters* const> groups,
-                             platform::Clock& clock)
+                             std::span<const SamplerCounters* const> groups, platform::Clock& clock)
     : schedule_(1.0 / interval_s), log_(log), writer_(writer), groups_(groups), clock_(clock) {}
 
 void StatusSampler::run(const RecordingStart& start, std::optional<int64_t> duration_ns,

@@ -27,10 +27,13 @@ Civil to_civil(int64_t ns) {
   }
   const year_month_day ymd{sys_days{days{day}}};
   const hh_mm_ss<nanoseconds> hms{nanoseconds{in_day}};
-  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-          static_cast<unsigned>(ymd.day()), static_cast<unsigned>(hms.hours().count()),
+  return {static_cast<int>(ymd.year()),
+          static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day()),
+          static_cast<unsigned>(hms.hours().count()),
           static_cast<unsigned>(hms.minutes().count()),
-          static_cast<unsigned>(hms.seconds().count()), hms.subseconds().count()};
+          static_cast<unsigned>(hms.seconds().count()),
+          hms.subseconds().count()};
 }
 
 }  // namespace

@@ -147,7 +147,8 @@ std::span<const std::byte> Writer::chunk_bytes(const WriterBinding& binding, siz
   for (uint64_t row = first_row, end = first_row + rows; row < end;) {
     const uint64_t within = row % chunk_rows;
     const uint64_t n = std::min(end - row, chunk_rows - within);
-    std::memcpy(out, ring.chunk(row / chunk_rows, column).data() + within * row_bytes, n * row_bytes);
+    std::memcpy(out, ring.chunk(row / chunk_rows, column).data() + within * row_bytes,
+                n * row_bytes);
     out += n * row_bytes;
     row += n;
   }
@@ -286,8 +287,9 @@ void Writer::on_failure(const Status& s) {
   }
   give_up();
   if (full && (!given_up || segments_->apply_retention(true) == 0)) {
-    log_event(EventLevel::kError, "storage full and no closed segment left to delete: "
-                                  "recording stops until space returns (rows are counted as dropped)");
+    log_event(EventLevel::kError,
+              "storage full and no closed segment left to delete: "
+              "recording stops until space returns (rows are counted as dropped)");
     out_of_space_ = true;
     return;
   }
@@ -363,8 +365,8 @@ void Writer::use_segment(const OpenSegment& segment) {
 }
 
 WriterStats Writer::stats() const {
-  WriterStats out{checkpoints_.load(), storage_errors_.load(), segments_given_up_,
-                  max_checkpoint_ns_, {}};
+  WriterStats out{
+      checkpoints_.load(), storage_errors_.load(), segments_given_up_, max_checkpoint_ns_, {}};
   for (const WriterBinding& b : bindings_) {
     const uint64_t current = file_ != nullptr ? b.rows_checkpointed - b.first_row : 0;
     out.rows_stored.push_back(b.rows_in_closed_segments + current);

@@ -8,15 +8,15 @@
 // (SWMR readers then see the rows, and they survive a crash).
 //
 // With a SegmentSource (the recorder) the writer also rotates segments after a checkpoint when
-// they are due and applies the retention policy, and handles storage failures (writes that fail are held and retried by the
-// journal driver, so they surface as failing checkpoints): a failing checkpoint is retried;
-// after kAttempts failures in a row, or once the driver has given the file up (a failed fsync),
-// the segment is given up (rolled back to its last checkpoint) and a new one started; ENOSPC
-// first applies the retention policy and, if that frees nothing, stops writing until space
-// returns. The samplers never notice: rows that do not fit in the
-// rings are dropped and counted by them, rows rolled back with a failed segment and no longer in
-// the ring are counted as lost by the writer. Without a source (the logger) failures are
-// counted and retried at the next poll.
+// they are due and applies the retention policy, and handles storage failures (writes that fail are
+// held and retried by the journal driver, so they surface as failing checkpoints): a failing
+// checkpoint is retried; after kAttempts failures in a row, or once the driver has given the file
+// up (a failed fsync), the segment is given up (rolled back to its last checkpoint) and a new one
+// started; ENOSPC first applies the retention policy and, if that frees nothing, stops writing
+// until space returns. The samplers never notice: rows that do not fit in the rings are dropped and
+// counted by them, rows rolled back with a failed segment and no longer in the ring are counted as
+// lost by the writer. Without a source (the logger) failures are counted and retried at the next
+// poll.
 #pragma once
 
 #include <atomic>
@@ -65,10 +65,10 @@ struct WriterOutputs {
 struct WriterBinding {
   ChunkRing* ring = nullptr;
   std::vector<h5::AppendableDataset*> columns;  // ring column c → columns[c]
-  uint64_t rows_written = 0;       // rows handed to the current segment (the ring's first row)
+  uint64_t rows_written = 0;            // rows handed to the current segment (the ring's first row)
   SamplerCounters* counters = nullptr;  // where lost rows are counted (optional)
-  uint64_t first_row = 0;          // row 0 of the current segment's datasets
-  uint64_t rows_checkpointed = 0;  // rows durable in the current segment
+  uint64_t first_row = 0;               // row 0 of the current segment's datasets
+  uint64_t rows_checkpointed = 0;       // rows durable in the current segment
   uint64_t rows_in_closed_segments = 0;
   // Column 0 holds each row's time (int64, ns UTC; the recorder's groups): a scheduled checkpoint
   // then takes the rows before its instant, not a row due at the same instant, which may or may
@@ -169,7 +169,7 @@ class Writer {
 
   std::atomic<uint64_t> passes_{0};
   const std::atomic<int64_t>* stopped_at_ = nullptr;  // run()'s
-  h5::File* file_;  // null while stopped
+  h5::File* file_;                                    // null while stopped
   platform::Clock& clock_;
   platform::Storage& storage_;
   WriterSettings settings_;

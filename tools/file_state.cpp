@@ -19,8 +19,10 @@ bool flags_set(platform::Storage& storage, const std::string& path) {
 
 const char* describe(FileState state) {
   switch (state) {
-    case FileState::kClosed: return "closed cleanly";
-    case FileState::kLive: return "live (a writer is recording into it)";
+    case FileState::kClosed:
+      return "closed cleanly";
+    case FileState::kLive:
+      return "live (a writer is recording into it)";
     case FileState::kUnclean:
       return "unclean: run h5rec recover (the writer stopped without closing it)";
   }

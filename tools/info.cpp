@@ -46,8 +46,8 @@ std::vector<std::string> split_row(std::string text) {
 
 // The recording part of info_file: groups, channels, status.
 void print_recording(const RecordingReader& r) {
-  std::printf("format:   h5rec %s (written by h5rec %s)\n", r.root_attribute("h5rec_format").c_str(),
-              r.root_attribute("h5rec_version").c_str());
+  std::printf("format:   h5rec %s (written by h5rec %s)\n",
+              r.root_attribute("h5rec_format").c_str(), r.root_attribute("h5rec_version").c_str());
   std::printf("device:   %s\n", r.root_attribute("device_id").c_str());
   std::printf("started:  %s\n", r.root_attribute("start_time_utc").c_str());
   std::printf("state:    %s\n", describe(r.state()));
@@ -65,11 +65,11 @@ void print_recording(const RecordingReader& r) {
       auto first = r.read_int64(g, 0, 0, 1);
       auto last = r.read_int64(g, 0, rows - 1, 1);
       if (first && last) {
-        std::printf(", %s .. %s (%.3f s)", format_utc_iso8601(first.value()[0]).c_str(),
-                    format_utc_iso8601(last.value()[0]).c_str(),
-                    // In double: a damaged time column may hold any two int64s.
-                    (static_cast<double>(last.value()[0]) - static_cast<double>(first.value()[0])) *
-                        1e-9);
+        std::printf(
+            ", %s .. %s (%.3f s)", format_utc_iso8601(first.value()[0]).c_str(),
+            format_utc_iso8601(last.value()[0]).c_str(),
+            // In double: a damaged time column may hold any two int64s.
+            (static_cast<double>(last.value()[0]) - static_cast<double>(first.value()[0])) * 1e-9);
       }
     }
     std::vector<std::string> channel_errors;
@@ -159,12 +159,11 @@ int run_info(const std::vector<std::string>& paths, double timeout_s) {
     for (const RecordingChain& chain : chains.value()) {
       if (!first) std::printf("\n");
       // The link is there while a recorder runs, and after one that crashed: states tell which.
-      auto target = chain.live_link.empty() ? Result<std::string>(Error{})
-                                            : storage.resolve(chain.live_link);
-      const std::string link =
-          target ? "; " + platform::file_name_of(chain.live_link) + " -> " +
-                       platform::file_name_of(target.value())
-                 : "";
+      auto target =
+          chain.live_link.empty() ? Result<std::string>(Error{}) : storage.resolve(chain.live_link);
+      const std::string link = target ? "; " + platform::file_name_of(chain.live_link) + " -> " +
+                                            platform::file_name_of(target.value())
+                                      : "";
       std::printf("== %s: %zu segment%s, oldest first%s ==\n", chain.name.c_str(),
                   chain.segments.size(), chain.segments.size() == 1 ? "" : "s", link.c_str());
       first = true;

@@ -23,9 +23,9 @@ std::string device_of_segment(std::string_view name) {
   constexpr size_t kStampChars = 16;  // 20261121T040255Z
   if (!name.ends_with(".h5")) return "";
   name.remove_suffix(3);
-  if (const size_t underscore = name.rfind('_');
-      underscore != std::string_view::npos && all_digits(name.substr(underscore + 1)) &&
-      underscore >= kStampChars + 1) {
+  if (const size_t underscore = name.rfind('_'); underscore != std::string_view::npos &&
+                                                 all_digits(name.substr(underscore + 1)) &&
+                                                 underscore >= kStampChars + 1) {
     name = name.substr(0, underscore);  // the _n of a second segment started in one second
   }
   if (name.size() < kStampChars + 2 || name[name.size() - kStampChars - 1] != '_') return "";
@@ -60,7 +60,8 @@ Result<std::vector<RecordingChain>> chains_in_directory(platform::Storage& stora
     if (!name.ends_with(".h5") && !name.ends_with(".hdf5")) continue;
     const std::string path = (dir == "/" ? "" : dir) + "/" + name;
     if (storage.is_symlink(path)) {
-      if (name.ends_with(kLiveSuffix)) links[name.substr(0, name.size() - kLiveSuffix.size())] = path;
+      if (name.ends_with(kLiveSuffix))
+        links[name.substr(0, name.size() - kLiveSuffix.size())] = path;
       continue;
     }
     if (storage.list_directory(path)) continue;  // a directory named *.h5
@@ -82,8 +83,7 @@ Result<std::vector<RecordingChain>> chains_named_by(platform::Storage& storage,
                                                     const std::string& path) {
   const std::string normal = normal_path(path);
   if (storage.list_directory(normal)) return chains_in_directory(storage, normal);
-  return std::vector<RecordingChain>{
-      RecordingChain{platform::file_name_of(normal), {normal}, ""}};
+  return std::vector<RecordingChain>{RecordingChain{platform::file_name_of(normal), {normal}, ""}};
 }
 
 }  // namespace h5rec::tools

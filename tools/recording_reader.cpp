@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
-#include <new>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <string_view>
 
@@ -84,10 +84,14 @@ std::string type_name(hid_t type) {
   switch (H5Tget_class(type)) {
     case H5T_INTEGER:
       return (H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(size * 8);
-    case H5T_FLOAT: return "float" + std::to_string(size * 8);
-    case H5T_ENUM: return "bool";
-    case H5T_STRING: return "string";
-    default: return "other";
+    case H5T_FLOAT:
+      return "float" + std::to_string(size * 8);
+    case H5T_ENUM:
+      return "bool";
+    case H5T_STRING:
+      return "string";
+    default:
+      return "other";
   }
 }
 
@@ -140,8 +144,9 @@ Result<RecordingReader> RecordingReader::open(const std::string& path) {
   if (!r.file_.valid()) r.file_ = h5::file(H5Fopen(real.c_str(), H5F_ACC_RDONLY, fapl.get()));
   if (!r.file_.valid() && file_state(storage, real) == FileState::kUnclean) {
     // A writer without SWMR that is gone leaves a file HDF5 refuses until it is recovered.
-    return Error{path + ": unclean: the writer stopped without closing it, and HDF5 cannot open "
-                        "it as it is; run h5rec recover"};
+    return Error{path +
+                 ": unclean: the writer stopped without closing it, and HDF5 cannot open "
+                 "it as it is; run h5rec recover"};
   }
   if (!r.file_.valid()) return h5_error("cannot open as HDF5 (truncated or damaged?)", path);
   r.named_ = path;
@@ -149,8 +154,9 @@ Result<RecordingReader> RecordingReader::open(const std::string& path) {
     r.layout_ = Layout::kLogger;
     if (Status s = r.open_logger_datasets(r.file_.get(), ""); !s) return s.error();
     if (r.groups_.empty()) {
-      return Error{path + ": an HDF5 file, but not an h5rec recording or logger file (no "
-                          "h5rec_format attribute, and no dataset to read as a logger's)"};
+      return Error{path +
+                   ": an HDF5 file, but not an h5rec recording or logger file (no "
+                   "h5rec_format attribute, and no dataset to read as a logger's)"};
     }
     return r;
   }
@@ -196,8 +202,10 @@ Status RecordingReader::open_recording_groups() {
 Status RecordingReader::open_logger_datasets(hid_t location, const std::string& prefix) {
   const std::string& path = named_;
   const auto not_logger = [&](const std::string& name, const std::string& why) {
-    return Error{path + ": an HDF5 file, but not an h5rec recording or logger file (no "
-                        "h5rec_format attribute, and '" + name + "' " + why + ")"};
+    return Error{path +
+                 ": an HDF5 file, but not an h5rec recording or logger file (no "
+                 "h5rec_format attribute, and '" +
+                 name + "' " + why + ")"};
   };
   for (const std::string& link : link_names(location)) {
     const std::string name = prefix + link;

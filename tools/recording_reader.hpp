@@ -40,7 +40,7 @@ class RecordingReader {
   FileState state() const;
   std::string root_attribute(const char* name) const;  // "" when absent; numbers as text
   const std::vector<std::string>& groups() const { return group_names_; }  // incl. _status
-  double rate_hz(size_t group) const;  // 0 for a logger file
+  double rate_hz(size_t group) const;                                      // 0 for a logger file
   // The first column that is not time: 1 in a recording, 0 in a logger file.
   size_t first_data_column() const { return layout_ == Layout::kRecording ? 1 : 0; }
   // Re-reads dataset metadata written by a live writer since the last refresh.

@@ -41,9 +41,8 @@ void collect(platform::Storage& storage, const std::string& path, std::vector<st
       collect(storage, full, out);
     } else if (is_hdf5_name(name)) {
       out.push_back(full);
-    } else if (const std::string data = journal_data_name(full); !data.empty() &&
-                                                                !storage.exists(data) &&
-                                                                !storage.is_symlink(data)) {
+    } else if (const std::string data = journal_data_name(full);
+               !data.empty() && !storage.exists(data) && !storage.is_symlink(data)) {
       out.push_back(data);  // a journal without its file: reported as unclean
     }
   }
@@ -71,11 +70,11 @@ FileReport check_in_child(const std::string& path, double timeout_s) {
   }
   using Kind = platform::ChildOutcome::Kind;
   const Kind kind = outcome->kind;
-  failed.add({"unreadable", "", 0, 0, 1,
-              std::string(kind == Kind::kSignalled ? "the check was " : "the check ") +
-                  platform::describe(outcome.value(), timeout_ns) +
-                  (kind == Kind::kExited ? " without a report"
-                                         : ": HDF5 cannot read this file safely")});
+  failed.add(
+      {"unreadable", "", 0, 0, 1,
+       std::string(kind == Kind::kSignalled ? "the check was " : "the check ") +
+           platform::describe(outcome.value(), timeout_ns) +
+           (kind == Kind::kExited ? " without a report" : ": HDF5 cannot read this file safely")});
   return failed;
 }
 
@@ -104,8 +103,8 @@ std::string summary_line(const FileReport& r) {
     out += "logger file, " + count_text(r.datasets, "dataset", "datasets") + ", " +
            count_text(r.rows, "row", "rows");
   } else {
-    out += count_text(r.groups.size(), "group", "groups") + ", " +
-           count_text(r.rows, "row", "rows");
+    out +=
+        count_text(r.groups.size(), "group", "groups") + ", " + count_text(r.rows, "row", "rows");
     uint64_t dropped = 0;
     bool accounted = !r.groups.empty();
     bool elsewhere = false;
@@ -176,11 +175,21 @@ std::string json_string(const std::string& text) {
     }
     const unsigned char c = static_cast<unsigned char>(text[at++]);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20) {
           char escaped[8];
@@ -202,9 +211,9 @@ std::string json_number(double v) {
 }
 
 std::string json_group(const GroupReport& g) {
-  std::string out = "{\"name\": " + json_string(g.name) + ", \"rate_hz\": " +
-                    json_number(g.rate_hz) + ", \"datasets\": " + std::to_string(g.datasets) +
-                    ", \"rows\": " + std::to_string(g.rows);
+  std::string out =
+      "{\"name\": " + json_string(g.name) + ", \"rate_hz\": " + json_number(g.rate_hz) +
+      ", \"datasets\": " + std::to_string(g.datasets) + ", \"rows\": " + std::to_string(g.rows);
   if (g.rows > 0) {
     out += ", \"first_time_ns\": " + std::to_string(g.first_time_ns) +
            ", \"first_time_utc\": " + json_string(format_utc_iso8601(g.first_time_ns)) +
@@ -232,8 +241,8 @@ std::string json_file(const FileReport& r) {
            ", \"segment\": " + std::to_string(r.segment) +
            ", \"previous_segment\": " + json_string(r.previous_segment);
   }
-  out += ", \"datasets\": " + std::to_string(r.datasets) + ", \"rows\": " +
-         std::to_string(r.rows) + ",\n     \"groups\": [";
+  out += ", \"datasets\": " + std::to_string(r.datasets) + ", \"rows\": " + std::to_string(r.rows) +
+         ",\n     \"groups\": [";
   for (size_t i = 0; i < r.groups.size(); ++i) {
     out += std::string(i ? ",\n" : "\n") + "       " + json_group(r.groups[i]);
   }
@@ -247,8 +256,8 @@ std::string json_file(const FileReport& r) {
       out += ", \"first_row\": " + std::to_string(p.first_row) +
              ", \"end_row\": " + std::to_string(p.end_row);
     }
-    out += ", \"count\": " + std::to_string(p.count) +
-           ", \"message\": " + json_string(p.message) + "}";
+    out += ", \"count\": " + std::to_string(p.count) + ", \"message\": " + json_string(p.message) +
+           "}";
   }
   out += r.problems.empty() ? "]}" : "\n     ]}";
   return out;

@@ -97,8 +97,9 @@ class ChainAccounting {
     group.chain_missing = missing;
     if (!last.has_status || !group.has_dropped) return unchecked("no /_status dropped-row counts");
     if (group.rows > 0 && last.last_status_time_ns < group.last_time_ns) {
-      return unchecked("the last status row is older than the last row (not the final segment, "
-                       "or the clock was set back)");
+      return unchecked(
+          "the last status row is older than the last row (not the final segment, "
+          "or the clock was set back)");
     }
     const uint64_t dropped = group.dropped_rows;
     if (last.status_final && group.has_due) {
@@ -154,9 +155,9 @@ void check_accounting(std::vector<FileReport>& reports) {
   std::map<std::pair<std::string, std::string>, size_t> by_name;
   for (size_t i = 0; i < reports.size(); ++i) {
     if (reports[i].kind != FileKind::kRecording) continue;
-    by_name.emplace(std::pair{platform::directory_of(reports[i].path),
-                              platform::file_name_of(reports[i].path)},
-                    i);
+    by_name.emplace(
+        std::pair{platform::directory_of(reports[i].path), platform::file_name_of(reports[i].path)},
+        i);
   }
   std::vector<std::ptrdiff_t> next(reports.size(), -1);
   std::vector<bool> has_previous(reports.size(), false);

@@ -183,8 +183,9 @@ bool FileChecker::inspect_writer_state() {
   if (!storage.exists(report_.path) && storage.exists(journal::journal_path(report_.path))) {
     report_.state = VerifiedState::kUnclean;
     has_journal_ = true;
-    problem("journal", "", "unclean: run h5rec recover (a journal without its file: the writer "
-                           "stopped before the file's first checkpoint, so it held no rows)");
+    problem("journal", "",
+            "unclean: run h5rec recover (a journal without its file: the writer "
+            "stopped before the file's first checkpoint, so it held no rows)");
     return false;
   }
   auto resolved = storage.resolve(report_.path);
@@ -224,8 +225,8 @@ bool FileChecker::inspect_writer_state() {
   }
   auto locked = journal.value()->try_lock();
   if (!locked) {
-    problem("journal", "", "a journal is beside it but its lock cannot be tested: " +
-                               locked.message());
+    problem("journal", "",
+            "a journal is beside it but its lock cannot be tested: " + locked.message());
   }
   report_.state = locked && !locked.value() ? VerifiedState::kLive : VerifiedState::kUnclean;
   return true;
@@ -271,8 +272,9 @@ void FileChecker::check_root_attributes() {
   const auto text_attr = [&](const char* name) -> std::optional<std::string> {
     const auto a = read_attribute(root, name);
     if (!a || a->type_class != H5T_STRING) {
-      problem("format", "", std::string("root attribute ") + name +
-                                (a ? " is not a string" : " is missing or unreadable"));
+      problem("format", "",
+              std::string("root attribute ") + name +
+                  (a ? " is not a string" : " is missing or unreadable"));
       return std::nullopt;
     }
     return a->text;
@@ -310,7 +312,8 @@ void FileChecker::check_recording() {
   for (const std::string& name : *names) check_group(name);
   // The accounting's inputs: each group's dropped rows as /_status counts them at its end.
   for (GroupReport& g : report_.groups) {
-    if (const auto found = last_status_.find(g.name + "_dropped_rows"); found != last_status_.end()) {
+    if (const auto found = last_status_.find(g.name + "_dropped_rows");
+        found != last_status_.end()) {
       g.has_dropped = true;
       g.dropped_rows = found->second;
     }
@@ -496,8 +499,10 @@ void FileChecker::check_logger() {
   if (names.empty()) foreign = "it holds no datasets";
   if (!foreign.empty()) {
     report_.kind = FileKind::kOther;
-    problem("format", "", "neither an h5rec recording (no h5rec_format attribute) nor a logger "
-                          "file: " + foreign);
+    problem("format", "",
+            "neither an h5rec recording (no h5rec_format attribute) nor a logger "
+            "file: " +
+                foreign);
   }
 }
 
@@ -511,12 +516,12 @@ void FileChecker::read_dataset(hid_t dataset, const std::string& name, uint64_t 
     problem("read", name, "its datatype does not read: " + h5::last_error());
     return;
   }
-  h5::Handle mem = time != nullptr ? h5::datatype(H5Tcopy(H5T_NATIVE_INT64))
-                                   : h5::datatype(H5Tget_native_type(file_type.get(),
-                                                                     H5T_DIR_DEFAULT));
+  h5::Handle mem = time != nullptr
+                       ? h5::datatype(H5Tcopy(H5T_NATIVE_INT64))
+                       : h5::datatype(H5Tget_native_type(file_type.get(), H5T_DIR_DEFAULT));
   if (!mem.valid()) mem = h5::datatype(H5Tcopy(file_type.get()));
-  const bool variable = H5Tdetect_class(mem.get(), H5T_VLEN) > 0 ||
-                        H5Tis_variable_str(mem.get()) > 0;
+  const bool variable =
+      H5Tdetect_class(mem.get(), H5T_VLEN) > 0 || H5Tis_variable_str(mem.get()) > 0;
   uint64_t row_bytes = H5Tget_size(mem.get());
   for (size_t d = 1; d < shape.dims.size(); ++d) {
     if (shape.dims[d] != 0 && row_bytes > kMaxPieceBytes / shape.dims[d]) {
@@ -529,9 +534,10 @@ void FileChecker::read_dataset(hid_t dataset, const std::string& name, uint64_t 
   // Format 1 stores chunks uncompressed, the last partial one whole: a recording's datasets
   // never need more bytes than the file has. An extent that says otherwise is damaged.
   if (report_.kind == FileKind::kRecording && !variable && rows > file_bytes_ / row_bytes) {
-    problem("read", name, name + " claims " + rows_text(rows) + " of " +
-                              std::to_string(row_bytes) + " bytes, more than the file's " +
-                              std::to_string(file_bytes_) + " bytes: damaged metadata");
+    problem("read", name,
+            name + " claims " + rows_text(rows) + " of " + std::to_string(row_bytes) +
+                " bytes, more than the file's " + std::to_string(file_bytes_) +
+                " bytes: damaged metadata");
     return;
   }
   uint64_t piece = 0;

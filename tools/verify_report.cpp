@@ -10,10 +10,17 @@ std::string escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -69,19 +76,26 @@ constexpr const char* kEnd = "end";
 
 const char* describe(FileKind kind) {
   switch (kind) {
-    case FileKind::kRecording: return "recording";
-    case FileKind::kLogger: return "logger";
-    case FileKind::kOther: return "hdf5";
+    case FileKind::kRecording:
+      return "recording";
+    case FileKind::kLogger:
+      return "logger";
+    case FileKind::kOther:
+      return "hdf5";
   }
   return "";
 }
 
 const char* describe(VerifiedState state) {
   switch (state) {
-    case VerifiedState::kClosed: return "closed";
-    case VerifiedState::kLive: return "live";
-    case VerifiedState::kUnclean: return "unclean";
-    case VerifiedState::kUnreadable: return "unreadable";
+    case VerifiedState::kClosed:
+      return "closed";
+    case VerifiedState::kLive:
+      return "live";
+    case VerifiedState::kUnclean:
+      return "unclean";
+    case VerifiedState::kUnreadable:
+      return "unreadable";
   }
   return "";
 }
@@ -89,9 +103,9 @@ const char* describe(VerifiedState state) {
 void FileReport::add(Problem p) {
   const bool about_rows = p.end_row > p.first_row;
   for (Problem& existing : problems) {
-    const bool same = existing.check == p.check && existing.dataset == p.dataset &&
-                      (about_rows ? existing.end_row > existing.first_row
-                                  : existing.message == p.message);
+    const bool same =
+        existing.check == p.check && existing.dataset == p.dataset &&
+        (about_rows ? existing.end_row > existing.first_row : existing.message == p.message);
     if (same) {
       existing.count += p.count;
       return;

@@ -29,8 +29,8 @@ const char* describe(VerifiedState state);
 
 // One kind of fault, counted: the first occurrence is described, later ones only counted.
 struct Problem {
-  std::string check;    // open, format, lengths, time, read, accounting, journal, unreadable
-  std::string dataset;  // "fast/time"; "" for the file as a whole
+  std::string check;       // open, format, lengths, time, read, accounting, journal, unreadable
+  std::string dataset;     // "fast/time"; "" for the file as a whole
   uint64_t first_row = 0;  // rows [first_row, end_row) of the first occurrence; both 0 when the
   uint64_t end_row = 0;    // problem is not about rows
   uint64_t count = 1;      // occurrences
@@ -41,8 +41,8 @@ struct Problem {
 struct GroupReport {
   std::string name;
   double rate_hz = 0;
-  uint64_t datasets = 0;  // time included
-  uint64_t rows = 0;      // rows of time (checked rows, for a live file)
+  uint64_t datasets = 0;      // time included
+  uint64_t rows = 0;          // rows of time (checked rows, for a live file)
   int64_t first_time_ns = 0;  // time of the first and last row (when rows > 0)
   int64_t last_time_ns = 0;
   uint64_t missing_rows = 0;  // rows the schedule called for between the first and last row
@@ -64,14 +64,14 @@ struct FileReport {
   FileKind kind = FileKind::kOther;
   VerifiedState state = VerifiedState::kUnreadable;
   std::string device_id;
-  int64_t segment = 0;            // 1 for the first segment of a recording; 0 unknown
-  std::string previous_segment;   // file name of the segment before, "" for the first
-  int64_t start_time_ns = 0;      // start_time_utc; 0 when absent or not parsed
-  bool has_status = false;        // /_status has rows
+  int64_t segment = 0;           // 1 for the first segment of a recording; 0 unknown
+  std::string previous_segment;  // file name of the segment before, "" for the first
+  int64_t start_time_ns = 0;     // start_time_utc; 0 when absent or not parsed
+  bool has_status = false;       // /_status has rows
   int64_t last_status_time_ns = 0;
-  bool status_final = false;      // the last /_status row is the recording's final one
-  uint64_t datasets = 0;          // every dataset in the file
-  uint64_t rows = 0;              // sum of the groups' rows (logger: of every dataset)
+  bool status_final = false;  // the last /_status row is the recording's final one
+  uint64_t datasets = 0;      // every dataset in the file
+  uint64_t rows = 0;          // sum of the groups' rows (logger: of every dataset)
   std::vector<GroupReport> groups;
   std::vector<Problem> problems;
 

@@ -52,14 +52,15 @@ Status Chip::open() {
     uint8_t id = 0;
     if (int err = bus_->read_registers(address_, kRegChipId, {&id, 1}); err != 0) {
       bus_->close();
-      return i2c_error(*bus_, address_, "cannot read the chip id (is a BME280 connected here?)", err);
+      return i2c_error(*bus_, address_, "cannot read the chip id (is a BME280 connected here?)",
+                       err);
     }
     if (id != kChipId) {
       bus_->close();
       char what[160];
-      std::snprintf(what, sizeof what, "chip id is 0x%02x, not a BME280's 0x%02x%s", id, kChipId,
-                    id >= 0x56 && id <= 0x58 ? " (0x56-0x58 is a BMP280, which has no humidity)"
-                                             : "");
+      std::snprintf(
+          what, sizeof what, "chip id is 0x%02x, not a BME280's 0x%02x%s", id, kChipId,
+          id >= 0x56 && id <= 0x58 ? " (0x56-0x58 is a BMP280, which has no humidity)" : "");
       return i2c_error(*bus_, address_, what, 0);
     }
     std::array<uint8_t, kCalibTpBytes> tp{};
@@ -82,8 +83,8 @@ Status Chip::open() {
 Status Chip::configure() {
   std::array<int, 3> osrs = wanted_;
   if (osrs[0] == 0) osrs[0] = 1;  // temperature is always measured: P and H need t_fine
-  const uint8_t meas = static_cast<uint8_t>(oversampling_code(osrs[0]) << 5 |
-                                            oversampling_code(osrs[1]) << 2);
+  const uint8_t meas =
+      static_cast<uint8_t>(oversampling_code(osrs[0]) << 5 | oversampling_code(osrs[1]) << 2);
   const uint8_t filter = iir_filter_ == 0 ? 0 : oversampling_code(iir_filter_) - 1;  // 2 -> 1
   const uint8_t config = static_cast<uint8_t>(standby_code(osrs, rate_hz_) << 5 | filter << 2);
   const uint8_t writes[][2] = {{kRegCtrlMeas, static_cast<uint8_t>(meas | kModeSleep)},

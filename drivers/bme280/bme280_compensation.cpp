@@ -102,8 +102,8 @@ std::optional<uint32_t> pressure_q24_8(const Calibration& c, int32_t fine, int32
 
 uint32_t humidity_q22_10(const Calibration& c, int32_t fine, int32_t adc_h) {
   int64_t v = int64_t{fine} - 76800;
-  const int64_t a = ((int64_t{adc_h} * 16384) - (int64_t{c.h4} * 1048576) - (int64_t{c.h5} * v) +
-                     16384) >> 15;
+  const int64_t a =
+      ((int64_t{adc_h} * 16384) - (int64_t{c.h4} * 1048576) - (int64_t{c.h5} * v) + 16384) >> 15;
   const int64_t b =
       ((((((v * c.h6) >> 10) * (((v * c.h3) >> 11) + 32768)) >> 10) + 2097152) * c.h2 + 8192) >> 14;
   v = a * b;

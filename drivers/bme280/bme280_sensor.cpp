@@ -92,15 +92,23 @@ class Bme280Channel final : public Sensor {
     const bme280::Calibration& c = chip_->calibration();
     info.numbers.insert(info.numbers.end(), {{"dig_T1", c.t1}, {"dig_T2", c.t2}, {"dig_T3", c.t3}});
     if (quantity_ == Quantity::kPressure) {
-      info.numbers.insert(info.numbers.end(),
-                          {{"dig_P1", c.p1}, {"dig_P2", c.p2}, {"dig_P3", c.p3},
-                           {"dig_P4", c.p4}, {"dig_P5", c.p5}, {"dig_P6", c.p6},
-                           {"dig_P7", c.p7}, {"dig_P8", c.p8}, {"dig_P9", c.p9}});
+      info.numbers.insert(info.numbers.end(), {{"dig_P1", c.p1},
+                                               {"dig_P2", c.p2},
+                                               {"dig_P3", c.p3},
+                                               {"dig_P4", c.p4},
+                                               {"dig_P5", c.p5},
+                                               {"dig_P6", c.p6},
+                                               {"dig_P7", c.p7},
+                                               {"dig_P8", c.p8},
+                                               {"dig_P9", c.p9}});
     }
     if (quantity_ == Quantity::kHumidity) {
-      info.numbers.insert(info.numbers.end(),
-                          {{"dig_H1", c.h1}, {"dig_H2", c.h2}, {"dig_H3", c.h3},
-                           {"dig_H4", c.h4}, {"dig_H5", c.h5}, {"dig_H6", c.h6}});
+      info.numbers.insert(info.numbers.end(), {{"dig_H1", c.h1},
+                                               {"dig_H2", c.h2},
+                                               {"dig_H3", c.h3},
+                                               {"dig_H4", c.h4},
+                                               {"dig_H5", c.h5},
+                                               {"dig_H6", c.h6}});
     }
     return info;
   }
@@ -112,14 +120,12 @@ class Bme280Channel final : public Sensor {
   int oversampling_;
 };
 
-bool is_power_of_two_up_to_16(double v) {
-  return v == 1 || v == 2 || v == 4 || v == 8 || v == 16;
-}
+bool is_power_of_two_up_to_16(double v) { return v == 1 || v == 2 || v == 4 || v == 8 || v == 16; }
 
 }  // namespace
 
 Result<std::unique_ptr<Sensor>> make_bme280_sensor(const SensorSpec& spec,
-                                                  const Bme280BusChooser& choose_bus) {
+                                                   const Bme280BusChooser& choose_bus) {
   SensorParams p(spec);
   const std::string bus = p.text("bus", "");
   const double address = p.number("address", 0x76);
@@ -127,7 +133,8 @@ Result<std::unique_ptr<Sensor>> make_bme280_sensor(const SensorSpec& spec,
   const std::string output = p.text("output", "si");
   const double oversampling = p.number("oversampling", 1);
   const double iir_filter = p.number("iir_filter", 0);
-  if (bus.empty()) return p.error("bus", "needs the I2C bus: \"i2c-1\" (under dev_root), a path, or \"sim\"");
+  if (bus.empty())
+    return p.error("bus", "needs the I2C bus: \"i2c-1\" (under dev_root), a path, or \"sim\"");
   if (address != 0x76 && address != 0x77) {
     return p.error("address", "must be 0x76 (118) or 0x77 (119): the BME280's two addresses");
   }
@@ -157,8 +164,7 @@ Result<std::unique_ptr<Sensor>> make_bme280_sensor(const SensorSpec& spec,
   std::snprintf(address_text, sizeof address_text, "0x%02x", static_cast<unsigned>(address));
   const std::string key = "bme280:" + path + "@" + address_text;
   const std::string chip_name = "BME280 at " + path + " address " + address_text;
-  std::shared_ptr<SharedChip> shared =
-      spec.shared ? spec.shared->find<SharedChip>(key) : nullptr;
+  std::shared_ptr<SharedChip> shared = spec.shared ? spec.shared->find<SharedChip>(key) : nullptr;
   if (!shared) {
     std::unique_ptr<I2cBus> i2c = chosen.value().make(static_cast<uint16_t>(address));
     shared = std::make_shared<SharedChip>();
@@ -170,10 +176,12 @@ Result<std::unique_ptr<Sensor>> make_bme280_sensor(const SensorSpec& spec,
     if (spec.shared) spec.shared->add(key, shared);
   } else if (shared->group != spec.group) {
     return p.error("bus", "reads the " + chip_name + ", which a channel of group '" +
-                              shared->group + "' reads too: the channels of one chip must be in one group");
+                              shared->group +
+                              "' reads too: the channels of one chip must be in one group");
   } else if (shared->iir_filter != static_cast<int>(iir_filter)) {
-    return p.error("iir_filter", "differs from another channel of the " + chip_name +
-                                     ": give the chip's parameters the same on each of its channels");
+    return p.error("iir_filter",
+                   "differs from another channel of the " + chip_name +
+                       ": give the chip's parameters the same on each of its channels");
   } else if (shared->bus_params != chosen.value().params) {
     return p.error("bus", "has sim_* parameters that differ from another channel of the " +
                               chip_name + ": give them the same on each of its channels");

@@ -16,7 +16,7 @@ namespace h5rec::platform {
 
 // The I2C bus a chip is on, as the board chose it from the channel's `bus` text.
 struct Bme280BusChoice {
-  std::string path;    // names the bus in messages and keys the shared chip: a device path, or "sim"
+  std::string path;  // names the bus in messages and keys the shared chip: a device path, or "sim"
   std::string params;  // the bus's own parameters as text (a simulated bus's sim_*): the
                        // channels of one chip must give the same
   std::function<std::unique_ptr<I2cBus>(uint16_t address)> make;  // called once per chip

@@ -113,7 +113,7 @@ ReadResult GpioCounter::read(const SampleTick& tick, std::span<double> out) {
 }
 
 Result<std::unique_ptr<Sensor>> make_gpio_counter(const SensorSpec& spec,
-                                               const GpioLineChooser& choose_line) {
+                                                  const GpioLineChooser& choose_line) {
   SensorParams p(spec);
   const std::string chip = p.text("chip", "");
   const double line = p.number("line", -1);
@@ -126,7 +126,8 @@ Result<std::unique_ptr<Sensor>> make_gpio_counter(const SensorSpec& spec,
   const bool frequency = output == "frequency";
   const std::string units = p.text("units", scaled ? "" : frequency ? "Hz" : "1");
   if (chip.empty()) {
-    return p.error("chip", "needs the GPIO chip: \"gpiochip0\" (under dev_root), a path, or \"sim\"");
+    return p.error("chip",
+                   "needs the GPIO chip: \"gpiochip0\" (under dev_root), a path, or \"sim\"");
   }
   if (!(line >= 0 && line < 65536 && line == std::floor(line))) {
     return p.error("line", "needs the line's offset on the chip, a whole number >= 0");
@@ -143,8 +144,10 @@ Result<std::unique_ptr<Sensor>> make_gpio_counter(const SensorSpec& spec,
     return p.error("debounce_us", "must be a whole number of microseconds, 0 .. 10000000");
   }
   config.debounce_us = static_cast<uint32_t>(debounce_us);
-  if (output != "count" && !frequency) return p.error("output", "must be \"count\" or \"frequency\"");
-  if (!std::isfinite(scale) || scale == 0) return p.error("scale", "must be a finite number, not 0");
+  if (output != "count" && !frequency)
+    return p.error("output", "must be \"count\" or \"frequency\"");
+  if (!std::isfinite(scale) || scale == 0)
+    return p.error("scale", "must be a finite number, not 0");
 
   auto chosen = choose_line(spec, chip, p);
   if (!chosen) return chosen.error();

@@ -8,8 +8,8 @@
 // The row of the first read after (re)opening has no interval yet and stores NaN (not an error).
 // After rows the sampler skipped, the interval is the one period before b(i).
 // A gap in the edges' sequence numbers (the kernel dropped edges: more than its buffer holds
-// between two rows) makes the row kBadValue, and so do more edges stamped after a row's instant than
-// one read can keep for the next (kCarryCapacity: that next row); a failed read, kDeviceError.
+// between two rows) makes the row kBadValue, and so do more edges stamped after a row's instant
+// than one read can keep for the next (kCarryCapacity: that next row); a failed read, kDeviceError.
 #pragma once
 
 #include <functional>
@@ -48,15 +48,15 @@ class GpioCounter final : public Sensor {
   double scale_;
   int64_t period_ns_;
   SensorInfo info_;
-  bool started_ = false;       // a read since open() set the base
-  int64_t base_ns_ = 0;        // b0, line clock
-  int64_t base_offset_ns_ = 0; // scheduled time of row r0
+  bool started_ = false;        // a read since open() set the base
+  int64_t base_ns_ = 0;         // b0, line clock
+  int64_t base_offset_ns_ = 0;  // scheduled time of row r0
   int64_t last_boundary_ = 0;
   uint64_t last_index_ = 0;
   bool have_seqno_ = false;
   uint32_t next_seqno_ = 0;
-  bool lost_ = false;       // edges of this row may be missing
-  bool lost_next_ = false;  // edges of the next row are missing (the carry was full)
+  bool lost_ = false;           // edges of this row may be missing
+  bool lost_next_ = false;      // edges of the next row are missing (the carry was full)
   std::vector<int64_t> carry_;  // capacity kCarryCapacity, reserved at construction
   std::vector<int64_t> carry_next_;
 };

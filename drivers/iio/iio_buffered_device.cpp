@@ -40,9 +40,12 @@ Result<std::vector<std::string>> list_scan_elements(const std::string& directory
 
 clockid_t clock_named(const std::string& name) {
   static const std::pair<const char*, clockid_t> kClocks[] = {
-      {"realtime", CLOCK_REALTIME},         {"monotonic", CLOCK_MONOTONIC},
-      {"monotonic_raw", CLOCK_MONOTONIC_RAW}, {"realtime_coarse", CLOCK_REALTIME_COARSE},
-      {"monotonic_coarse", CLOCK_MONOTONIC_COARSE}, {"boottime", CLOCK_BOOTTIME},
+      {"realtime", CLOCK_REALTIME},
+      {"monotonic", CLOCK_MONOTONIC},
+      {"monotonic_raw", CLOCK_MONOTONIC_RAW},
+      {"realtime_coarse", CLOCK_REALTIME_COARSE},
+      {"monotonic_coarse", CLOCK_MONOTONIC_COARSE},
+      {"boottime", CLOCK_BOOTTIME},
       {"tai", CLOCK_TAI}};
   for (const auto& [text, id] : kClocks) {
     if (name == text) return id;
@@ -120,7 +123,8 @@ Status IioBufferedDevice::configure(const std::string& path) {
   } else if (sysfs_path_exists(path + "/buffer0")) {
     elements_dir = buffer_path_ = path + "/buffer0";
   } else {
-    return Error{"no buffer: neither scan_elements nor buffer0 (the driver has no buffered capture)"};
+    return Error{
+        "no buffer: neither scan_elements nor buffer0 (the driver has no buffered capture)"};
   }
   if (Status s = write_sysfs_text(buffer_path_ + "/enable", "0"); !s) return s;
   for (const Element& e : elements_) {
@@ -143,8 +147,8 @@ Status IioBufferedDevice::configure(const std::string& path) {
       return s;
     }
   }
-  if (Status s = write_sysfs_text(buffer_path_ + "/length",
-                                  std::to_string(settings_.buffer_length));
+  if (Status s =
+          write_sysfs_text(buffer_path_ + "/length", std::to_string(settings_.buffer_length));
       !s) {
     return s;
   }

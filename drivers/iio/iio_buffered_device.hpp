@@ -28,21 +28,21 @@ class IioBufferedDevice {
   struct Settings {
     std::string sysfs_root;
     std::string dev_root;
-    std::string device;       // chip name or "iio:deviceN"
-    std::string group;        // the rate group whose sampler reads it
-    double rate_hz = 0;       // the group's rate: the device's sampling_frequency must match
-    std::string trigger;      // written to trigger/current_trigger; empty: left as it is
-    size_t buffer_length = 0; // buffer/length, in scans; also the scans held here
+    std::string device;        // chip name or "iio:deviceN"
+    std::string group;         // the rate group whose sampler reads it
+    double rate_hz = 0;        // the group's rate: the device's sampling_frequency must match
+    std::string trigger;       // written to trigger/current_trigger; empty: left as it is
+    size_t buffer_length = 0;  // buffer/length, in scans; also the scans held here
     bool buffer_length_given = false;  // by a channel's params (else the default)
   };
 
   // Where a wanted element sits in the scan and how to convert it (valid after acquire()).
   struct Element {
-    std::string channel;      // "voltage0", "timestamp"
+    std::string channel;  // "voltage0", "timestamp"
     IioScanType type;
-    std::string type_text;    // the descriptor as the kernel wrote it
-    size_t offset = 0;        // byte offset in the scan
-    IioConversion conversion; // scale and offset (none for the timestamp)
+    std::string type_text;     // the descriptor as the kernel wrote it
+    size_t offset = 0;         // byte offset in the scan
+    IioConversion conversion;  // scale and offset (none for the timestamp)
   };
 
   explicit IioBufferedDevice(Settings settings);
@@ -88,20 +88,20 @@ class IioBufferedDevice {
   Settings settings_;
   std::vector<Element> elements_;  // one per wanted channel (slot)
   std::string directory_;
-  std::string buffer_path_;        // ".../buffer" or ".../buffer0"
+  std::string buffer_path_;  // ".../buffer" or ".../buffer0"
   std::string timestamp_clock_;
   int64_t timestamp_origin_ns_ = 0;
   bool origin_set_ = false;
 
   size_t users_ = 0;
-  size_t started_slots_ = 0;       // elements_ configured in the running buffer
+  size_t started_slots_ = 0;  // elements_ configured in the running buffer
   bool started_ = false;
   bool failed_ = false;
   UniqueFd fd_;
   static constexpr size_t kMaxQueueBytes = size_t{16} << 20;  // scans held here, at most
   size_t scan_bytes_ = 0;
-  std::vector<std::byte> queue_;   // buffer_length scans: bytes [head_, tail_) not yet taken
-  std::vector<std::byte> spare_;   // one scan: what arrives while the queue is full
+  std::vector<std::byte> queue_;  // buffer_length scans: bytes [head_, tail_) not yet taken
+  std::vector<std::byte> spare_;  // one scan: what arrives while the queue is full
   size_t head_ = 0;
   size_t tail_ = 0;
   uint64_t current_index_ = 0;

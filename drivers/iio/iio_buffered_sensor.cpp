@@ -63,7 +63,8 @@ SensorInfo IioBufferedSensor::info() const {
   SensorInfo info;
   info.units = units_.units;
   info.texts.emplace_back("iio_device", device_->settings().device);
-  if (!device_->directory().empty()) info.texts.emplace_back("iio_device_directory", device_->directory());
+  if (!device_->directory().empty())
+    info.texts.emplace_back("iio_device_directory", device_->directory());
   info.texts.emplace_back("iio_channel", e.channel);
   info.texts.emplace_back("iio_kernel_units", units_.kernel_units);
   if (described_) info.texts.emplace_back("iio_scan_type", e.type_text);
@@ -94,15 +95,22 @@ Result<std::unique_ptr<Sensor>> make_iio_buffered_sensor(const SensorSpec& spec)
   if (device.empty()) return p.error("device", "needs the IIO device's name, e.g. \"ads1015\"");
   if (channel.empty()) return p.error("channel", "needs the scan element, e.g. \"voltage0\"");
   if (!is_iio_channel_name(channel)) {
-    return p.error("channel", "takes a scan element name such as \"voltage0\" or \"timestamp\", "
-                              "not '" + channel + "'");
+    return p.error("channel",
+                   "takes a scan element name such as \"voltage0\" or \"timestamp\", "
+                   "not '" +
+                       channel + "'");
   }
   if (!(length >= 2 && length <= 1 << 20) || length != std::floor(length)) {
     return p.error("buffer_length", "needs a whole number of scans from 2 to 1048576");
   }
-  IioBufferedDevice::Settings settings{spec.sysfs_root, spec.dev_root, device,
-                                       spec.group,      spec.rate_hz,   trigger,
-                                       static_cast<size_t>(length), p.has("buffer_length")};
+  IioBufferedDevice::Settings settings{spec.sysfs_root,
+                                       spec.dev_root,
+                                       device,
+                                       spec.group,
+                                       spec.rate_hz,
+                                       trigger,
+                                       static_cast<size_t>(length),
+                                       p.has("buffer_length")};
   const std::string key = "iio_buffered:" + spec.sysfs_root + ":" + device;
   std::shared_ptr<IioBufferedDevice> shared =
       spec.shared ? spec.shared->find<IioBufferedDevice>(key) : nullptr;
@@ -113,7 +121,8 @@ Result<std::unique_ptr<Sensor>> make_iio_buffered_sensor(const SensorSpec& spec)
     IioBufferedDevice::Settings& s = shared->settings();
     if (s.group != spec.group) {
       return Error{spec.kind_where + ": key 'sensor': IIO device '" + device +
-                   "' is captured by group '" + s.group + "' already; its channels must all be in "
+                   "' is captured by group '" + s.group +
+                   "' already; its channels must all be in "
                    "one group (one sampler reads the buffer)"};
     }
     if (p.has("trigger") && !s.trigger.empty() && s.trigger != trigger) {
@@ -122,14 +131,14 @@ Result<std::unique_ptr<Sensor>> make_iio_buffered_sensor(const SensorSpec& spec)
     }
     if (p.has("trigger")) s.trigger = trigger;
     if (p.has("buffer_length")) {
-      s.buffer_length = s.buffer_length_given
-                            ? std::max(s.buffer_length, settings.buffer_length)
-                            : settings.buffer_length;
+      s.buffer_length = s.buffer_length_given ? std::max(s.buffer_length, settings.buffer_length)
+                                              : settings.buffer_length;
       s.buffer_length_given = true;
     }
   }
   const size_t slot = shared->want(channel);
-  return std::unique_ptr<Sensor>(std::make_unique<IioBufferedSensor>(shared, slot, spec.components));
+  return std::unique_ptr<Sensor>(
+      std::make_unique<IioBufferedSensor>(shared, slot, spec.components));
 }
 
 }  // namespace h5rec::platform

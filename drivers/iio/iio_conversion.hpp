@@ -37,6 +37,7 @@ struct IioConversion {
   std::string offset_file;  // the attribute read, empty if none
 };
 // Junk in an attribute that exists is an error naming it.
-Result<IioConversion> read_iio_conversion(const std::string& device_path, const std::string& channel);
+Result<IioConversion> read_iio_conversion(const std::string& device_path,
+                                          const std::string& channel);
 
 }  // namespace h5rec::platform

@@ -32,7 +32,8 @@ std::string iio_devices_path(const std::string& sysfs_root) {
   return sysfs_root + "/bus/iio/devices";
 }
 
-Result<IioDeviceLocation> find_iio_device(const std::string& sysfs_root, const std::string& device) {
+Result<IioDeviceLocation> find_iio_device(const std::string& sysfs_root,
+                                          const std::string& device) {
   const std::string devices = iio_devices_path(sysfs_root);
   if (device_number(device) >= 0) {
     const std::string path = devices + "/" + device;
@@ -42,9 +43,9 @@ Result<IioDeviceLocation> find_iio_device(const std::string& sysfs_root, const s
   DIR* dir = ::opendir(devices.c_str());
   if (dir == nullptr) {
     const int err = errno;
-    return Error{"IIO device '" + device + "' not found: cannot list " + devices + ": " +
-                     std::strerror(err),
-                 err};
+    return Error{
+        "IIO device '" + device + "' not found: cannot list " + devices + ": " + std::strerror(err),
+        err};
   }
   std::vector<std::pair<long, std::string>> found;  // (number, directory)
   while (const dirent* entry = ::readdir(dir)) {
@@ -62,8 +63,8 @@ Result<IioDeviceLocation> find_iio_device(const std::string& sysfs_root, const s
     if (*name == device) return IioDeviceLocation{directory, path};
     names += (names.empty() ? "" : ", ") + directory + " '" + *name + "'";
   }
-  return Error{"IIO device '" + device + "' not found in " + devices + " (there: " +
-               (names.empty() ? std::string("no IIO devices") : names) + ")"};
+  return Error{"IIO device '" + device + "' not found in " + devices +
+               " (there: " + (names.empty() ? std::string("no IIO devices") : names) + ")"};
 }
 
 }  // namespace h5rec::platform

@@ -77,7 +77,8 @@ Result<std::unique_ptr<Sensor>> make_iio_polled_sensor(const SensorSpec& spec) {
   if (spec.components != 1) {
     return Error{spec.kind_where + ": key 'shape': sensor 'iio' reads one value per sample"};
   }
-  return std::unique_ptr<Sensor>(std::make_unique<IioPolledSensor>(spec.sysfs_root, device, channel));
+  return std::unique_ptr<Sensor>(
+      std::make_unique<IioPolledSensor>(spec.sysfs_root, device, channel));
 }
 
 }  // namespace h5rec::platform

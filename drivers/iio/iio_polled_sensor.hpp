@@ -31,9 +31,9 @@ class IioPolledSensor final : public Sensor {
   std::string device_;
   std::string channel_;
   IioChannelUnits units_;
-  std::string directory_;  // "iio:device3" once found
-  std::string attribute_;  // "in_voltage0_raw" or "in_voltage0_input" once found
-  bool processed_ = false; // reading _input: no scale or offset
+  std::string directory_;   // "iio:device3" once found
+  std::string attribute_;   // "in_voltage0_raw" or "in_voltage0_input" once found
+  bool processed_ = false;  // reading _input: no scale or offset
   IioConversion conversion_;
   SysfsAttribute value_;
 };

@@ -14,8 +14,8 @@
 namespace h5rec::platform {
 
 struct IioScanElement {
-  std::string name;      // "voltage0", "accel_x", "timestamp" (scan_elements/in_<name>_en)
-  unsigned index = 0;    // scan_elements/in_<name>_index
+  std::string name;    // "voltage0", "accel_x", "timestamp" (scan_elements/in_<name>_en)
+  unsigned index = 0;  // scan_elements/in_<name>_index
   IioScanType type;
 };
 

@@ -4,9 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <charconv>
-#include <cctype>
 #include <cmath>
 #include <cstring>
 
@@ -51,9 +51,11 @@ ReadResult SysfsAttribute::read_number(double& value) const {
   do {
     n = ::pread(fd_.get(), buffer, sizeof buffer, 0);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) return errno == EAGAIN || errno == EBUSY ? ReadResult::kBadValue : ReadResult::kDeviceError;
+  if (n < 0)
+    return errno == EAGAIN || errno == EBUSY ? ReadResult::kBadValue : ReadResult::kDeviceError;
   if (n == 0) return ReadResult::kDeviceError;
-  if (static_cast<size_t>(n) == sizeof buffer) return ReadResult::kBadValue;  // no number is that long
+  if (static_cast<size_t>(n) == sizeof buffer)
+    return ReadResult::kBadValue;  // no number is that long
   return parse_sysfs_number(std::string_view(buffer, static_cast<size_t>(n)), value)
              ? ReadResult::kOk
              : ReadResult::kBadValue;

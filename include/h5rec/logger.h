@@ -39,18 +39,26 @@ typedef enum h5rec_error {
 } h5rec_error;
 
 typedef enum h5rec_type {
-  H5REC_INT8, H5REC_INT16, H5REC_INT32, H5REC_INT64,
-  H5REC_UINT8, H5REC_UINT16, H5REC_UINT32, H5REC_UINT64,
-  H5REC_FLOAT32, H5REC_FLOAT64, H5REC_BOOL,
+  H5REC_INT8,
+  H5REC_INT16,
+  H5REC_INT32,
+  H5REC_INT64,
+  H5REC_UINT8,
+  H5REC_UINT16,
+  H5REC_UINT32,
+  H5REC_UINT64,
+  H5REC_FLOAT32,
+  H5REC_FLOAT64,
+  H5REC_BOOL,
   H5REC_STRING /* declarations only: one variable-length UTF-8 string per row */
 } h5rec_type;
 
 /* A dataset created when the logger opens, before any value is logged: with
  * concurrent_readers, SWMR is switched on at open, and only declared names can be logged. */
 typedef struct h5rec_dataset_declaration {
-  const char* name;     /* e.g. "train/loss" */
+  const char* name; /* e.g. "train/loss" */
   h5rec_type type;
-  const size_t* shape;  /* `rank` dimensions of one value; NULL when rank is 0 (a scalar) */
+  const size_t* shape; /* `rank` dimensions of one value; NULL when rank is 0 (a scalar) */
   size_t rank;
 } h5rec_dataset_declaration;
 

@@ -45,22 +45,34 @@ class Storage;
 }  // namespace platform
 
 // Element types a dataset can hold.
-enum class LogType { kInt8, kInt16, kInt32, kInt64, kUInt8, kUInt16, kUInt32, kUInt64, kFloat32,
-                     kFloat64, kBool, kString };
+enum class LogType {
+  kInt8,
+  kInt16,
+  kInt32,
+  kInt64,
+  kUInt8,
+  kUInt16,
+  kUInt32,
+  kUInt64,
+  kFloat32,
+  kFloat64,
+  kBool,
+  kString
+};
 
 // What went wrong; the same numbers are the C API's error codes (negated).
 enum class LogError {
   kOk = 0,
-  kInvalidName = 1,        // empty, NUL byte, leading/trailing/double '/', "." or ".." parts
-  kTypeMismatch = 2,       // value's type differs from the dataset's
-  kShapeMismatch = 3,      // value's shape differs from the dataset's
-  kClosed = 4,             // the logger was closed (or failed to open)
-  kNewNameAfterSwmr = 5,   // concurrent readers are on: no dataset can be added
-  kNotHdf5 = 6,            // the file exists and is not HDF5
-  kIo = 7,                 // HDF5 or storage failed (message says where)
-  kInvalidArgument = 8,    // bad option or argument (or a value whose byte size does not match)
-  kStringTooLong = 9,      // longer than Options::max_string_bytes
-  kCannotAppend = 10,      // an existing dataset h5rec cannot continue (compressed, not chunked)
+  kInvalidName = 1,       // empty, NUL byte, leading/trailing/double '/', "." or ".." parts
+  kTypeMismatch = 2,      // value's type differs from the dataset's
+  kShapeMismatch = 3,     // value's shape differs from the dataset's
+  kClosed = 4,            // the logger was closed (or failed to open)
+  kNewNameAfterSwmr = 5,  // concurrent readers are on: no dataset can be added
+  kNotHdf5 = 6,           // the file exists and is not HDF5
+  kIo = 7,                // HDF5 or storage failed (message says where)
+  kInvalidArgument = 8,   // bad option or argument (or a value whose byte size does not match)
+  kStringTooLong = 9,     // longer than Options::max_string_bytes
+  kCannotAppend = 10,     // an existing dataset h5rec cannot continue (compressed, not chunked)
 };
 
 // Success costs nothing to return: the message exists only for errors.
@@ -93,14 +105,20 @@ template <class T>
 constexpr LogType log_type_of() {
   static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, long double>,
                 "log() takes integers, floats, bool and strings");
-  if constexpr (std::is_same_v<T, bool>) return LogType::kBool;
-  else if constexpr (std::is_floating_point_v<T>) return sizeof(T) == 4 ? LogType::kFloat32 : LogType::kFloat64;
+  if constexpr (std::is_same_v<T, bool>)
+    return LogType::kBool;
+  else if constexpr (std::is_floating_point_v<T>)
+    return sizeof(T) == 4 ? LogType::kFloat32 : LogType::kFloat64;
   else if constexpr (std::is_signed_v<T>) {
-    return sizeof(T) == 1 ? LogType::kInt8 : sizeof(T) == 2 ? LogType::kInt16
-         : sizeof(T) == 4 ? LogType::kInt32 : LogType::kInt64;
+    return sizeof(T) == 1   ? LogType::kInt8
+           : sizeof(T) == 2 ? LogType::kInt16
+           : sizeof(T) == 4 ? LogType::kInt32
+                            : LogType::kInt64;
   } else {
-    return sizeof(T) == 1 ? LogType::kUInt8 : sizeof(T) == 2 ? LogType::kUInt16
-         : sizeof(T) == 4 ? LogType::kUInt32 : LogType::kUInt64;
+    return sizeof(T) == 1   ? LogType::kUInt8
+           : sizeof(T) == 2 ? LogType::kUInt16
+           : sizeof(T) == 4 ? LogType::kUInt32
+                            : LogType::kUInt64;
   }
 }
 
@@ -169,9 +187,9 @@ inline void copy_row(std::byte* out, const std::byte* in) {
 // it; Logger::Impl owns everything it points to. cursor == end (also when unbound) sends every
 // call to the slow path, which first hands the rows written here back to the ring.
 struct LogFastPath {
-  std::byte* cursor = nullptr;  // where the next row goes
-  std::byte* end = nullptr;     // end of the room in the current chunk
-  std::string_view name;        // the dataset's name
+  std::byte* cursor = nullptr;      // where the next row goes
+  std::byte* end = nullptr;         // end of the room in the current chunk
+  std::string_view name;            // the dataset's name
   LogType type = LogType::kString;  // never bound to strings: their length needs checking
   size_t rank = 0;
   const size_t* shape = nullptr;  // `rank` dimensions per value
@@ -180,8 +198,7 @@ struct LogFastPath {
   std::atomic<uint64_t>* committed = nullptr;  // what the writer reads (the ring's counter)
 
   bool takes(std::string_view value_name, LogType value_type, size_t value_rank) const {
-    return cursor != end && type == value_type && rank == value_rank &&
-           same_name(value_name, name);
+    return cursor != end && type == value_type && rank == value_rank && same_name(value_name, name);
   }
   // Copies one row and publishes it at once: a later checkpoint includes it even if nothing
   // else is ever logged.
@@ -210,9 +227,9 @@ struct LoggerOptions {
   // Seconds between checkpoints (everything logged becomes durable and visible to readers),
   // 0.001 to 1e7.
   double checkpoint_interval = 1.0;
-  size_t chunk_bytes = 32768;      // HDF5 chunk size per dataset (at least one value), <= 64 MiB
-  size_t ring_chunks = 4;          // chunk buffers per dataset, 2 to 4096
-  size_t max_string_bytes = 255;   // longest string a string dataset takes, 1 B to 1 MiB
+  size_t chunk_bytes = 32768;     // HDF5 chunk size per dataset (at least one value), <= 64 MiB
+  size_t ring_chunks = 4;         // chunk buffers per dataset, 2 to 4096
+  size_t max_string_bytes = 255;  // longest string a string dataset takes, 1 B to 1 MiB
 };
 
 class Logger {
@@ -241,8 +258,7 @@ class Logger {
   // because an out-of-line call (eight arguments, a LogStatus returned through memory) costs
   // more than all of that. Everything else (new name, full chunk, errors) goes to log_slow().
   template <class T>
-    requires std::is_arithmetic_v<T>
-  LogStatus log(std::string_view name, T value) {
+  requires std::is_arithmetic_v<T> LogStatus log(std::string_view name, T value) {
     if (fast_.takes(name, log_type_of<T>(), 0)) [[likely]] {
       fast_.push<sizeof value>(&value);
       return {};
@@ -257,8 +273,8 @@ class Logger {
     using Traits = detail::ArrayTraits<std::array<T, N>>;
     using Element = typename Traits::Element;
     static_assert(sizeof value == sizeof(Element) * Traits::kValues, "std::array has padding");
-    if (fast_.takes(name, log_type_of<Element>(), Traits::kRank) &&
-        Traits::same_shape(fast_.shape)) [[likely]] {
+    if (fast_.takes(name, log_type_of<Element>(), Traits::kRank) && Traits::same_shape(fast_.shape))
+        [[likely]] {
       fast_.push<sizeof value>(value.data());
       return {};
     }
@@ -295,7 +311,9 @@ class Logger {
   // after it opened (a limit of HDF5's SWMR for variable-length data): it reads them by
   // reopening the file; numeric datasets follow live.
   LogStatus log(std::string_view name, std::string_view text);
-  LogStatus log(std::string_view name, const char* text) { return log(name, std::string_view(text)); }
+  LogStatus log(std::string_view name, const char* text) {
+    return log(name, std::string_view(text));
+  }
   LogStatus log(std::string_view name, const std::string& text) {
     return log(name, std::string_view(text));
   }

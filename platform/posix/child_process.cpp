@@ -93,8 +93,7 @@ std::string describe(const ChildOutcome& outcome, int64_t timeout_ns) {
 }
 
 Result<ChildOutcome> run_in_child(const std::function<int()>& body, const ChildOptions& options) {
-  const int64_t deadline =
-      options.timeout_ns > 0 ? monotonic_now_ns() + options.timeout_ns : 0;
+  const int64_t deadline = options.timeout_ns > 0 ? monotonic_now_ns() + options.timeout_ns : 0;
   UniqueFd read_end, write_end;
   if (options.capture_stdout) {
     int fds[2];

@@ -64,8 +64,9 @@ class PosixFile final : public File {
       streamed_bytes_ -= oldest.size;
       const auto from = static_cast<off_t>(oldest.offset);
       const auto size = static_cast<off_t>(oldest.size);
-      if (::sync_file_range(fd_, from, size, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                                                 SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
+      if (::sync_file_range(fd_, from, size,
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
         note_writeback_failure();
       }
       ::posix_fadvise(fd_, from, size, POSIX_FADV_DONTNEED);
@@ -76,8 +77,8 @@ class PosixFile final : public File {
   Result<size_t> pread(std::span<std::byte> out, uint64_t offset) override {
     size_t total = 0;
     while (total < out.size()) {
-      const ssize_t n = ::pread(fd_, out.data() + total, out.size() - total,
-                                static_cast<off_t>(offset + total));
+      const ssize_t n =
+          ::pread(fd_, out.data() + total, out.size() - total, static_cast<off_t>(offset + total));
       if (n < 0) {
         if (errno == EINTR) continue;
         return os_error("pread", path_, errno);
@@ -139,9 +140,15 @@ class PosixFile final : public File {
 Result<std::unique_ptr<File>> PosixStorage::open(const std::string& path, OpenMode mode) {
   int flags = O_CLOEXEC;
   switch (mode) {
-    case OpenMode::kRead: flags |= O_RDONLY; break;
-    case OpenMode::kReadWrite: flags |= O_RDWR; break;
-    case OpenMode::kCreateTruncate: flags |= O_RDWR | O_CREAT | O_TRUNC; break;
+    case OpenMode::kRead:
+      flags |= O_RDONLY;
+      break;
+    case OpenMode::kReadWrite:
+      flags |= O_RDWR;
+      break;
+    case OpenMode::kCreateTruncate:
+      flags |= O_RDWR | O_CREAT | O_TRUNC;
+      break;
   }
   const int fd = ::open(path.c_str(), flags, 0644);
   if (fd < 0) return os_error("open", path, errno);
@@ -149,7 +156,8 @@ Result<std::unique_ptr<File>> PosixStorage::open(const std::string& path, OpenMo
 }
 
 Status PosixStorage::rename(const std::string& from, const std::string& to) {
-  if (::rename(from.c_str(), to.c_str()) != 0) return os_error("rename", from + "' to '" + to, errno);
+  if (::rename(from.c_str(), to.c_str()) != 0)
+    return os_error("rename", from + "' to '" + to, errno);
   return {};
 }
 
@@ -161,7 +169,8 @@ Status PosixStorage::unlink(const std::string& path) {
 Status PosixStorage::replace_symlink(const std::string& target, const std::string& link) {
   const std::string temporary = link + ".new";
   ::unlink(temporary.c_str());
-  if (::symlink(target.c_str(), temporary.c_str()) != 0) return os_error("symlink", temporary, errno);
+  if (::symlink(target.c_str(), temporary.c_str()) != 0)
+    return os_error("symlink", temporary, errno);
   return rename(temporary, link);
 }
 

@@ -54,8 +54,8 @@ bool SystemdNotifier::send(const std::string& message) const {
   if (addr.sun_path[0] == '@') addr.sun_path[0] = '\0';
   const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + socket_path_.size());
   const bool sent = sendto(fd, message.data(), message.size(), MSG_NOSIGNAL | MSG_DONTWAIT,
-                           reinterpret_cast<const sockaddr*>(&addr), length) ==
-                    static_cast<ssize_t>(message.size());
+                           reinterpret_cast<const sockaddr*>(&addr),
+                           length) == static_cast<ssize_t>(message.size());
   close(fd);
   return sent;
 }

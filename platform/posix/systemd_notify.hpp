@@ -26,8 +26,8 @@ class SystemdNotifier {
   // Never blocks: a supervisor that does not read must not stall the recorder.
   bool send(const std::string& message) const;
 
-  std::string socket_path_;     // '@' first: Linux abstract namespace
-  int64_t watchdog_ns_ = 0;     // 0: no watchdog
+  std::string socket_path_;  // '@' first: Linux abstract namespace
+  int64_t watchdog_ns_ = 0;  // 0: no watchdog
   bool ready_sent_ = false;
   int64_t last_ping_ns_ = 0;
 };

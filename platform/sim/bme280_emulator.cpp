@@ -36,8 +36,8 @@ void put_adc20(uint8_t* b, int32_t adc) {
 
 const Calibration& Bme280Emulator::calibration() {
   // dig_T1..T3 and dig_P1..P9 of the datasheet's worked example; dig_H1..H6 of a typical chip.
-  static const Calibration c{27504, 26435, -1000, 36477, -10685, 3024, 2855, 140, -7, 15500,
-                             -14600, 6000,  75,    362,   0,      313,  50,   30};
+  static const Calibration c{27504, 26435,  -1000, 36477, -10685, 3024, 2855, 140, -7,
+                             15500, -14600, 6000,  75,    362,    0,    313,  50,  30};
   return c;
 }
 

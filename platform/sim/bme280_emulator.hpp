@@ -11,10 +11,10 @@
 // values whose datasheet compensation (drivers/bme280/bme280_compensation.hpp) with the
 // emulator's calibration first reaches the target, found by bisection over the ADC range:
 //   adc_T: smallest in [0, 2^20) with T(adc_T) / 100 >= temperature
-//   adc_P: smallest in [0, 2^20) with P(t_fine(adc_T), adc_P) / 256 <= pressure (P falls with adc_P)
-//   adc_H: smallest in [0, 2^16) with H(t_fine(adc_T), adc_H) / 1024 >= humidity
-// bisecting with lo = 0, hi = max: mid = (lo + hi) / 2, hi = mid if it qualifies, else lo = mid + 1;
-// a result equal to the "skipped" marker (0x80000, 0x8000) is taken + 1. A quantity whose
+//   adc_P: smallest in [0, 2^20) with P(t_fine(adc_T), adc_P) / 256 <= pressure (P falls with
+//   adc_P) adc_H: smallest in [0, 2^16) with H(t_fine(adc_T), adc_H) / 1024 >= humidity
+// bisecting with lo = 0, hi = max: mid = (lo + hi) / 2, hi = mid if it qualifies, else lo = mid +
+// 1; a result equal to the "skipped" marker (0x80000, 0x8000) is taken + 1. A quantity whose
 // oversampling is "skipped", and every one while the chip is not in normal mode, reads as the
 // marker. So a recording of m measurements is known exactly, and a driver that did not
 // configure the chip reads markers.
@@ -33,9 +33,9 @@
 namespace h5rec::platform {
 
 struct Bme280EmulatorOptions {
-  uint64_t sweep_rows = 100;        // measurements per sweep period, >= 2
+  uint64_t sweep_rows = 100;  // measurements per sweep period, >= 2
   uint8_t chip_id = bme280::kChipId;
-  int64_t nack_at = -1;             // < 0: never
+  int64_t nack_at = -1;  // < 0: never
   uint64_t nack_transactions = 0;
 };
 

@@ -155,13 +155,26 @@ std::vector<std::string> CrashModel::paths() const {
 
 void replay(const TraceOp& op, CrashModel& model) {
   switch (op.kind) {
-    case TraceOp::kCreate: model.track(op.path, op.data); break;
-    case TraceOp::kWrite: model.write(op.path, op.offset, op.data); break;
-    case TraceOp::kTruncate: model.truncate(op.path, op.size); break;
-    case TraceOp::kFsync: model.fsync(op.path); break;
-    case TraceOp::kRename: model.rename(op.path, op.to); break;
-    case TraceOp::kUnlink: model.unlink(op.path); break;
-    case TraceOp::kMark: break;
+    case TraceOp::kCreate:
+      model.track(op.path, op.data);
+      break;
+    case TraceOp::kWrite:
+      model.write(op.path, op.offset, op.data);
+      break;
+    case TraceOp::kTruncate:
+      model.truncate(op.path, op.size);
+      break;
+    case TraceOp::kFsync:
+      model.fsync(op.path);
+      break;
+    case TraceOp::kRename:
+      model.rename(op.path, op.to);
+      break;
+    case TraceOp::kUnlink:
+      model.unlink(op.path);
+      break;
+    case TraceOp::kMark:
+      break;
   }
 }
 

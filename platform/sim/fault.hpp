@@ -26,14 +26,22 @@ enum class FaultEffect {
 // Name of an operation kind in messages ("write", "sync_directory", ...).
 constexpr const char* fault_op_name(FaultOp op) {
   switch (op) {
-    case FaultOp::kOpen: return "open";
-    case FaultOp::kWrite: return "write";
-    case FaultOp::kRead: return "read";
-    case FaultOp::kFsync: return "fsync";
-    case FaultOp::kTruncate: return "truncate";
-    case FaultOp::kSyncDirectory: return "sync_directory";
-    case FaultOp::kRename: return "rename";
-    case FaultOp::kUnlink: return "unlink";
+    case FaultOp::kOpen:
+      return "open";
+    case FaultOp::kWrite:
+      return "write";
+    case FaultOp::kRead:
+      return "read";
+    case FaultOp::kFsync:
+      return "fsync";
+    case FaultOp::kTruncate:
+      return "truncate";
+    case FaultOp::kSyncDirectory:
+      return "sync_directory";
+    case FaultOp::kRename:
+      return "rename";
+    case FaultOp::kUnlink:
+      return "unlink";
   }
   return "?";
 }

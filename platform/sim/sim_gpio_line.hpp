@@ -1,7 +1,7 @@
 // The sim platform's GPIO line: a deterministic pulse train whose frequency sweeps, in the time
 // of the recording (t = 0 at row 0; now_ns() is the row's scheduled time). Pulse n rises at r_n
 // and falls half a period later:
-//   f(t)      = sim_sweep(frequency_low, frequency_high, t, sweep_ns)   (platform/sim/sim_sweep.hpp)
+//   f(t)      = sim_sweep(frequency_low, frequency_high, t, sweep_ns) (platform/sim/sim_sweep.hpp)
 //   period(t) = floor(1e9 / f(t) + 0.5) ns
 //   r_0 = period(0),  r_{n+1} = r_n + period(r_n),  fall_n = r_n + period(r_n) / 2 (integer /)
 // Only the configured edges are reported, numbered 1, 2, 3 ... (seqno) like the kernel's; edges
@@ -16,12 +16,12 @@
 namespace h5rec::platform {
 
 struct SimGpioLineOptions {
-  double frequency_low = 1.0;    // Hz, > 0
-  double frequency_high = 100.0;  // Hz, > 0
+  double frequency_low = 1.0;          // Hz, > 0
+  double frequency_high = 100.0;       // Hz, > 0
   uint64_t sweep_ns = 10'000'000'000;  // sweep period, > 0
-  uint64_t lose_from = 0;        // 0: no edge is lost
+  uint64_t lose_from = 0;              // 0: no edge is lost
   uint64_t lose_count = 0;
-  int64_t fail_at_ns = -1;       // < 0: never fails
+  int64_t fail_at_ns = -1;  // < 0: never fails
   int64_t fail_ns = 0;
 };
 

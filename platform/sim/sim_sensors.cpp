@@ -38,8 +38,8 @@ class Sine final : public Sensor {
       : amplitude_(amplitude), frequency_hz_(frequency_hz), offset_(offset) {}
   ReadResult read(const SampleTick& tick, std::span<double> out) override {
     for (size_t c = 0; c < out.size(); ++c) {
-      const double phase = frequency_hz_ * tick.elapsed_s +
-                           static_cast<double>(c) / static_cast<double>(out.size());
+      const double phase =
+          frequency_hz_ * tick.elapsed_s + static_cast<double>(c) / static_cast<double>(out.size());
       out[c] = offset_ + amplitude_ * sim_sin_turns(phase);
     }
     return ReadResult::kOk;
@@ -53,7 +53,8 @@ class Noise final : public Sensor {
  public:
   Noise(uint64_t seed, double mean, double stddev) : seed_(seed), mean_(mean), stddev_(stddev) {}
   ReadResult read(const SampleTick& tick, std::span<double> out) override {
-    for (size_t c = 0; c < out.size(); ++c) out[c] = mean_ + stddev_ * sim_normal(seed_, tick.index, c);
+    for (size_t c = 0; c < out.size(); ++c)
+      out[c] = mean_ + stddev_ * sim_normal(seed_, tick.index, c);
     return ReadResult::kOk;
   }
 

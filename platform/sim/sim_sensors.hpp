@@ -4,7 +4,8 @@
 //
 //   counter      value = start + step * index                  (start 0, step 1)
 //   sine         offset + amplitude * sin(2*pi*(frequency_hz * t + component / components))
-//                                                              (amplitude 1, frequency_hz 1, offset 0)
+//                                                              (amplitude 1, frequency_hz 1, offset
+//                                                              0)
 //   noise        mean + stddev * N(0,1) from a counter-based hash of (seed, index, component)
 //   random_walk  start + sum over rows 1..index of step * N(0,1)  (start 0, step 1)
 //   step         low before at_s seconds, high from then on    (low 0, high 1, at_s 1)

@@ -13,8 +13,8 @@ std::string quoted(const std::string& what, const std::string& path) {
 
 Error injected_error(const std::string& what, const std::string& path, int err, FaultOp op,
                      uint64_t index) {
-  return Error{quoted(what, path) + std::strerror(err) + " (injected: " + fault_op_name(op) +
-                   " #" + std::to_string(index) + ")",
+  return Error{quoted(what, path) + std::strerror(err) + " (injected: " + fault_op_name(op) + " #" +
+                   std::to_string(index) + ")",
                err};
 }
 
@@ -176,7 +176,9 @@ Status SimStorage::ensure_known(const std::string& path, File& base_file) {
 
 void SimStorage::traced(TraceOp op) {
   switch (op.kind) {
-    case TraceOp::kCreate: traced_paths_.insert(op.path); break;
+    case TraceOp::kCreate:
+      traced_paths_.insert(op.path);
+      break;
     case TraceOp::kRename:
       if (op.path == op.to) break;
       if (traced_paths_.erase(op.path) != 0) {
@@ -185,11 +187,14 @@ void SimStorage::traced(TraceOp op) {
         traced_paths_.erase(op.to);
       }
       break;
-    case TraceOp::kUnlink: traced_paths_.erase(op.path); break;
+    case TraceOp::kUnlink:
+      traced_paths_.erase(op.path);
+      break;
     case TraceOp::kWrite:
     case TraceOp::kTruncate:
     case TraceOp::kFsync:
-    case TraceOp::kMark: break;
+    case TraceOp::kMark:
+      break;
   }
   trace_.push_back(std::move(op));
 }

@@ -78,7 +78,8 @@ Result<AppendableDataset> AppendableDataset::open(hid_t parent, const std::strin
   Handle type = datatype(H5Dget_type(out.dataset_.get()));
   const auto dtype = dtype_of(type.get());
   if (!dtype) {
-    return Error{"'" + out.where_ + "' has a type h5rec cannot append to (little-endian numbers, "
+    return Error{"'" + out.where_ +
+                 "' has a type h5rec cannot append to (little-endian numbers, "
                  "bool and variable-length strings only)"};
   }
   out.dtype_ = *dtype;
@@ -89,7 +90,8 @@ Result<AppendableDataset> AppendableDataset::open(hid_t parent, const std::strin
   std::array<hsize_t, H5S_MAX_RANK> chunk{};
   if (rank < 1 || max_dims[0] != H5S_UNLIMITED || H5Pget_layout(dcpl.get()) != H5D_CHUNKED ||
       H5Pget_chunk(dcpl.get(), rank, chunk.data()) != rank) {
-    return Error{"'" + out.where_ + "' cannot be appended to: it is not chunked along an "
+    return Error{"'" + out.where_ +
+                 "' cannot be appended to: it is not chunked along an "
                  "unlimited first dimension"};
   }
   for (int d = 1; d < rank; ++d) {
@@ -133,7 +135,8 @@ Status AppendableDataset::write_chunk(uint64_t chunk_index, std::span<const std:
 }
 
 Status AppendableDataset::write_string_rows(uint64_t first_row, uint64_t end_row,
-                                            uint64_t chunk_start, std::span<const std::byte> bytes) {
+                                            uint64_t chunk_start,
+                                            std::span<const std::byte> bytes) {
   const uint64_t first = std::max(first_row, chunk_start);
   const uint64_t end = std::min<uint64_t>(end_row, chunk_start + chunk_rows_);
   if (end <= first) return {};
@@ -150,7 +153,7 @@ Status AppendableDataset::write_string_rows(uint64_t first_row, uint64_t end_row
   if (H5Dwrite(dataset_.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT,
                rows.data()) < 0) {
     return error("write rows " + std::to_string(first) + ".." + std::to_string(end) + " of",
-                    where_);
+                 where_);
   }
   return {};
 }
@@ -166,8 +169,8 @@ Status AppendableDataset::read_rows(uint64_t first, uint64_t count,
   for (size_t d = 0; d < shape_.size(); ++d) extent[d + 1] = shape_[d];
   Handle memory =
       dataspace(H5Screate_simple(static_cast<int>(shape_.size() + 1), extent.data(), nullptr));
-  if (H5Dread(dataset_.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT,
-              out.data()) < 0) {
+  if (H5Dread(dataset_.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT, out.data()) <
+      0) {
     return error("read rows of", where_);
   }
   return {};

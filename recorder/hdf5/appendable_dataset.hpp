@@ -18,13 +18,13 @@
 namespace h5rec::h5 {
 
 struct ColumnLayout {
-  std::string name;           // dataset name; may contain '/' (missing groups are created)
+  std::string name;  // dataset name; may contain '/' (missing groups are created)
   DType dtype = DType::kFloat64;
-  std::vector<size_t> shape;  // per-row shape, empty = scalar
+  std::vector<size_t> shape;    // per-row shape, empty = scalar
   bool with_attributes = true;  // write units and description (recordings); false: plain (logger)
   std::string units;
   std::string description;
-  std::string sensor;           // written when not empty
+  std::string sensor;                                                // written when not empty
   std::vector<std::pair<std::string, double>> number_attributes;     // further attributes
   std::vector<std::pair<std::string, std::string>> text_attributes;  // (e.g. from the sensor)
 };

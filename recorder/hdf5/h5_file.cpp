@@ -108,7 +108,8 @@ Status File::size_metadata_cache(size_t datasets) {
   const size_t bytes = metadata_cache_bytes(datasets);
   H5AC_cache_config_t cache{};
   cache.version = H5AC__CURR_CACHE_CONFIG_VERSION;
-  if (H5Fget_mdc_config(file_.get(), &cache) < 0) return error("read the metadata cache size of", path_);
+  if (H5Fget_mdc_config(file_.get(), &cache) < 0)
+    return error("read the metadata cache size of", path_);
   if (cache.max_size == bytes) return {};
   set_fixed_cache_size(cache, bytes);
   if (H5Fset_mdc_config(file_.get(), &cache) < 0) return error("size the metadata cache of", path_);
@@ -134,7 +135,8 @@ Status File::flush() {
 }
 
 Status File::commit() {
-  if (journaled_ == nullptr) return Error{"commit '" + path_ + "': not open through h5rec's driver"};
+  if (journaled_ == nullptr)
+    return Error{"commit '" + path_ + "': not open through h5rec's driver"};
   return journaled_->commit();
 }
 

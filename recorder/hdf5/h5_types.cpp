@@ -7,16 +7,36 @@ namespace h5rec::h5 {
 Handle file_type(DType type) {
   hid_t base = H5I_INVALID_HID;
   switch (type) {
-    case DType::kInt8: base = H5T_STD_I8LE; break;
-    case DType::kInt16: base = H5T_STD_I16LE; break;
-    case DType::kInt32: base = H5T_STD_I32LE; break;
-    case DType::kInt64: base = H5T_STD_I64LE; break;
-    case DType::kUInt8: base = H5T_STD_U8LE; break;
-    case DType::kUInt16: base = H5T_STD_U16LE; break;
-    case DType::kUInt32: base = H5T_STD_U32LE; break;
-    case DType::kUInt64: base = H5T_STD_U64LE; break;
-    case DType::kFloat32: base = H5T_IEEE_F32LE; break;
-    case DType::kFloat64: base = H5T_IEEE_F64LE; break;
+    case DType::kInt8:
+      base = H5T_STD_I8LE;
+      break;
+    case DType::kInt16:
+      base = H5T_STD_I16LE;
+      break;
+    case DType::kInt32:
+      base = H5T_STD_I32LE;
+      break;
+    case DType::kInt64:
+      base = H5T_STD_I64LE;
+      break;
+    case DType::kUInt8:
+      base = H5T_STD_U8LE;
+      break;
+    case DType::kUInt16:
+      base = H5T_STD_U16LE;
+      break;
+    case DType::kUInt32:
+      base = H5T_STD_U32LE;
+      break;
+    case DType::kUInt64:
+      base = H5T_STD_U64LE;
+      break;
+    case DType::kFloat32:
+      base = H5T_IEEE_F32LE;
+      break;
+    case DType::kFloat64:
+      base = H5T_IEEE_F64LE;
+      break;
     case DType::kString: {
       Handle s = datatype(H5Tcopy(H5T_C_S1));
       H5Tset_size(s.get(), H5T_VARIABLE);
@@ -46,11 +66,16 @@ std::optional<DType> dtype_of(hid_t type) {
       if (H5Tget_order(type) != H5T_ORDER_LE) return std::nullopt;
       const bool is_signed = H5Tget_sign(type) != H5T_SGN_NONE;
       switch (size) {
-        case 1: return is_signed ? DType::kInt8 : DType::kUInt8;
-        case 2: return is_signed ? DType::kInt16 : DType::kUInt16;
-        case 4: return is_signed ? DType::kInt32 : DType::kUInt32;
-        case 8: return is_signed ? DType::kInt64 : DType::kUInt64;
-        default: return std::nullopt;
+        case 1:
+          return is_signed ? DType::kInt8 : DType::kUInt8;
+        case 2:
+          return is_signed ? DType::kInt16 : DType::kUInt16;
+        case 4:
+          return is_signed ? DType::kInt32 : DType::kUInt32;
+        case 8:
+          return is_signed ? DType::kInt64 : DType::kUInt64;
+        default:
+          return std::nullopt;
       }
     }
     case H5T_FLOAT:
@@ -66,7 +91,8 @@ std::optional<DType> dtype_of(hid_t type) {
     case H5T_STRING:
       if (H5Tis_variable_str(type) > 0) return DType::kString;
       return std::nullopt;
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 

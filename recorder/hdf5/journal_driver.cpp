@@ -47,7 +47,9 @@ struct DriverHandle {
   DriverFile* file;
 };
 
-DriverFile* driver_file_of(const H5FD_t* f) { return reinterpret_cast<const DriverHandle*>(f)->file; }
+DriverFile* driver_file_of(const H5FD_t* f) {
+  return reinterpret_cast<const DriverHandle*>(f)->file;
+}
 journal::CheckpointedFile& file_of(const H5FD_t* f) { return driver_file_of(f)->file(); }
 
 herr_t fail(const Status& s, hid_t minor) {
@@ -73,7 +75,8 @@ H5FD_t* driver_open(const char* name, unsigned flags, hid_t fapl, haddr_t) {
     return nullptr;
   }
   try {  // nothing may be thrown through HDF5's C frames
-    auto file = journal::CheckpointedFile::open(*options->storage, name, options_of(*options, flags));
+    auto file =
+        journal::CheckpointedFile::open(*options->storage, name, options_of(*options, flags));
     if (!file) {
       (void)fail(file.error(), H5E_CANTOPENFILE);
       return nullptr;

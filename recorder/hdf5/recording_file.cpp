@@ -49,8 +49,8 @@ Result<RecordingFile> RecordingFile::create(const std::string& path,
   H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
   for (const GroupLayout& layout : groups) {
     const std::string group_path = path + ":/" + layout.name;
-    h5::Handle group = h5::group(
-        H5Gcreate2(root, layout.name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT));
+    h5::Handle group =
+        h5::group(H5Gcreate2(root, layout.name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT));
     if (!group.valid()) {
       return Error{"create group '" + group_path + "': " + h5::last_error()};
     }

@@ -36,13 +36,14 @@ Result<std::unique_ptr<CheckpointedFile>> CheckpointedFile::open(
     data = std::move(d.value());
     if (Status s = storage.sync_directory(platform::directory_of(path)); !s) return s.error();
   } else {
-    auto d = storage.open(path, writable ? platform::OpenMode::kReadWrite
-                                         : platform::OpenMode::kRead);
+    auto d =
+        storage.open(path, writable ? platform::OpenMode::kReadWrite : platform::OpenMode::kRead);
     if (!d) return d.error();
     data = std::move(d.value());
     if (Status s = open_journal(); !s) return s.error();
   }
-  auto gathered = platform::GatheredFile::wrap(std::move(data), writable ? options.gather_bytes : 0);
+  auto gathered =
+      platform::GatheredFile::wrap(std::move(data), writable ? options.gather_bytes : 0);
   if (!gathered) return gathered.error();
   auto size = gathered.value()->size();
   if (!size) return size.error();
@@ -133,9 +134,10 @@ Status CheckpointedFile::write_through(uint64_t offset, std::span<const std::byt
   if (in.empty()) return {};
   // Over bytes the file holds (a metadata block or partial chunk written again), only those
   // that change are written. If they cannot be read, everything is.
-  const size_t inside = physical_size_ > offset ? static_cast<size_t>(std::min<uint64_t>(
-                                                      in.size(), physical_size_ - offset))
-                                                : 0;
+  const size_t inside =
+      physical_size_ > offset
+          ? static_cast<size_t>(std::min<uint64_t>(in.size(), physical_size_ - offset))
+          : 0;
   size_t known = 0;
   if (inside > 0) {
     compare_.resize(inside);
@@ -234,10 +236,10 @@ Status CheckpointedFile::apply_held() {
   std::vector<std::byte> old;
   for (const auto& [offset, range] : held_.ranges()) {
     const std::vector<std::byte>& bytes = range.bytes;
-    const size_t below = offset >= committed_size_
-                             ? 0
-                             : static_cast<size_t>(std::min<uint64_t>(bytes.size(),
-                                                                      committed_size_ - offset));
+    const size_t below =
+        offset >= committed_size_
+            ? 0
+            : static_cast<size_t>(std::min<uint64_t>(bytes.size(), committed_size_ - offset));
     if (below < bytes.size()) appends.emplace_back(offset + below, std::span(bytes).subspan(below));
     if (below == 0) continue;
     if (!journal_) {
@@ -251,8 +253,9 @@ Status CheckpointedFile::apply_held() {
     // Copies of the structured bindings: clang before 16 cannot capture those in a lambda.
     const uint64_t at = offset, sequence = range.sequence;
     for_each_changed_run(old, std::span(bytes).first(below), [&](size_t from, size_t to) {
-      records_.push_back({at + from, std::vector<std::byte>(old.begin() + static_cast<ptrdiff_t>(from),
-                                                            old.begin() + static_cast<ptrdiff_t>(to))});
+      records_.push_back(
+          {at + from, std::vector<std::byte>(old.begin() + static_cast<ptrdiff_t>(from),
+                                             old.begin() + static_cast<ptrdiff_t>(to))});
       overwrites.emplace_back(sequence, at + from, std::span(bytes).subspan(from, to - from));
     });
   }

@@ -34,7 +34,8 @@ void HeldWrites::hold(uint64_t offset, std::span<const std::byte> in) {
   }
   std::vector<std::byte> merged(stop - begin);
   for (auto it = first; it != last; ++it) {
-    std::memcpy(merged.data() + (it->first - begin), it->second.bytes.data(), it->second.bytes.size());
+    std::memcpy(merged.data() + (it->first - begin), it->second.bytes.data(),
+                it->second.bytes.size());
     bytes_ -= it->second.bytes.size();
   }
   std::memcpy(merged.data() + (offset - begin), in.data(), in.size());
@@ -58,7 +59,8 @@ void HeldWrites::copy_over(uint64_t offset, std::span<std::byte> out) const {
     const uint64_t from = std::max(offset, it->first);
     const uint64_t to = std::min(end, it->first + it->second.bytes.size());
     if (from >= to) continue;
-    std::memcpy(out.data() + (from - offset), it->second.bytes.data() + (from - it->first), to - from);
+    std::memcpy(out.data() + (from - offset), it->second.bytes.data() + (from - it->first),
+                to - from);
   }
 }
 

@@ -20,14 +20,16 @@ class HeldWrites {
  public:
   struct Range {
     std::vector<std::byte> bytes;
-    uint64_t sequence;  // when the last write into it was held: overwrites are applied in this order
+    uint64_t
+        sequence;  // when the last write into it was held: overwrites are applied in this order
   };
 
   // Holds a copy of `bytes` at `offset`, merged with the ranges it overlaps.
   void hold(uint64_t offset, std::span<const std::byte> bytes);
   // Whether any held byte lies in [begin, end).
   bool overlaps(uint64_t begin, uint64_t end) const;
-  // Copies the held bytes that fall into `out` (which holds the file's bytes from `offset`) over it.
+  // Copies the held bytes that fall into `out` (which holds the file's bytes from `offset`) over
+  // it.
   void copy_over(uint64_t offset, std::span<std::byte> out) const;
   void clear();
 

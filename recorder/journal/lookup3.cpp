@@ -10,22 +10,41 @@ namespace {
 constexpr uint32_t rotate(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
 
 void mix(uint32_t& a, uint32_t& b, uint32_t& c) {
-  a -= c; a ^= rotate(c, 4);  c += b;
-  b -= a; b ^= rotate(a, 6);  a += c;
-  c -= b; c ^= rotate(b, 8);  b += a;
-  a -= c; a ^= rotate(c, 16); c += b;
-  b -= a; b ^= rotate(a, 19); a += c;
-  c -= b; c ^= rotate(b, 4);  b += a;
+  a -= c;
+  a ^= rotate(c, 4);
+  c += b;
+  b -= a;
+  b ^= rotate(a, 6);
+  a += c;
+  c -= b;
+  c ^= rotate(b, 8);
+  b += a;
+  a -= c;
+  a ^= rotate(c, 16);
+  c += b;
+  b -= a;
+  b ^= rotate(a, 19);
+  a += c;
+  c -= b;
+  c ^= rotate(b, 4);
+  b += a;
 }
 
 void final_mix(uint32_t& a, uint32_t& b, uint32_t& c) {
-  c ^= b; c -= rotate(b, 14);
-  a ^= c; a -= rotate(c, 11);
-  b ^= a; b -= rotate(a, 25);
-  c ^= b; c -= rotate(b, 16);
-  a ^= c; a -= rotate(c, 4);
-  b ^= a; b -= rotate(a, 14);
-  c ^= b; c -= rotate(b, 24);
+  c ^= b;
+  c -= rotate(b, 14);
+  a ^= c;
+  a -= rotate(c, 11);
+  b ^= a;
+  b -= rotate(a, 25);
+  c ^= b;
+  c -= rotate(b, 16);
+  a ^= c;
+  a -= rotate(c, 4);
+  b ^= a;
+  b -= rotate(a, 14);
+  c ^= b;
+  c -= rotate(b, 24);
 }
 
 // A little-endian word from up to four bytes (fewer at the tail).

@@ -59,11 +59,16 @@ RecoveryReport unrecoverable(RecoveryReport r, const std::string& why) {
 
 const char* describe(RecoveryOutcome outcome) {
   switch (outcome) {
-    case RecoveryOutcome::kClean: return "clean";
-    case RecoveryOutcome::kRecovered: return "recovered";
-    case RecoveryOutcome::kDiscarded: return "discarded";
-    case RecoveryOutcome::kLive: return "live";
-    case RecoveryOutcome::kUnrecoverable: return "unrecoverable";
+    case RecoveryOutcome::kClean:
+      return "clean";
+    case RecoveryOutcome::kRecovered:
+      return "recovered";
+    case RecoveryOutcome::kDiscarded:
+      return "discarded";
+    case RecoveryOutcome::kLive:
+      return "live";
+    case RecoveryOutcome::kUnrecoverable:
+      return "unrecoverable";
   }
   return "";
 }
@@ -119,9 +124,9 @@ RecoveryReport recover_file(platform::Storage& storage, const std::string& path)
   };
   if (!storage.exists(path)) {
     if (journal && contents.recognised) return discard("a journal without its data file: removed");
-    return unrecoverable(r, journal ? "no such file, and '" + journal_name +
-                                          "' is not an h5rec journal: left alone"
-                                    : "no such file");
+    return unrecoverable(
+        r, journal ? "no such file, and '" + journal_name + "' is not an h5rec journal: left alone"
+                   : "no such file");
   }
 
   auto opened = storage.open(path, platform::OpenMode::kReadWrite);
@@ -169,15 +174,17 @@ RecoveryReport recover_file(platform::Storage& storage, const std::string& path)
   auto rows = count_rows(storage, path);
   if (!rows) return unrecoverable(r, rows.message());
   r.datasets = std::move(rows.value());
-  if (journal && !contents.active) done.push_back("removed a stale journal (" + contents.note + ")");
+  if (journal && !contents.active)
+    done.push_back("removed a stale journal (" + contents.note + ")");
   if (Status s = remove_journal(); !s) return unrecoverable(r, s.message());
   r.outcome = changed ? RecoveryOutcome::kRecovered : RecoveryOutcome::kClean;
   for (const std::string& d : done) r.detail += (r.detail.empty() ? "" : "; ") + d;
   return r;
 }
 
-Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, const std::string& path,
-                                                 bool only_unclean, const FileNameFilter& selects) {
+Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage,
+                                                 const std::string& path, bool only_unclean,
+                                                 const FileNameFilter& selects) {
   auto names = storage.list_directory(path);
   if (!names) {
     if (!storage.exists(path)) return Error{"'" + path + "': no such file or directory"};

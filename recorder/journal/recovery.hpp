@@ -57,8 +57,8 @@ bool needs_recovery(platform::Storage& storage, const std::string& path);
 // not opened or reported; with `selects`, only data files whose names (without the directory)
 // it accepts count.
 using FileNameFilter = std::function<bool(std::string_view file_name)>;
-Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage, const std::string& path,
-                                                 bool only_unclean = false,
+Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage,
+                                                 const std::string& path, bool only_unclean = false,
                                                  const FileNameFilter& selects = {});
 
 }  // namespace h5rec::journal

@@ -19,8 +19,8 @@ constexpr uint64_t kZeroRecord = uint64_t{1} << 63;
 constexpr size_t kHeaderBytes = 512;
 constexpr size_t kRecordHeadBytes = 16;
 // Header fields (offsets).
-constexpr size_t kFormatAt = 8, kStateAt = 12, kSequenceAt = 16, kDataSizeAt = 24,
-                 kCountAt = 32, kRecordBytesAt = 40, kRecordSumAt = 48, kHeaderSumAt = 52;
+constexpr size_t kFormatAt = 8, kStateAt = 12, kSequenceAt = 16, kDataSizeAt = 24, kCountAt = 32,
+                 kRecordBytesAt = 40, kRecordSumAt = 48, kHeaderSumAt = 52;
 constexpr uint32_t kIdle = 0, kActive = 1;
 
 // Fills the header at the front of `out` (kHeaderBytes long).
@@ -46,8 +46,9 @@ Result<JournalContents> read_journal(platform::File& journal) {
   auto got = journal.pread(header, 0);
   if (!got) return got.error();
   // A header torn before its first write completed is zeros (or short): still one of ours.
-  out.recognised = got.value() < sizeof kMagic || std::memcmp(header, kMagic, sizeof kMagic) == 0 ||
-                   std::all_of(header, header + sizeof kMagic, [](std::byte b) { return b == std::byte{0}; });
+  out.recognised =
+      got.value() < sizeof kMagic || std::memcmp(header, kMagic, sizeof kMagic) == 0 ||
+      std::all_of(header, header + sizeof kMagic, [](std::byte b) { return b == std::byte{0}; });
   if (got.value() < kHeaderBytes || std::memcmp(header, kMagic, sizeof kMagic) != 0 ||
       load_le(header + kHeaderSumAt, 4) !=
           lookup3(std::span<const std::byte>(header, kHeaderSumAt))) {
@@ -94,7 +95,8 @@ Result<JournalContents> read_journal(platform::File& journal) {
       }
       r.old_bytes.assign(zeros, std::byte{0});
     } else {
-      if (length > bytes - at) return Error{"'" + journal.path() + "': record overruns the journal"};
+      if (length > bytes - at)
+        return Error{"'" + journal.path() + "': record overruns the journal"};
       r.old_bytes.assign(records.begin() + static_cast<ptrdiff_t>(at),
                          records.begin() + static_cast<ptrdiff_t>(at + length));
       at += length;
@@ -167,7 +169,8 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::create(platform::Storage& 
   std::unique_ptr<JournalWriter> w(new JournalWriter(storage, path, std::move(file.value())));
   Status s = active_for_empty_file ? w->write_active(0, {}) : w->write_idle();
   if (!s) return s.error();
-  if (Status synced = storage.sync_directory(platform::directory_of(path)); !synced) return synced.error();
+  if (Status synced = storage.sync_directory(platform::directory_of(path)); !synced)
+    return synced.error();
   return w;
 }
 

@@ -40,11 +40,11 @@ struct Record {
 
 // What a journal file says, as recovery reads it.
 struct JournalContents {
-  bool recognised = false;    // h5rec's magic is there (torn or not)
-  bool active = false;        // a valid header says "active": roll back
-  uint64_t data_size = 0;     // the data file's size at its last checkpoint
+  bool recognised = false;  // h5rec's magic is there (torn or not)
+  bool active = false;      // a valid header says "active": roll back
+  uint64_t data_size = 0;   // the data file's size at its last checkpoint
   std::vector<Record> records;
-  std::string note;           // why it is not active (missing, idle, torn), for reports
+  std::string note;  // why it is not active (missing, idle, torn), for reports
 };
 
 Result<JournalContents> read_journal(platform::File& journal);
@@ -84,7 +84,7 @@ class JournalWriter {
   std::string path_;
   std::unique_ptr<platform::File> file_;
   bool active_ = false;
-  uint64_t sequence_ = 0;  // counts header writes; in the header for diagnosis only
+  uint64_t sequence_ = 0;          // counts header writes; in the header for diagnosis only
   std::vector<std::byte> buffer_;  // reused: header + records
 };
 

@@ -38,8 +38,7 @@ Result<std::optional<Superblock>> read_superblock(platform::File& file) {
                      " is truncated or uses addresses other than 8 bytes"};
       }
       sb.status_flags = static_cast<uint8_t>(head[kFlagsAt]);
-      sb.end_of_file_address =
-          load_le(&head[kBaseAt], 8) + load_le(&head[kEndOfFileAt], 8);
+      sb.end_of_file_address = load_le(&head[kBaseAt], 8) + load_le(&head[kEndOfFileAt], 8);
       const uint32_t stored = static_cast<uint32_t>(load_le(&head[kChecksumAt], 4));
       if (stored != lookup3(std::span(head).first(kChecksumAt))) {
         return Error{"'" + file.path() + "': superblock checksum mismatch"};

@@ -12,10 +12,10 @@
 namespace h5rec::journal {
 
 struct Superblock {
-  uint64_t offset = 0;    // 0, 512, 1024, ... (after a user block)
+  uint64_t offset = 0;  // 0, 512, 1024, ... (after a user block)
   unsigned version = 0;
-  uint8_t status_flags = 0;           // versions 2 and 3 only
-  uint64_t end_of_file_address = 0;   // absolute: base address + stored end-of-file address
+  uint8_t status_flags = 0;          // versions 2 and 3 only
+  uint64_t end_of_file_address = 0;  // absolute: base address + stored end-of-file address
 };
 
 // Finds and parses the superblock; nullopt when the file has no HDF5 signature.

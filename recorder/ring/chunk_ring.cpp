@@ -40,7 +40,7 @@ namespace {
 // One load per page of `bytes`, which another thread may be writing (see warm_next_chunk()):
 // not instrumented by ThreadSanitizer, for the race is meant and harmless.
 __attribute__((no_sanitize("thread"))) void touch_pages(std::span<const std::byte> bytes,
-                                                          size_t page_bytes) {
+                                                        size_t page_bytes) {
   const auto* at = reinterpret_cast<const volatile unsigned char*>(bytes.data());
   const auto* end = at + bytes.size();
   while (at < end) {

@@ -124,7 +124,7 @@ class ChunkRing {
   std::vector<Column> columns_;
   const size_t chunk_rows_;
   const size_t capacity_chunks_;
-  uint64_t produced_ = 0;  // producer-private copy of committed_
+  uint64_t produced_ = 0;          // producer-private copy of committed_
   size_t rows_left_in_chunk_ = 0;  // producer: rows before the cursor leaves its chunk
   alignas(64) std::atomic<uint64_t> committed_{0};
   alignas(64) std::atomic<uint64_t> released_chunks_{0};
