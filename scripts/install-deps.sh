@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libhdf5-dev libtomlplusplus-dev libcli11-dev libgtest-dev libbenchmark-dev
   python3 python3-h5py python3-numpy hdf5-tools valgrind
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev clang-format-14
 )
 cross=false
 if [ "${1:-}" = "--cross" ]; then
