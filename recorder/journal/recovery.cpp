@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "platform/path.hpp"
 #include "recorder/hdf5/h5_handle.hpp"
@@ -55,6 +56,148 @@ RecoveryReport unrecoverable(RecoveryReport r, const std::string& why) {
   return r;
 }
 
+// One run of recover_file: the journal found beside the file, what was done so far, and the
+// report. Each phase returns the final report when recovery stops there, nothing to go on.
+class FileRecovery {
+ public:
+  FileRecovery(platform::Storage& storage, const std::string& path)
+      : storage_(storage),
+        path_(path),
+        journal_name_(journal_path(path)),
+        report_{path, RecoveryOutcome::kClean, {}, {}} {}
+
+  RecoveryReport run() {
+    if (auto stop = open_journal()) return *stop;
+    if (!storage_.exists(path_)) return without_data_file();
+    if (auto stop = repair_data_file()) return *stop;
+    return count_rows_and_remove_journal();
+  }
+
+ private:
+  // Reads the journal if there is one; a journal locked by a running writer stops recovery.
+  std::optional<RecoveryReport> open_journal() {
+    if (!storage_.exists(journal_name_)) return std::nullopt;
+    auto opened = storage_.open(journal_name_, platform::OpenMode::kReadWrite);
+    if (!opened) return unrecoverable(report_, opened.message());
+    journal_ = std::move(opened.value());
+    auto locked = journal_->try_lock();
+    if (!locked) return unrecoverable(report_, locked.message());
+    if (!locked.value()) {
+      report_.outcome = RecoveryOutcome::kLive;
+      report_.detail = "a running writer holds its journal; not touched";
+      return report_;
+    }
+    auto read = read_journal(*journal_);
+    if (!read) return unrecoverable(report_, read.message());
+    contents_ = std::move(read.value());
+    return std::nullopt;
+  }
+
+  RecoveryReport without_data_file() {
+    if (journal_ && contents_.recognised) {
+      return discard("a journal without its data file: removed");
+    }
+    return unrecoverable(report_, journal_ ? "no such file, and '" + journal_name_ +
+                                                 "' is not an h5rec journal: left alone"
+                                           : "no such file");
+  }
+
+  // Rolls back, clears the open-for-writing flags and cuts what was appended after the last
+  // checkpoint, then makes that durable; the data file is closed when this returns.
+  std::optional<RecoveryReport> repair_data_file() {
+    auto opened = storage_.open(path_, platform::OpenMode::kReadWrite);
+    if (!opened) return unrecoverable(report_, opened.message());
+    platform::File& data = *opened.value();
+    if (contents_.active) {
+      if (Status s = roll_back(data, contents_); !s) return unrecoverable(report_, s.message());
+      done_.push_back("rolled back " + std::to_string(contents_.records.size()) +
+                      " overwritten ranges to the last checkpoint");
+      changed_ = true;
+    }
+    auto size = data.size();
+    if (!size) return unrecoverable(report_, size.message());
+    if (size.value() == 0) {
+      if (!journal_) {
+        return unrecoverable(report_, "empty file, not HDF5 (and no journal: not h5rec's)");
+      }
+      opened.value().reset();
+      return discard("stopped before its first checkpoint, so it held no rows: removed");
+    }
+    auto sb = read_superblock(data);
+    if (!sb) return unrecoverable(report_, sb.message());
+    if (!sb.value()) return unrecoverable(report_, "no HDF5 superblock");
+    if (Status s = repair_superblock_and_tail(data, *sb.value(), size.value()); !s) {
+      return unrecoverable(report_, s.message());
+    }
+    if (changed_) {
+      if (Status s = data.fsync(); !s) return unrecoverable(report_, s.message());
+    }
+    return std::nullopt;
+  }
+
+  Status repair_superblock_and_tail(platform::File& data, const Superblock& superblock,
+                                    uint64_t size) {
+    if (superblock.status_flags != 0) {
+      if (Status s = clear_status_flags(data, superblock); !s) return s;
+      done_.push_back("cleared the superblock's open-for-writing flags");
+      changed_ = true;
+    }
+    // Bytes past the end-of-file address are what a crashed writer appended after its last
+    // checkpoint; a file closed cleanly is never cut.
+    const bool crashed = journal_ != nullptr || superblock.status_flags != 0;
+    if (crashed && superblock.version >= 2 && size > superblock.end_of_file_address) {
+      if (Status s = data.truncate(superblock.end_of_file_address); !s) return s;
+      done_.push_back("cut " + std::to_string(size - superblock.end_of_file_address) +
+                      " bytes written after the checkpoint");
+      changed_ = true;
+    }
+    return {};
+  }
+
+  RecoveryReport count_rows_and_remove_journal() {
+    auto rows = count_rows(storage_, path_);
+    if (!rows) return unrecoverable(report_, rows.message());
+    report_.datasets = std::move(rows.value());
+    if (journal_ && !contents_.active) {
+      done_.push_back("removed a stale journal (" + contents_.note + ")");
+    }
+    if (Status s = remove_journal(); !s) return unrecoverable(report_, s.message());
+    report_.outcome = changed_ ? RecoveryOutcome::kRecovered : RecoveryOutcome::kClean;
+    for (const std::string& d : done_) report_.detail += (report_.detail.empty() ? "" : "; ") + d;
+    return report_;
+  }
+
+  // Unlinks the journal (if it is h5rec's) and makes the directory durable (with whatever else
+  // was unlinked beside it).
+  Status remove_journal() {
+    if (!journal_) return {};
+    if (contents_.recognised) {  // not ours: never deleted
+      if (Status s = storage_.unlink(journal_name_); !s) return s;
+      journal_.reset();
+    }
+    return storage_.sync_directory(platform::directory_of(path_));
+  }
+
+  RecoveryReport discard(const std::string& why) {
+    if (storage_.exists(path_)) {
+      if (Status s = storage_.unlink(path_); !s) return unrecoverable(report_, s.message());
+    }
+    if (Status s = remove_journal(); !s) return unrecoverable(report_, s.message());
+    report_.outcome = RecoveryOutcome::kDiscarded;
+    report_.detail = why;
+    return report_;
+  }
+
+  platform::Storage& storage_;
+  const std::string path_;
+  const std::string journal_name_;
+  std::unique_ptr<platform::File> journal_;
+  JournalContents contents_;
+  RecoveryReport report_;
+  std::vector<std::string> done_;  // what was done, joined into the report's detail
+  bool changed_ = false;           // the data file was modified (and must be fsynced)
+};
+
 }  // namespace
 
 const char* describe(RecoveryOutcome outcome) {
@@ -83,103 +226,7 @@ bool needs_recovery(platform::Storage& storage, const std::string& path) {
 }
 
 RecoveryReport recover_file(platform::Storage& storage, const std::string& path) {
-  RecoveryReport r{path, RecoveryOutcome::kClean, {}, {}};
-  std::vector<std::string> done;
-  const std::string journal_name = journal_path(path);
-  std::unique_ptr<platform::File> journal;
-  JournalContents contents;
-  if (storage.exists(journal_name)) {
-    auto opened = storage.open(journal_name, platform::OpenMode::kReadWrite);
-    if (!opened) return unrecoverable(r, opened.message());
-    journal = std::move(opened.value());
-    auto locked = journal->try_lock();
-    if (!locked) return unrecoverable(r, locked.message());
-    if (!locked.value()) {
-      r.outcome = RecoveryOutcome::kLive;
-      r.detail = "a running writer holds its journal; not touched";
-      return r;
-    }
-    auto read = read_journal(*journal);
-    if (!read) return unrecoverable(r, read.message());
-    contents = std::move(read.value());
-  }
-  // Unlinks the journal (if it is h5rec's) and makes the directory durable (with whatever else
-  // was unlinked beside it).
-  const auto remove_journal = [&]() -> Status {
-    if (!journal) return {};
-    if (contents.recognised) {  // not ours: never deleted
-      if (Status s = storage.unlink(journal_name); !s) return s;
-      journal.reset();
-    }
-    return storage.sync_directory(platform::directory_of(path));
-  };
-  const auto discard = [&](const std::string& why) {
-    if (storage.exists(path)) {
-      if (Status s = storage.unlink(path); !s) return unrecoverable(r, s.message());
-    }
-    if (Status s = remove_journal(); !s) return unrecoverable(r, s.message());
-    r.outcome = RecoveryOutcome::kDiscarded;
-    r.detail = why;
-    return r;
-  };
-  if (!storage.exists(path)) {
-    if (journal && contents.recognised) return discard("a journal without its data file: removed");
-    return unrecoverable(
-        r, journal ? "no such file, and '" + journal_name + "' is not an h5rec journal: left alone"
-                   : "no such file");
-  }
-
-  auto opened = storage.open(path, platform::OpenMode::kReadWrite);
-  if (!opened) return unrecoverable(r, opened.message());
-  platform::File& data = *opened.value();
-  bool changed = false;
-  if (contents.active) {
-    if (Status s = roll_back(data, contents); !s) return unrecoverable(r, s.message());
-    done.push_back("rolled back " + std::to_string(contents.records.size()) +
-                   " overwritten ranges to the last checkpoint");
-    changed = true;
-  }
-  auto size = data.size();
-  if (!size) return unrecoverable(r, size.message());
-  if (size.value() == 0) {
-    if (!journal) return unrecoverable(r, "empty file, not HDF5 (and no journal: not h5rec's)");
-    opened.value().reset();
-    return discard("stopped before its first checkpoint, so it held no rows: removed");
-  }
-  auto sb = read_superblock(data);
-  if (!sb) return unrecoverable(r, sb.message());
-  if (!sb.value()) return unrecoverable(r, "no HDF5 superblock");
-  const Superblock superblock = *sb.value();
-  if (superblock.status_flags != 0) {
-    if (Status s = clear_status_flags(data, superblock); !s) return unrecoverable(r, s.message());
-    done.push_back("cleared the superblock's open-for-writing flags");
-    changed = true;
-  }
-  // Bytes past the end-of-file address are what a crashed writer appended after its last
-  // checkpoint; a file closed cleanly is never cut.
-  const bool crashed = journal != nullptr || superblock.status_flags != 0;
-  if (crashed && superblock.version >= 2 && size.value() > superblock.end_of_file_address) {
-    if (Status s = data.truncate(superblock.end_of_file_address); !s) {
-      return unrecoverable(r, s.message());
-    }
-    done.push_back("cut " + std::to_string(size.value() - superblock.end_of_file_address) +
-                   " bytes written after the checkpoint");
-    changed = true;
-  }
-  if (changed) {
-    if (Status s = data.fsync(); !s) return unrecoverable(r, s.message());
-  }
-  opened.value().reset();
-
-  auto rows = count_rows(storage, path);
-  if (!rows) return unrecoverable(r, rows.message());
-  r.datasets = std::move(rows.value());
-  if (journal && !contents.active)
-    done.push_back("removed a stale journal (" + contents.note + ")");
-  if (Status s = remove_journal(); !s) return unrecoverable(r, s.message());
-  r.outcome = changed ? RecoveryOutcome::kRecovered : RecoveryOutcome::kClean;
-  for (const std::string& d : done) r.detail += (r.detail.empty() ? "" : "; ") + d;
-  return r;
+  return FileRecovery(storage, path).run();
 }
 
 Result<std::vector<RecoveryReport>> recover_path(platform::Storage& storage,
