@@ -53,6 +53,38 @@ clockid_t clock_named(const std::string& name) {
   return CLOCK_REALTIME;  // the kernel's default
 }
 
+// The elements the kernel enabled, in the order list_scan_elements gave, with the type
+// descriptors as it wrote them (type_texts[k] belongs to elements[k]).
+struct EnabledElements {
+  std::vector<IioScanElement> elements;
+  std::vector<std::string> type_texts;
+};
+
+// Reads back which of `names` are enabled, and their scan index and type.
+Result<EnabledElements> read_enabled_elements(const std::string& elements_dir,
+                                              const std::vector<std::string>& names) {
+  EnabledElements enabled;
+  for (const std::string& name : names) {
+    const std::string base = elements_dir + "/in_" + name;
+    auto on = read_sysfs_number(base + "_en");
+    if (!on) return on.error();
+    if (*on == 0) continue;
+    auto index = read_sysfs_number(base + "_index");
+    if (!index) return index.error();
+    auto text = read_sysfs_text(base + "_type");
+    if (!text) return text.error();
+    auto type = parse_iio_scan_type(*text);
+    if (!type) return Error{base + "_type: " + type.message()};
+    if (!(*index >= 0 && *index <= std::numeric_limits<unsigned>::max()) ||
+        *index != std::floor(*index)) {
+      return Error{base + "_index holds " + std::to_string(*index) + ", not a scan index"};
+    }
+    enabled.elements.push_back({name, static_cast<unsigned>(*index), *type});
+    enabled.type_texts.push_back(*text);
+  }
+  return enabled;
+}
+
 }  // namespace
 
 IioBufferedDevice::IioBufferedDevice(Settings settings) : settings_(std::move(settings)) {}
@@ -116,17 +148,37 @@ Status IioBufferedDevice::start() {
 // Stops the buffer, enables exactly the wanted elements, sets trigger and length, then reads
 // back what the kernel enabled (a driver may add elements its scan masks need) to lay it out.
 Status IioBufferedDevice::configure(const std::string& path) {
-  std::string elements_dir;
+  auto elements_dir = find_buffer(path);
+  if (!elements_dir) return elements_dir.error();
+  auto names = enable_wanted_elements(*elements_dir);
+  if (!names) return names.error();
+  if (Status s = set_trigger_and_length(path); !s) return s;
+  auto enabled = read_enabled_elements(*elements_dir, *names);
+  if (!enabled) return enabled.error();
+  if (Status s = lay_out_elements(path, enabled->elements, enabled->type_texts); !s) return s;
+  if (Status s = check_sampling_frequency(path); !s) return s;
+  if (!origin_set_) set_timestamp_origin(path);
+  return {};
+}
+
+// The scan elements directory; sets buffer_path_ (the old ABI's "buffer" or the new "buffer0").
+Result<std::string> IioBufferedDevice::find_buffer(const std::string& path) {
   if (sysfs_path_exists(path + "/scan_elements")) {
-    elements_dir = path + "/scan_elements";
     buffer_path_ = path + "/buffer";
-  } else if (sysfs_path_exists(path + "/buffer0")) {
-    elements_dir = buffer_path_ = path + "/buffer0";
-  } else {
-    return Error{
-        "no buffer: neither scan_elements nor buffer0 (the driver has no buffered capture)"};
+    return path + "/scan_elements";
   }
-  if (Status s = write_sysfs_text(buffer_path_ + "/enable", "0"); !s) return s;
+  if (sysfs_path_exists(path + "/buffer0")) {
+    buffer_path_ = path + "/buffer0";
+    return buffer_path_;
+  }
+  return Error{"no buffer: neither scan_elements nor buffer0 (the driver has no buffered capture)"};
+}
+
+// Stops the buffer and enables the wanted elements, disabling the others; returns the names of
+// every element of the scan.
+Result<std::vector<std::string>> IioBufferedDevice::enable_wanted_elements(
+    const std::string& elements_dir) {
+  if (Status s = write_sysfs_text(buffer_path_ + "/enable", "0"); !s) return s.error();
   for (const Element& e : elements_) {
     if (!sysfs_path_exists(elements_dir + "/in_" + e.channel + "_en")) {
       return Error{"no scan element '" + e.channel + "' (no " + elements_dir + "/in_" + e.channel +
@@ -139,41 +191,26 @@ Status IioBufferedDevice::configure(const std::string& path) {
     const bool wanted = std::any_of(elements_.begin(), elements_.end(),
                                     [&](const Element& e) { return e.channel == name; });
     if (Status s = write_sysfs_text(elements_dir + "/in_" + name + "_en", wanted ? "1" : "0"); !s) {
-      return s;
+      return s.error();
     }
   }
+  return names;
+}
+
+Status IioBufferedDevice::set_trigger_and_length(const std::string& path) {
   if (!settings_.trigger.empty()) {
     if (Status s = write_sysfs_text(path + "/trigger/current_trigger", settings_.trigger); !s) {
       return s;
     }
   }
-  if (Status s =
-          write_sysfs_text(buffer_path_ + "/length", std::to_string(settings_.buffer_length));
-      !s) {
-    return s;
-  }
-  std::vector<IioScanElement> enabled;
-  std::vector<std::string> type_texts;
-  for (const std::string& name : *names) {
-    const std::string base = elements_dir + "/in_" + name;
-    auto on = read_sysfs_number(base + "_en");
-    if (!on) return on.error();
-    if (*on == 0) continue;
-    auto index = read_sysfs_number(base + "_index");
-    if (!index) return index.error();
-    auto text = read_sysfs_text(base + "_type");
-    if (!text) return text.error();
-    auto type = parse_iio_scan_type(*text);
-    if (!type) return Error{base + "_type: " + type.message()};
-    if (!(*index >= 0 && *index <= std::numeric_limits<unsigned>::max()) ||
-        *index != std::floor(*index)) {
-      return Error{base + "_index holds " + std::to_string(*index) + ", not a scan index"};
-    }
-    enabled.push_back({name, static_cast<unsigned>(*index), *type});
-    type_texts.push_back(*text);
-  }
-  const std::vector<IioScanElement> unsorted = enabled;
-  auto layout = compute_iio_scan_layout(std::move(enabled));
+  return write_sysfs_text(buffer_path_ + "/length", std::to_string(settings_.buffer_length));
+}
+
+// Where each wanted element sits in the scan, its type and conversion; sets scan_bytes_.
+Status IioBufferedDevice::lay_out_elements(const std::string& path,
+                                           const std::vector<IioScanElement>& enabled,
+                                           const std::vector<std::string>& type_texts) {
+  auto layout = compute_iio_scan_layout(enabled);
   if (!layout) return layout.error();
   for (Element& e : elements_) {
     const size_t k = layout->find(e.channel);
@@ -183,8 +220,8 @@ Status IioBufferedDevice::configure(const std::string& path) {
     }
     e.type = layout->elements[k].type;
     e.offset = layout->offsets[k];
-    for (size_t u = 0; u < unsorted.size(); ++u) {
-      if (unsorted[u].name == e.channel) e.type_text = type_texts[u];
+    for (size_t u = 0; u < enabled.size(); ++u) {
+      if (enabled[u].name == e.channel) e.type_text = type_texts[u];
     }
     if (e.channel != "timestamp") {
       auto conversion = read_iio_conversion(path, e.channel);
@@ -193,24 +230,30 @@ Status IioBufferedDevice::configure(const std::string& path) {
     }
   }
   scan_bytes_ = layout->scan_bytes;
-  if (sysfs_path_exists(path + "/sampling_frequency")) {
-    auto hz = read_sysfs_number(path + "/sampling_frequency");
-    if (!hz) return hz.error();
-    if (std::fabs(*hz - settings_.rate_hz) > 0.01 * settings_.rate_hz) {
-      return Error{"samples at " + std::to_string(*hz) + " Hz (sampling_frequency), but group '" +
-                   settings_.group + "' takes " + std::to_string(settings_.rate_hz) +
-                   " rows/s: set the group's rate_hz to the device's rate"};
-    }
-  }
-  if (!origin_set_) {
-    auto clock = read_sysfs_text(path + "/current_timestamp_clock");
-    timestamp_clock_ = clock ? *clock : "realtime";
-    timespec now{};
-    ::clock_gettime(clock_named(timestamp_clock_), &now);
-    timestamp_origin_ns_ = static_cast<int64_t>(now.tv_sec) * 1'000'000'000;
-    origin_set_ = true;
+  return {};
+}
+
+// A device that reports its rate must sample at the group's rate (within 1 %).
+Status IioBufferedDevice::check_sampling_frequency(const std::string& path) const {
+  if (!sysfs_path_exists(path + "/sampling_frequency")) return {};
+  auto hz = read_sysfs_number(path + "/sampling_frequency");
+  if (!hz) return hz.error();
+  if (std::fabs(*hz - settings_.rate_hz) > 0.01 * settings_.rate_hz) {
+    return Error{"samples at " + std::to_string(*hz) + " Hz (sampling_frequency), but group '" +
+                 settings_.group + "' takes " + std::to_string(settings_.rate_hz) +
+                 " rows/s: set the group's rate_hz to the device's rate"};
   }
   return {};
+}
+
+// At the first start: the kernel clock the timestamps come from, and its time in whole seconds.
+void IioBufferedDevice::set_timestamp_origin(const std::string& path) {
+  auto clock = read_sysfs_text(path + "/current_timestamp_clock");
+  timestamp_clock_ = clock ? *clock : "realtime";
+  timespec now{};
+  ::clock_gettime(clock_named(timestamp_clock_), &now);
+  timestamp_origin_ns_ = static_cast<int64_t>(now.tv_sec) * 1'000'000'000;
+  origin_set_ = true;
 }
 
 void IioBufferedDevice::stop() {

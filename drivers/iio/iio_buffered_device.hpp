@@ -82,7 +82,15 @@ class IioBufferedDevice {
  private:
   Status start();
   void stop();
+  // configure()'s phases, in order; `path` is the device's sysfs directory.
   Status configure(const std::string& path);
+  Result<std::string> find_buffer(const std::string& path);
+  Result<std::vector<std::string>> enable_wanted_elements(const std::string& elements_dir);
+  Status set_trigger_and_length(const std::string& path);
+  Status lay_out_elements(const std::string& path, const std::vector<IioScanElement>& enabled,
+                          const std::vector<std::string>& type_texts);
+  Status check_sampling_frequency(const std::string& path) const;
+  void set_timestamp_origin(const std::string& path);
   void drain();
 
   Settings settings_;
