@@ -130,7 +130,27 @@ class FileChecker {
   bool open_hdf5();
   void check_recording();
   void check_root_attributes();
+  struct Column {
+    std::string name;
+    h5::Handle dataset;
+    DatasetShape shape;
+  };
+  // A recording's group: rate_hz, its columns (time first), equal lengths, every row read.
   void check_group(const std::string& name);
+  // check_group's phases; each reports what it finds wrong. Invalid: not an openable group.
+  h5::Handle open_group(const std::string& name);
+  double group_rate(hid_t group, const std::string& name);  // 0 when missing or not > 0
+  // Every dataset of the group that opens as a column, time first; nothing when the links do
+  // not read.
+  std::optional<std::vector<Column>> open_columns(hid_t group, const std::string& name);
+  bool has_int64_time(const std::vector<Column>& columns, const std::string& name);
+  // Returns the shortest column's rows (what a live file is checked up to).
+  uint64_t check_lengths(const std::vector<Column>& columns, const std::string& name);
+  // time (null for /_status) is fed the time column; with `status`, the last value of each
+  // counter column is kept.
+  void read_columns(std::vector<Column>& columns, const std::string& name, uint64_t shortest,
+                    TimeStepCheck* time, bool status);
+  void keep_last_status(const Column& column, uint64_t rows);
   // A recording's dataset: chunked, unlimited rows, units and description attributes.
   void check_column_layout(hid_t dataset, const std::string& name);
   void check_logger();
@@ -342,36 +362,61 @@ FileChecker::DatasetShape FileChecker::shape_of(hid_t dataset, const std::string
 
 void FileChecker::check_group(const std::string& name) {
   const bool status = name == kStatusGroup;
+  h5::Handle group = open_group(name);
+  if (!group.valid()) return;
+  const double rate_hz = group_rate(group.get(), name);
+  std::optional<std::vector<Column>> columns = open_columns(group.get(), name);
+  if (!columns || !has_int64_time(*columns, name)) return;
+  const uint64_t shortest = check_lengths(*columns, name);
+  // /_status rows are stamped with the realtime clock when written (which may be set back):
+  // their time is not checked.
+  TimeStepCheck time(name + "/time", rate_hz);
+  read_columns(*columns, name, shortest, status ? nullptr : &time, status);
+  if (status) return;
+  GroupReport g;
+  g.name = name;
+  g.rate_hz = rate_hz;
+  g.datasets = columns->size();
+  g.rows = report_.state == VerifiedState::kLive ? shortest : columns->front().shape.rows();
+  g.first_time_ns = time.first_ns();
+  g.last_time_ns = time.last_ns();
+  g.missing_rows = time.missing_rows();
+  report_.rows += g.rows;
+  report_.groups.push_back(std::move(g));
+}
+
+h5::Handle FileChecker::open_group(const std::string& name) {
   h5::Handle object = {H5Oopen(file_.get(), name.c_str(), H5P_DEFAULT), H5Oclose};
   if (!object.valid()) {
     problem("read", name, "/" + name + " does not open: " + h5::last_error());
-    return;
+    return {};
   }
   if (H5Iget_type(object.get()) != H5I_GROUP) {
     problem("format", name, "/" + name + " is not a group (a recording holds only groups)");
-    return;
+    return {};
   }
-  const hid_t group = object.get();
+  return object;
+}
+
+double FileChecker::group_rate(hid_t group, const std::string& name) {
   const auto rate = read_attribute(group, "rate_hz");
-  double rate_hz = 0;
   if (!rate || (rate->type_class != H5T_FLOAT && rate->type_class != H5T_INTEGER) ||
       !std::isfinite(rate->number) || rate->number <= 0) {
     problem("format", name, "group " + name + " has no rate_hz attribute (a number > 0)");
-  } else {
-    rate_hz = rate->number;
+    return 0;
   }
-  const auto columns = link_names(group);
-  if (!columns) {
+  return rate->number;
+}
+
+std::optional<std::vector<FileChecker::Column>> FileChecker::open_columns(hid_t group,
+                                                                          const std::string& name) {
+  const auto links = link_names(group);
+  if (!links) {
     problem("read", name, "the group's links do not read: " + h5::last_error());
-    return;
+    return std::nullopt;
   }
-  struct Column {
-    std::string name;
-    h5::Handle dataset;
-    DatasetShape shape;
-  };
-  std::vector<Column> opened;
-  for (const std::string& column : *columns) {
+  std::vector<Column> columns;
+  for (const std::string& column : *links) {
     const std::string full = name + "/" + column;
     h5::Handle d = h5::dataset(H5Dopen2(group, column.c_str(), H5P_DEFAULT));
     if (!d.valid()) {
@@ -387,69 +432,68 @@ void FileChecker::check_group(const std::string& name) {
     // Time first, whatever the link order.
     Column c{column, std::move(d), std::move(shape)};
     if (column == "time") {
-      opened.insert(opened.begin(), std::move(c));
+      columns.insert(columns.begin(), std::move(c));
     } else {
-      opened.push_back(std::move(c));
+      columns.push_back(std::move(c));
     }
   }
-  report_.datasets += columns->size();
-  if (opened.empty() || opened.front().name != "time") {
+  report_.datasets += links->size();
+  return columns;
+}
+
+bool FileChecker::has_int64_time(const std::vector<Column>& columns, const std::string& name) {
+  if (columns.empty() || columns.front().name != "time") {
     problem("format", name + "/time", "group " + name + " has no readable time dataset");
-    return;
+    return false;
   }
-  {
-    h5::Handle type = h5::datatype(H5Dget_type(opened.front().dataset.get()));
-    if (H5Tget_class(type.get()) != H5T_INTEGER || H5Tget_size(type.get()) != 8 ||
-        opened.front().shape.rank != 1) {
-      problem("format", name + "/time", name + "/time is not a column of int64");
-      return;
-    }
+  h5::Handle type = h5::datatype(H5Dget_type(columns.front().dataset.get()));
+  if (H5Tget_class(type.get()) != H5T_INTEGER || H5Tget_size(type.get()) != 8 ||
+      columns.front().shape.rank != 1) {
+    problem("format", name + "/time", name + "/time is not a column of int64");
+    return false;
   }
+  return true;
+}
+
+uint64_t FileChecker::check_lengths(const std::vector<Column>& columns, const std::string& name) {
   // Equal lengths. A live writer grows every dataset before its checkpoint makes them visible,
   // so a reader may see some already grown: a live file is checked up to the shortest.
   uint64_t shortest = UINT64_MAX, longest = 0;
-  for (const Column& c : opened) {
+  for (const Column& c : columns) {
     shortest = std::min<uint64_t>(shortest, c.shape.rows());
     longest = std::max<uint64_t>(longest, c.shape.rows());
   }
   if (shortest != longest && report_.state != VerifiedState::kLive) {
     std::string lengths;
-    for (const Column& c : opened) {
+    for (const Column& c : columns) {
       lengths += (lengths.empty() ? "" : ", ") + c.name + " " + rows_text(c.shape.rows());
     }
     problem("lengths", name, "datasets of group " + name + " differ in length: " + lengths);
   }
-  // /_status rows are stamped with the realtime clock when written (which may be set back):
-  // their time is not checked.
-  TimeStepCheck time(name + "/time", rate_hz);
-  for (Column& c : opened) {
+  return shortest;
+}
+
+void FileChecker::read_columns(std::vector<Column>& columns, const std::string& name,
+                               uint64_t shortest, TimeStepCheck* time, bool status) {
+  for (Column& c : columns) {
     const uint64_t rows = report_.state == VerifiedState::kLive ? shortest : c.shape.rows();
-    const bool checked_time = c.name == "time" && !status;
-    read_dataset(c.dataset.get(), name + "/" + c.name, rows, checked_time ? &time : nullptr);
-    if (!status || rows == 0) continue;
-    if (c.name == "time") {
-      if (auto last = last_value<int64_t>(c.dataset.get(), rows, H5T_NATIVE_INT64)) {
-        report_.has_status = true;
-        report_.last_status_time_ns = *last;
-      }
-    } else if (c.name.ends_with("_dropped_rows") || c.name.ends_with("_rows_due") ||
-               c.name == "recording_ended") {
-      if (auto last = last_value<uint64_t>(c.dataset.get(), rows, H5T_NATIVE_UINT64)) {
-        last_status_[c.name] = *last;
-      }
+    read_dataset(c.dataset.get(), name + "/" + c.name, rows, c.name == "time" ? time : nullptr);
+    if (status && rows != 0) keep_last_status(c, rows);
+  }
+}
+
+void FileChecker::keep_last_status(const Column& c, uint64_t rows) {
+  if (c.name == "time") {
+    if (auto last = last_value<int64_t>(c.dataset.get(), rows, H5T_NATIVE_INT64)) {
+      report_.has_status = true;
+      report_.last_status_time_ns = *last;
+    }
+  } else if (c.name.ends_with("_dropped_rows") || c.name.ends_with("_rows_due") ||
+             c.name == "recording_ended") {
+    if (auto last = last_value<uint64_t>(c.dataset.get(), rows, H5T_NATIVE_UINT64)) {
+      last_status_[c.name] = *last;
     }
   }
-  if (status) return;
-  GroupReport g;
-  g.name = name;
-  g.rate_hz = rate_hz;
-  g.datasets = opened.size();
-  g.rows = report_.state == VerifiedState::kLive ? shortest : opened.front().shape.rows();
-  g.first_time_ns = time.first_ns();
-  g.last_time_ns = time.last_ns();
-  g.missing_rows = time.missing_rows();
-  report_.rows += g.rows;
-  report_.groups.push_back(std::move(g));
 }
 
 void FileChecker::check_column_layout(hid_t dataset, const std::string& name) {
