@@ -93,6 +93,19 @@ void print_summary(const h5rec::RecordingSummary& summary) {
               static_cast<unsigned long long>(summary.writer.segments_given_up));
 }
 
+// 0 when every row due was stored; else a warning and kExitRowsNotStored.
+int rows_not_stored_exit(const h5rec::RecordingSummary& summary) {
+  const uint64_t lost = summary.rows_not_stored();
+  if (lost == 0) return 0;
+  uint64_t due = 0;
+  for (const h5rec::GroupSummary& g : summary.groups) due += g.rows_due;
+  std::fprintf(stderr,
+               "h5rec record: warning: %llu of %llu rows due were not stored (ring full while "
+               "storage was slow or failing; counted per group in /_status/<group>_dropped_rows)\n",
+               static_cast<unsigned long long>(lost), static_cast<unsigned long long>(due));
+  return kExitRowsNotStored;
+}
+
 int record(const RecordArgs& args) {
   h5rec::platform::PosixStorage storage;
   auto config = h5rec::config::load_config(storage, args.config);
@@ -129,17 +142,7 @@ int record(const RecordArgs& args) {
     return kExitRuntime;
   }
   print_summary(summary.value());
-  if (const uint64_t lost = summary->rows_not_stored(); lost > 0) {
-    uint64_t due = 0;
-    for (const h5rec::GroupSummary& g : summary->groups) due += g.rows_due;
-    std::fprintf(
-        stderr,
-        "h5rec record: warning: %llu of %llu rows due were not stored (ring full while "
-        "storage was slow or failing; counted per group in /_status/<group>_dropped_rows)\n",
-        static_cast<unsigned long long>(lost), static_cast<unsigned long long>(due));
-    return kExitRowsNotStored;
-  }
-  return 0;
+  return rows_not_stored_exit(summary.value());
 }
 
 // CLI11's PositiveNumber names its range with 309 digits: say it in words.
@@ -153,76 +156,83 @@ CLI::Validator positive_seconds(const std::string& option) {
       "SECONDS");
 }
 
-}  // namespace
+struct InfoArgs {
+  std::vector<std::string> paths;
+  double timeout_s = 30;
+};
 
-int main(int argc, char** argv) {
-  CLI::App app{"h5rec: crash-safe sensor recorder writing HDF5, and tools to read its files"};
-  app.set_version_flag("--version", std::string("h5rec ") + H5REC_VERSION);
-  app.require_subcommand(1);
+struct RecoverArgs {
+  std::string path;
+  bool verbose = false;
+};
 
-  RecordArgs rec;
-  CLI::App* record_cmd = app.add_subcommand("record", "record sensors as configured in CONFIG");
-  record_cmd->add_option("CONFIG", rec.config, "TOML config file")->required();
-  record_cmd->add_option("--output", rec.output, "output directory (overrides output_dir)");
-  record_cmd
-      ->add_option("--duration", rec.duration_s,
-                   "seconds to record (default: until SIGINT/SIGTERM)")
+// Each subcommand's options, parsed into `args` (which must outlive the app).
+CLI::App* add_record_command(CLI::App& app, RecordArgs& args) {
+  CLI::App* cmd = app.add_subcommand("record", "record sensors as configured in CONFIG");
+  cmd->add_option("CONFIG", args.config, "TOML config file")->required();
+  cmd->add_option("--output", args.output, "output directory (overrides output_dir)");
+  cmd->add_option("--duration", args.duration_s,
+                  "seconds to record (default: until SIGINT/SIGTERM)")
       ->check(positive_seconds("--duration"));
-  record_cmd->add_flag("--virtual-clock", rec.virtual_clock,
-                       "simulate time: record the duration as fast as the host can (tests)");
+  cmd->add_flag("--virtual-clock", args.virtual_clock,
+                "simulate time: record the duration as fast as the host can (tests)");
+  return cmd;
+}
 
-  std::vector<std::string> info_paths;
-  CLI::App* info_cmd = app.add_subcommand("info", "describe recordings and logger files");
-  info_cmd
-      ->add_option("PATH", info_paths,
-                   "recordings (.h5), live links, logger files, or directories of them")
+CLI::App* add_info_command(CLI::App& app, InfoArgs& args) {
+  CLI::App* cmd = app.add_subcommand("info", "describe recordings and logger files");
+  cmd->add_option("PATH", args.paths,
+                  "recordings (.h5), live links, logger files, or directories of them")
       ->required();
-  double info_timeout_s = 30;
-  info_cmd
-      ->add_option("--timeout", info_timeout_s,
-                   "seconds per file before it is reported unreadable (default 30)")
+  cmd->add_option("--timeout", args.timeout_s,
+                  "seconds per file before it is reported unreadable (default 30)")
       ->check(positive_seconds("--timeout"));
+  return cmd;
+}
 
-  h5rec::tools::TailOptions tail;
-  CLI::App* tail_cmd = app.add_subcommand("tail", "print the last rows, optionally following");
-  tail_cmd
-      ->add_option("PATH", tail.paths,
-                   "recordings (.h5), live links, logger files, or directories (each "
-                   "chain's newest segment)")
+CLI::App* add_tail_command(CLI::App& app, h5rec::tools::TailOptions& options) {
+  CLI::App* cmd = app.add_subcommand("tail", "print the last rows, optionally following");
+  cmd->add_option("PATH", options.paths,
+                  "recordings (.h5), live links, logger files, or directories (each "
+                  "chain's newest segment)")
       ->required();
-  tail_cmd->add_option("--channel", tail.channel, "channel name or group/channel");
-  tail_cmd->add_flag("-f,--follow", tail.follow,
-                     "keep printing rows as they are recorded (one recording)");
-  tail_cmd->add_option("-n,--lines", tail.lines, "rows to print first (per group or dataset)");
-  tail_cmd
-      ->add_option("--timeout", tail.timeout_s,
-                   "seconds per file (without --follow) before it is reported unreadable "
-                   "(default 120)")
+  cmd->add_option("--channel", options.channel, "channel name or group/channel");
+  cmd->add_flag("-f,--follow", options.follow,
+                "keep printing rows as they are recorded (one recording)");
+  cmd->add_option("-n,--lines", options.lines, "rows to print first (per group or dataset)");
+  cmd->add_option("--timeout", options.timeout_s,
+                  "seconds per file (without --follow) before it is reported unreadable "
+                  "(default 120)")
       ->check(positive_seconds("--timeout"));
+  return cmd;
+}
 
-  std::string recover_path;
-  bool recover_verbose = false;
-  CLI::App* recover_cmd = app.add_subcommand(
+CLI::App* add_recover_command(CLI::App& app, RecoverArgs& args) {
+  CLI::App* cmd = app.add_subcommand(
       "recover", "bring crashed recordings back to their last checkpoint and report per file");
-  recover_cmd->add_option("PATH", recover_path, "a recording, or a directory of recordings")
-      ->required();
-  recover_cmd->add_flag("-v,--verbose", recover_verbose, "list the rows kept of every dataset");
+  cmd->add_option("PATH", args.path, "a recording, or a directory of recordings")->required();
+  cmd->add_flag("-v,--verbose", args.verbose, "list the rows kept of every dataset");
+  return cmd;
+}
 
-  h5rec::tools::VerifyOptions verify;
-  CLI::App* verify_cmd = app.add_subcommand(
+CLI::App* add_verify_command(CLI::App& app, h5rec::tools::VerifyOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
       "verify", "check that recordings and logger files are sound and report per file");
-  verify_cmd->add_option("PATH", verify.paths, "files, or directories of recordings")->required();
-  verify_cmd->add_flag("--json", verify.json, "one JSON document for scripts");
-  verify_cmd
-      ->add_option("--timeout", verify.timeout_s,
-                   "seconds per file before it is reported unreadable (default 30)")
+  cmd->add_option("PATH", options.paths, "files, or directories of recordings")->required();
+  cmd->add_flag("--json", options.json, "one JSON document for scripts");
+  cmd->add_option("--timeout", options.timeout_s,
+                  "seconds per file before it is reported unreadable (default 30)")
       ->check(positive_seconds("--timeout"));
+  return cmd;
+}
 
-  // CLI11 answers a missing or misspelt subcommand with "A subcommand is required": say which.
+// CLI11 answers a missing or misspelt subcommand with "A subcommand is required": say which.
+// Returns the exit code when argv names no subcommand, nothing when CLI11 may parse it.
+std::optional<int> reject_unknown_subcommand(const CLI::App& app, int argc, char** argv) {
   std::string known;
   bool is_known = false;
   const std::function<bool(const CLI::App*)> every;
-  for (const CLI::App* sub : std::as_const(app).get_subcommands(every)) {
+  for (const CLI::App* sub : app.get_subcommands(every)) {
     known += (known.empty() ? "" : ", ") + sub->get_name();
     is_known = is_known || (argc >= 2 && sub->get_name() == argv[1]);
   }
@@ -243,16 +253,38 @@ int main(int argc, char** argv) {
                  known.c_str());
     return kExitUsage;
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"h5rec: crash-safe sensor recorder writing HDF5, and tools to read its files"};
+  app.set_version_flag("--version", std::string("h5rec ") + H5REC_VERSION);
+  app.require_subcommand(1);
+  RecordArgs record_args;
+  InfoArgs info_args;
+  h5rec::tools::TailOptions tail_options;
+  RecoverArgs recover_args;
+  h5rec::tools::VerifyOptions verify_options;
+  CLI::App* record_cmd = add_record_command(app, record_args);
+  CLI::App* info_cmd = add_info_command(app, info_args);
+  CLI::App* tail_cmd = add_tail_command(app, tail_options);
+  CLI::App* recover_cmd = add_recover_command(app, recover_args);
+  CLI::App* verify_cmd = add_verify_command(app, verify_options);
+  if (const std::optional<int> usage = reject_unknown_subcommand(app, argc, argv)) return *usage;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
-  if (*record_cmd) return record(rec);
-  if (*info_cmd) return h5rec::tools::run_info(info_paths, info_timeout_s);
-  if (*recover_cmd) return h5rec::tools::run_recover(recover_path, recover_verbose);
-  if (*verify_cmd) return h5rec::tools::run_verify(verify);
-  if (*tail_cmd) return h5rec::tools::run_tail(tail, h5rec::platform::stop_requested_by_signal());
+  if (*record_cmd) return record(record_args);
+  if (*info_cmd) return h5rec::tools::run_info(info_args.paths, info_args.timeout_s);
+  if (*recover_cmd) return h5rec::tools::run_recover(recover_args.path, recover_args.verbose);
+  if (*verify_cmd) return h5rec::tools::run_verify(verify_options);
+  if (*tail_cmd) {
+    return h5rec::tools::run_tail(tail_options, h5rec::platform::stop_requested_by_signal());
+  }
   return kExitUsage;
 }
