@@ -255,6 +255,105 @@ Status parse_group(const toml::table& table, const std::string& source, GroupCon
   return named.check_unknown_keys();
 }
 
+// parse_config's phases: each reads its top-level keys into `config` through `r` (which records
+// them as known, for check_unknown_keys).
+
+Status parse_device_id(TableReader& r, RecorderConfig& config) {
+  if (Status s = r.string_key("device_id", config.device_id, true); !s) return s;
+  if (config.device_id.empty()) {
+    return r.error_at(*r.find("device_id"), "device_id", "must not be empty");
+  }
+  // It starts every file name in output_dir: a '/' would put segments elsewhere, a leading '.'
+  // would hide them, spaces and control characters break the tools and scripts that list them.
+  const bool name_safe = config.device_id.size() <= 64 && config.device_id.front() != '.' &&
+                         std::all_of(config.device_id.begin(), config.device_id.end(), [](char c) {
+                           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+                         });
+  if (!name_safe) {
+    return r.error_at(*r.find("device_id"), "device_id",
+                      "must be at most 64 letters, digits, '-', '_' or '.', not starting with '.' "
+                      "(it starts every file name)");
+  }
+  return {};
+}
+
+Status parse_output_dir(TableReader& r, const toml::table& root, const std::string& source_name,
+                        RecorderConfig& config) {
+  if (Status s = r.string_key("output_dir", config.output_dir, false); !s) return s;
+  const toml::node* output_dir = root.get("output_dir");
+  config.output_dir_where = line_of(source_name, output_dir ? *output_dir : root);
+  if (config.output_dir.empty()) {
+    return r.error_at(*r.find("output_dir"), "output_dir", "must not be empty");
+  }
+  return {};
+}
+
+Status parse_intervals(TableReader& r, RecorderConfig& config) {
+  if (Status s = r.number_key("checkpoint_interval", config.checkpoint_interval_s, false,
+                              kMinIntervalS, 3600.0);
+      !s) {
+    return s;
+  }
+  if (Status s =
+          r.number_key("status_interval", config.status_interval_s, false, kMinIntervalS, 1.0);
+      !s) {
+    return s;
+  }
+  return r.integer_key("chunk_bytes", config.chunk_bytes, kMinChunkBytes, kMaxChunkBytes);
+}
+
+Status parse_segments_and_storage(TableReader& r, RecorderConfig& config) {
+  Status segments = r.number_key("segment_duration", config.segment_duration_s, false,
+                                 kMinIntervalS, kMaxSegmentSeconds);
+  if (segments) {
+    segments = r.integer_key("segment_max_bytes", config.segment_max_bytes, uint64_t{0}, kMaxBytes);
+  }
+  if (segments) {
+    segments = r.integer_key("min_free_bytes", config.min_free_bytes, uint64_t{0}, kMaxBytes);
+  }
+  if (segments) {
+    segments = r.integer_key("max_total_bytes", config.max_total_bytes, uint64_t{0}, kMaxBytes);
+  }
+  if (segments) segments = r.bool_key("crash_safety", config.crash_safety);
+  if (segments) segments = r.string_key("sysfs_root", config.sysfs_root, false);
+  if (segments) segments = r.string_key("dev_root", config.dev_root, false);
+  return segments;
+}
+
+Status parse_ring_seconds(TableReader& r, const toml::table& root, const std::string& source_name,
+                          RecorderConfig& config) {
+  if (Status s = r.number_key("ring_seconds", config.ring_seconds, false, kMinIntervalS, 3600.0);
+      !s) {
+    return s;
+  }
+  const toml::node* ring_seconds = root.get("ring_seconds");
+  config.ring_seconds_where = line_of(source_name, ring_seconds ? *ring_seconds : root);
+  return {};
+}
+
+Status parse_groups(TableReader& r, const std::string& source_name, RecorderConfig& config) {
+  const toml::node* groups = r.find("group");
+  if (groups == nullptr) return r.missing("group");
+  const toml::array* list = groups->as_array();
+  if (list == nullptr || list->empty()) {
+    return r.error_at(*groups, "group", "must be one or more [[group]] tables");
+  }
+  std::set<std::string> names;
+  for (const toml::node& node : *list) {
+    const toml::table* gt = node.as_table();
+    if (gt == nullptr) return r.error_at(node, "group", "must be a table");
+    GroupConfig group;
+    if (Status s = parse_group(*gt, source_name, group); !s) return s;
+    if (!names.insert(group.name).second) {
+      return Error{line_of(source_name, *gt->get("name")) + ": key 'name': duplicate group name '" +
+                   group.name + "'"};
+    }
+    config.groups.push_back(std::move(group));
+  }
+  return {};
+}
+
 }  // namespace
 
 size_t ChannelConfig::components() const {
@@ -275,81 +374,12 @@ Result<RecorderConfig> parse_config(std::string_view text, const std::string& so
   config.source_name = source_name;
   config.source_text = std::string(text);
   TableReader r(root, source_name, "");
-  if (Status s = r.string_key("device_id", config.device_id, true); !s) return s.error();
-  if (config.device_id.empty()) {
-    return r.error_at(*r.find("device_id"), "device_id", "must not be empty");
-  }
-  // It starts every file name in output_dir: a '/' would put segments elsewhere, a leading '.'
-  // would hide them, spaces and control characters break the tools and scripts that list them.
-  const bool name_safe = config.device_id.size() <= 64 && config.device_id.front() != '.' &&
-                         std::all_of(config.device_id.begin(), config.device_id.end(), [](char c) {
-                           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                                  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-                         });
-  if (!name_safe) {
-    return r.error_at(*r.find("device_id"), "device_id",
-                      "must be at most 64 letters, digits, '-', '_' or '.', not starting with '.' "
-                      "(it starts every file name)");
-  }
-  if (Status s = r.string_key("output_dir", config.output_dir, false); !s) return s.error();
-  const toml::node* output_dir = root.get("output_dir");
-  config.output_dir_where = line_of(source_name, output_dir ? *output_dir : root);
-  if (config.output_dir.empty()) {
-    return r.error_at(*r.find("output_dir"), "output_dir", "must not be empty");
-  }
-  if (Status s = r.number_key("checkpoint_interval", config.checkpoint_interval_s, false,
-                              kMinIntervalS, 3600.0);
-      !s) {
-    return s.error();
-  }
-  if (Status s =
-          r.number_key("status_interval", config.status_interval_s, false, kMinIntervalS, 1.0);
-      !s) {
-    return s.error();
-  }
-  if (Status s = r.integer_key("chunk_bytes", config.chunk_bytes, kMinChunkBytes, kMaxChunkBytes);
-      !s) {
-    return s.error();
-  }
-  Status segments = r.number_key("segment_duration", config.segment_duration_s, false,
-                                 kMinIntervalS, kMaxSegmentSeconds);
-  if (segments) {
-    segments = r.integer_key("segment_max_bytes", config.segment_max_bytes, uint64_t{0}, kMaxBytes);
-  }
-  if (segments) {
-    segments = r.integer_key("min_free_bytes", config.min_free_bytes, uint64_t{0}, kMaxBytes);
-  }
-  if (segments) {
-    segments = r.integer_key("max_total_bytes", config.max_total_bytes, uint64_t{0}, kMaxBytes);
-  }
-  if (segments) segments = r.bool_key("crash_safety", config.crash_safety);
-  if (segments) segments = r.string_key("sysfs_root", config.sysfs_root, false);
-  if (segments) segments = r.string_key("dev_root", config.dev_root, false);
-  if (!segments) return segments.error();
-  if (Status s = r.number_key("ring_seconds", config.ring_seconds, false, kMinIntervalS, 3600.0);
-      !s) {
-    return s.error();
-  }
-  const toml::node* ring_seconds = root.get("ring_seconds");
-  config.ring_seconds_where = line_of(source_name, ring_seconds ? *ring_seconds : root);
-  const toml::node* groups = r.find("group");
-  if (groups == nullptr) return r.missing("group");
-  const toml::array* list = groups->as_array();
-  if (list == nullptr || list->empty()) {
-    return r.error_at(*groups, "group", "must be one or more [[group]] tables");
-  }
-  std::set<std::string> names;
-  for (const toml::node& node : *list) {
-    const toml::table* gt = node.as_table();
-    if (gt == nullptr) return r.error_at(node, "group", "must be a table");
-    GroupConfig group;
-    if (Status s = parse_group(*gt, source_name, group); !s) return s.error();
-    if (!names.insert(group.name).second) {
-      return Error{line_of(source_name, *gt->get("name")) + ": key 'name': duplicate group name '" +
-                   group.name + "'"};
-    }
-    config.groups.push_back(std::move(group));
-  }
+  if (Status s = parse_device_id(r, config); !s) return s.error();
+  if (Status s = parse_output_dir(r, root, source_name, config); !s) return s.error();
+  if (Status s = parse_intervals(r, config); !s) return s.error();
+  if (Status s = parse_segments_and_storage(r, config); !s) return s.error();
+  if (Status s = parse_ring_seconds(r, root, source_name, config); !s) return s.error();
+  if (Status s = parse_groups(r, source_name, config); !s) return s.error();
   if (Status s = r.check_unknown_keys(); !s) return s.error();
   return config;
 }
