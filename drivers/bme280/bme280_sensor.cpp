@@ -1,6 +1,7 @@
 #include "drivers/bme280/bme280_sensor.hpp"
 
 #include <cstdio>
+#include <optional>
 
 #include "drivers/bme280/bme280_chip.hpp"
 #include "platform/sensor_params.hpp"
@@ -122,30 +123,39 @@ class Bme280Channel final : public Sensor {
 
 bool is_power_of_two_up_to_16(double v) { return v == 1 || v == 2 || v == 4 || v == 8 || v == 16; }
 
-}  // namespace
+// A channel's parameters, checked one by one.
+struct Bme280Params {
+  std::string bus;
+  uint16_t address = 0x76;
+  std::string quantity_name;
+  Quantity quantity = Quantity::kTemperature;
+  bool adc = false;  // output = "adc": the raw ADC value, not SI units
+  int oversampling = 1;
+  int iir_filter = 0;  // 0: off
+};
 
-Result<std::unique_ptr<Sensor>> make_bme280_sensor(const SensorSpec& spec,
-                                                   const Bme280BusChooser& choose_bus) {
-  SensorParams p(spec);
-  const std::string bus = p.text("bus", "");
+std::optional<Quantity> quantity_named(const std::string& name) {
+  if (name == "temperature") return Quantity::kTemperature;
+  if (name == "pressure") return Quantity::kPressure;
+  if (name == "humidity") return Quantity::kHumidity;
+  return std::nullopt;
+}
+
+Result<Bme280Params> read_params(SensorParams& p) {
+  Bme280Params params;
+  params.bus = p.text("bus", "");
   const double address = p.number("address", 0x76);
-  const std::string quantity_name = p.text("quantity", "");
+  params.quantity_name = p.text("quantity", "");
   const std::string output = p.text("output", "si");
   const double oversampling = p.number("oversampling", 1);
   const double iir_filter = p.number("iir_filter", 0);
-  if (bus.empty())
+  if (params.bus.empty())
     return p.error("bus", "needs the I2C bus: \"i2c-1\" (under dev_root), a path, or \"sim\"");
   if (address != 0x76 && address != 0x77) {
     return p.error("address", "must be 0x76 (118) or 0x77 (119): the BME280's two addresses");
   }
-  Quantity quantity;
-  if (quantity_name == "temperature") {
-    quantity = Quantity::kTemperature;
-  } else if (quantity_name == "pressure") {
-    quantity = Quantity::kPressure;
-  } else if (quantity_name == "humidity") {
-    quantity = Quantity::kHumidity;
-  } else {
+  const auto quantity = quantity_named(params.quantity_name);
+  if (!quantity) {
     return p.error("quantity", "must be \"temperature\", \"pressure\" or \"humidity\"");
   }
   if (output != "si" && output != "adc") return p.error("output", "must be \"si\" or \"adc\"");
@@ -155,45 +165,72 @@ Result<std::unique_ptr<Sensor>> make_bme280_sensor(const SensorSpec& spec,
   if (iir_filter != 0 && !(iir_filter >= 2 && is_power_of_two_up_to_16(iir_filter))) {
     return p.error("iir_filter", "must be 0 (off), 2, 4, 8 or 16");
   }
-  auto chosen = choose_bus(spec, bus, p);
-  if (!chosen) return chosen.error();
-  if (Status st = p.check_all_known(); !st) return st.error();
+  params.address = static_cast<uint16_t>(address);
+  params.quantity = *quantity;
+  params.adc = output == "adc";
+  params.oversampling = static_cast<int>(oversampling);
+  params.iir_filter = static_cast<int>(iir_filter);
+  return params;
+}
 
-  const std::string& path = chosen.value().path;
-  char address_text[8];
-  std::snprintf(address_text, sizeof address_text, "0x%02x", static_cast<unsigned>(address));
-  const std::string key = "bme280:" + path + "@" + address_text;
-  const std::string chip_name = "BME280 at " + path + " address " + address_text;
+// The chip a channel reads: the one another channel of it made already (which must agree on
+// the group and the chip's parameters), else a new one, shared through spec.shared.
+Result<std::shared_ptr<SharedChip>> find_or_make_chip(const SensorSpec& spec, const SensorParams& p,
+                                                      const Bme280Params& params,
+                                                      const Bme280BusChoice& chosen,
+                                                      const std::string& key,
+                                                      const std::string& chip_name) {
   std::shared_ptr<SharedChip> shared = spec.shared ? spec.shared->find<SharedChip>(key) : nullptr;
   if (!shared) {
-    std::unique_ptr<I2cBus> i2c = chosen.value().make(static_cast<uint16_t>(address));
+    std::unique_ptr<I2cBus> i2c = chosen.make(params.address);
     shared = std::make_shared<SharedChip>();
-    shared->chip = std::make_shared<bme280::Chip>(std::move(i2c), static_cast<uint16_t>(address),
-                                                  spec.rate_hz, static_cast<int>(iir_filter));
+    shared->chip = std::make_shared<bme280::Chip>(std::move(i2c), params.address, spec.rate_hz,
+                                                  params.iir_filter);
     shared->group = spec.group;
-    shared->iir_filter = static_cast<int>(iir_filter);
-    shared->bus_params = chosen.value().params;
+    shared->iir_filter = params.iir_filter;
+    shared->bus_params = chosen.params;
     if (spec.shared) spec.shared->add(key, shared);
   } else if (shared->group != spec.group) {
     return p.error("bus", "reads the " + chip_name + ", which a channel of group '" +
                               shared->group +
                               "' reads too: the channels of one chip must be in one group");
-  } else if (shared->iir_filter != static_cast<int>(iir_filter)) {
+  } else if (shared->iir_filter != params.iir_filter) {
     return p.error("iir_filter",
                    "differs from another channel of the " + chip_name +
                        ": give the chip's parameters the same on each of its channels");
-  } else if (shared->bus_params != chosen.value().params) {
+  } else if (shared->bus_params != chosen.params) {
     return p.error("bus", "has sim_* parameters that differ from another channel of the " +
                               chip_name + ": give them the same on each of its channels");
   }
-  const int want = static_cast<int>(oversampling);
-  if (const int has = shared->chip->want(quantity, want); has != want) {
+  return shared;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Sensor>> make_bme280_sensor(const SensorSpec& spec,
+                                                   const Bme280BusChooser& choose_bus) {
+  SensorParams p(spec);
+  auto params = read_params(p);
+  if (!params) return params.error();
+  auto chosen = choose_bus(spec, params->bus, p);
+  if (!chosen) return chosen.error();
+  if (Status st = p.check_all_known(); !st) return st.error();
+
+  const std::string& path = chosen.value().path;
+  char address_text[8];
+  std::snprintf(address_text, sizeof address_text, "0x%02x", unsigned{params->address});
+  const std::string key = "bme280:" + path + "@" + address_text;
+  const std::string chip_name = "BME280 at " + path + " address " + address_text;
+  auto shared = find_or_make_chip(spec, p, *params, chosen.value(), key, chip_name);
+  if (!shared) return shared.error();
+  const int want = params->oversampling;
+  if (const int has = shared.value()->chip->want(params->quantity, want); has != want) {
     return p.error("oversampling", "is " + std::to_string(want) + " but another channel of the " +
-                                       chip_name + " records " + quantity_name + " with " +
+                                       chip_name + " records " + params->quantity_name + " with " +
                                        std::to_string(has));
   }
   return std::unique_ptr<Sensor>(
-      std::make_unique<Bme280Channel>(shared->chip, quantity, output == "adc", want));
+      std::make_unique<Bme280Channel>(shared.value()->chip, params->quantity, params->adc, want));
 }
 
 }  // namespace h5rec::platform
