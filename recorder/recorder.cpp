@@ -206,18 +206,7 @@ void Recorder::wait_until_done(const RecordingStart& start, std::optional<int64_
 Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
                                        const std::atomic<bool>& interrupt) {
   recover_output_dir();
-  const SegmentSettings segments{
-      config_.output_dir,
-      config_.device_id,
-      static_cast<int64_t>(config_.segment_duration_s * platform::kNsPerSecond),
-      config_.segment_max_bytes,
-      config_.min_free_bytes,
-      config_.max_total_bytes,
-      config_.crash_safety};
-  SegmentStore store(segments,
-                     {config_.device_id, "", config_.source_text, 0, "",
-                      config_.checkpoint_interval_s, config_.overrides_text, clock_.is_virtual()},
-                     file_layout(), clock_, storage_);
+  SegmentStore store = make_segment_store();
   auto first = [&] {
     auto held = Writer::lock();
     return store.open_next();
@@ -230,29 +219,65 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
 
   std::vector<const SamplerCounters*> counters;
   for (const auto& sampler : samplers_) counters.push_back(&sampler->counters());
-  WriterSettings settings{
-      static_cast<int64_t>(config_.checkpoint_interval_s * platform::kNsPerSecond),
-      static_cast<int64_t>(config_.status_interval_s * platform::kNsPerSecond), config_.output_dir,
-      checkpoint_observer_};
-  Writer writer(*first->file, clock_, storage_, settings,
+  Writer writer(*first->file, clock_, storage_, writer_settings(),
                 {.segments = &store, .status = status_.get(), .counters = std::move(counters)});
-  for (size_t g = 0; g < samplers_.size(); ++g) {
-    WriterBinding binding{rings_[g].get(), first->columns[g], 0, &samplers_[g]->counters()};
-    binding.time_column = true;
-    writer.add(std::move(binding));
-  }
-  writer.add({&status_->ring(), first->columns.back(), 0});
-  if (started_observer_) {
-    size_t datasets = 0;
-    for (const GroupLayout& layout : file_layout()) datasets += layout.columns.size();
-    started_observer_(h5::File::metadata_cache_heap_bytes(datasets));
-  }
+  bind_rings(writer, first.value());
+  report_started();
 
   writer.read_free_space();  // for the first status row, due at the start
   StatusSampler status_sampler(config_.status_interval_s, *status_, writer, counters, clock_);
   std::vector<Sampler*> samplers;
   for (const auto& sampler : samplers_) samplers.push_back(sampler.get());
   Reopener reopener(samplers, clock_);
+  run_threads(start, duration_ns, interrupt, writer, status_sampler, reopener);
+  {
+    auto held = Writer::lock();
+    if (Status s = store.close_last(); !s) return s.error();
+  }
+  return summarize(store, writer);
+}
+
+SegmentStore Recorder::make_segment_store() {
+  const SegmentSettings segments{
+      config_.output_dir,
+      config_.device_id,
+      static_cast<int64_t>(config_.segment_duration_s * platform::kNsPerSecond),
+      config_.segment_max_bytes,
+      config_.min_free_bytes,
+      config_.max_total_bytes,
+      config_.crash_safety};
+  return SegmentStore(segments,
+                      {config_.device_id, "", config_.source_text, 0, "",
+                       config_.checkpoint_interval_s, config_.overrides_text, clock_.is_virtual()},
+                      file_layout(), clock_, storage_);
+}
+
+WriterSettings Recorder::writer_settings() const {
+  return WriterSettings{
+      static_cast<int64_t>(config_.checkpoint_interval_s * platform::kNsPerSecond),
+      static_cast<int64_t>(config_.status_interval_s * platform::kNsPerSecond), config_.output_dir,
+      checkpoint_observer_};
+}
+
+void Recorder::bind_rings(Writer& writer, const OpenSegment& first) {
+  for (size_t g = 0; g < samplers_.size(); ++g) {
+    WriterBinding binding{rings_[g].get(), first.columns[g], 0, &samplers_[g]->counters()};
+    binding.time_column = true;
+    writer.add(std::move(binding));
+  }
+  writer.add({&status_->ring(), first.columns.back(), 0});
+}
+
+void Recorder::report_started() {
+  if (!started_observer_) return;
+  size_t datasets = 0;
+  for (const GroupLayout& layout : file_layout()) datasets += layout.columns.size();
+  started_observer_(h5::File::metadata_cache_heap_bytes(datasets));
+}
+
+void Recorder::run_threads(const RecordingStart& start, std::optional<int64_t> duration_ns,
+                           const std::atomic<bool>& interrupt, Writer& writer,
+                           StatusSampler& status_sampler, Reopener& reopener) {
   std::atomic<int64_t> stop_sampling{Sampler::kNotStopped};
   std::atomic<bool> finish_writing{false};
   platform::Thread writer_thread;
@@ -296,11 +321,9 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   status_thread.join();  // the writer appends the last status row
   finish_writing.store(true, std::memory_order_release);
   writer_thread.join();
-  {
-    auto held = Writer::lock();
-    if (Status s = store.close_last(); !s) return s.error();
-  }
+}
 
+RecordingSummary Recorder::summarize(const SegmentStore& store, const Writer& writer) const {
   RecordingSummary summary{store.paths(), {}, writer.stats(), store.deleted()};
   for (size_t g = 0; g < samplers_.size(); ++g) {
     const SamplerCounters& c = samplers_[g]->counters();

@@ -23,6 +23,10 @@
 
 namespace h5rec {
 
+class Reopener;
+class SegmentStore;
+class StatusSampler;
+
 struct GroupSummary {
   std::string name;
   uint64_t rows_due = 0;      // rows the schedule called for
@@ -99,8 +103,20 @@ class Recorder {
   void recover_output_dir();
   // Sleeps (attached to the clock) until the duration has passed or `interrupt` is set.
   // Calls the liveness observer while `writer` makes progress.
+  // run()'s phases, called on the thread that calls run().
+  SegmentStore make_segment_store();
+  WriterSettings writer_settings() const;
+  // Hands the writer each group's ring and the status ring, with their columns in `first`.
+  void bind_rings(Writer& writer, const OpenSegment& first);
+  void report_started();  // started_observer_, with the heap HDF5 will take
+  // Starts the writer, status, reopener and sampler threads, waits for the end of the recording
+  // (duration_ns or interrupt), stops sampling and joins every thread.
+  void run_threads(const RecordingStart& start, std::optional<int64_t> duration_ns,
+                   const std::atomic<bool>& interrupt, Writer& writer,
+                   StatusSampler& status_sampler, Reopener& reopener);
   void wait_until_done(const RecordingStart& start, std::optional<int64_t> duration_ns,
                        const std::atomic<bool>& interrupt, const Writer& writer);
+  RecordingSummary summarize(const SegmentStore& store, const Writer& writer) const;
 
   config::RecorderConfig config_;
   platform::Clock& clock_;
