@@ -220,7 +220,7 @@ Result<RecordingSummary> Recorder::run(std::optional<int64_t> duration_ns,
   std::vector<const SamplerCounters*> counters;
   for (const auto& sampler : samplers_) counters.push_back(&sampler->counters());
   Writer writer(*first->file, clock_, storage_, writer_settings(),
-                {.segments = &store, .status = status_.get(), .counters = std::move(counters)});
+                {.segments = &store, .status = status_.get(), .counters = counters});
   bind_rings(writer, first.value());
   report_started();
 
