@@ -4,6 +4,7 @@
 // A name belongs to a device only when it is exactly that shape: `station` does not own
 // `station_2_20260101T000000Z.h5` (a segment of `station_2`), nor `station_live.h5` (the live
 // link). Retention and start-up recovery act on this device's segments alone.
+// The format, for readers and independent tools: docs/FORMAT.md.
 #pragma once
 
 #include <cstdint>

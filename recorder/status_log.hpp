@@ -15,6 +15,7 @@
 //   <group>_sensor_errors    uint64 failed sensor reads in <group> so far
 //   <group>_channel_errors   uint64 (channels) the same per channel, in the order of the
 //                            dataset's `channels` attribute (names joined by ",")
+// The format, for readers and independent tools: docs/FORMAT.md.
 #pragma once
 
 #include <algorithm>

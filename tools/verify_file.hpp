@@ -4,7 +4,7 @@
 // locking off, few metadata read attempts, as any reader of a live file must) and looks at its
 // journal (`<file>-journal`) and the journal's lock, never changing either.
 //
-// A recording (README "File layout"): root attributes, groups with rate_hz and time, datasets
+// A recording (docs/FORMAT.md): root attributes, groups with rate_hz and time, datasets
 // chunked with unlimited rows and with units and description, equal dataset lengths per group,
 // time strictly increasing on the group's schedule (missing rows counted for the accounting
 // against /_status: tools/verify_accounting.hpp), every chunk of every dataset read. A logger

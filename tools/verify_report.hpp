@@ -13,7 +13,7 @@
 namespace h5rec::tools {
 
 enum class FileKind {
-  kRecording,  // has the h5rec_format attribute (README "File layout")
+  kRecording,  // has the h5rec_format attribute (docs/FORMAT.md)
   kLogger,     // h5rec::Logger / h5logger layout: chunked datasets, unlimited first dimension
   kOther,      // opens, but neither (or could not be told)
 };

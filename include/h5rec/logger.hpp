@@ -7,7 +7,8 @@
 //   logger.close();                                      // or let the destructor close it
 //
 // Reading: h5py.File("run.h5")["train/loss"][:]. Each name is one dataset at /name with shape
-// (N, *value_shape), chunked, unlimited first dimension; nested names create groups.
+// (N, *value_shape), chunked, unlimited first dimension; nested names create groups (the whole
+// layout: docs/FORMAT.md in the h5rec sources).
 //
 // Errors never throw: every call returns a LogStatus that says what failed and for which
 // dataset (LogStatus is [[nodiscard]]: write (void) to ignore one on purpose).

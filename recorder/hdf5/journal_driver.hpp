@@ -5,6 +5,7 @@
 // (recorder/journal/rollback_journal.hpp). HDF5's end of allocation is the protocol's allocated
 // size. Files stay plain HDF5: the driver stores nothing in them, and stock tools open them with
 // HDF5's default driver.
+// The format, for readers and independent tools: docs/FORMAT.md.
 #pragma once
 
 #include <memory>

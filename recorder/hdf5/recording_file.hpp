@@ -1,4 +1,4 @@
-// The HDF5 mapping of a recording (format version 1, see README "File layout"):
+// The HDF5 mapping of a recording (format version 1, see docs/FORMAT.md):
 //   /                 attrs h5rec_format, h5rec_version, device_id, start_time_utc, config,
 //                     segment, previous_segment, checkpoint_interval_s
 //   /<group>/         attr rate_hz; datasets time (int64 ns UTC) and one per channel

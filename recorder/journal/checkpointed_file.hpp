@@ -27,6 +27,7 @@
 // Ownership: owns the data file and its journal (locked while open). Threads: any; a mutex
 // serialises every call (the format's callbacks and the writer's commits may come from different
 // threads). Offsets and sizes are in bytes.
+// The format, for readers and independent tools: docs/FORMAT.md.
 #pragma once
 
 #include <cstddef>

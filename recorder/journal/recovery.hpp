@@ -8,6 +8,7 @@
 // file driver, recorder/hdf5/journal_driver.hpp, without crash safety) to prove it opens and to
 // count the rows of every dataset; last the journal is removed. Each step is idempotent, so a
 // crash during recovery is recovered by running it again.
+// The format, for readers and independent tools: docs/FORMAT.md.
 #pragma once
 
 #include <cstdint>

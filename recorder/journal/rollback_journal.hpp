@@ -16,6 +16,7 @@
 // Format 1 (no zero records) is still read. All integers little-endian. The header holds a
 // checksum of itself and one of the records; a torn journal fails them and is ignored, which is
 // safe because step 2 starts only after step 1's fsync.
+// The format, for readers and independent tools: docs/FORMAT.md.
 #pragma once
 
 #include <cstdint>
