@@ -132,7 +132,8 @@ echo "test-deb: installed: /usr/bin/h5rec --version, user h5rec (uid $uid; i2c g
 
 # The service's user records with the installed config into the data directory.
 if [ -d /run/systemd/system ]; then
-  root systemctl start h5rec.service
+  root systemctl start h5rec.service ||
+    { root journalctl -u h5rec.service --no-pager | tail -n 20 >&2; fail "systemctl start h5rec"; }
   for _ in $(seq 30); do
     root test -e "$data/recordings/sim-001_live.h5" && break
     sleep 1
