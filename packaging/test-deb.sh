@@ -19,8 +19,8 @@ version=$(sed -n 's/^project(h5rec VERSION \([0-9][0-9.]*\).*/\1/p' CMakeLists.t
 [ -n "$version" ] || { echo "test-deb: no project version in CMakeLists.txt" >&2; exit 1; }
 fail() { echo "test-deb: FAIL: $*" >&2; exit 1; }
 work=$(mktemp -d)
-cleanup_install=:
-trap 'eval "$cleanup_install"; rm -rf "$work"' EXIT
+install_started=false
+trap 'if $install_started; then cleanup_install; fi; rm -rf "$work"' EXIT
 
 native_arch=$(dpkg --print-architecture)
 native_deb=""
@@ -81,8 +81,7 @@ if dpkg-query -W -f='${Status}' h5rec 2> /dev/null | grep -q 'installed\|config-
 fi
 # Another dpkg or apt on the machine (CI images, other jobs) holds the lock for a while: wait.
 dpkg_() {
-  local i
-  for i in $(seq 60); do
+  for _ in $(seq 60); do
     if root dpkg "$@" > "$work/dpkg.log" 2>&1; then return 0; fi
     grep -q 'lock' "$work/dpkg.log" || { cat "$work/dpkg.log" >&2; return 1; }
     sleep 5
@@ -99,19 +98,23 @@ getent group gpio > /dev/null && existed_gpio=true
 data=/var/lib/h5rec
 root test ! -e "$data/recordings" || root find "$data/recordings" -mindepth 1 > "$work/before"
 touch "$work/before"
-# shellcheck disable=SC2016
-cleanup_install='
+cleanup_install() {
   root dpkg --purge h5rec > /dev/null 2>&1 || true
   if root test -d "$data/recordings"; then
     root find "$data/recordings" -mindepth 1 | sort > "$work/after"
     comm -13 <(sort "$work/before") "$work/after" | sort -r | while read -r f; do
-      root rm -rf "$f"; done
+      root rm -rf "$f"
+    done
     root rmdir --ignore-fail-on-non-empty "$data/recordings" "$data" 2> /dev/null || true
   fi
-  $existed_user || root userdel h5rec 2> /dev/null || true
-  $existed_user || root groupdel h5rec 2> /dev/null || true
+  if ! $existed_user; then
+    root userdel h5rec 2> /dev/null || true
+    root groupdel h5rec 2> /dev/null || true
+  fi
   $existed_i2c || root groupdel i2c 2> /dev/null || true
-  $existed_gpio || root groupdel gpio 2> /dev/null || true'
+  $existed_gpio || root groupdel gpio 2> /dev/null || true
+}
+install_started=true
 
 echo "test-deb: dpkg -i $native_deb"
 dpkg_ -i "$native_deb"
@@ -122,6 +125,7 @@ for g in h5rec i2c gpio dialout; do
   id -nG h5rec | tr ' ' '\n' | grep -qx "$g" || fail "user h5rec is not in group $g"
 done
 [ "$(stat -c %U:%G "$data")" = h5rec:h5rec ] || fail "$data is $(stat -c %U:%G "$data")"
+# shellcheck disable=SC2016
 root dpkg-query -W -f='${Conffiles}\n' h5rec | grep -q '^ /etc/h5rec/h5rec.toml ' ||
   fail "dpkg does not list /etc/h5rec/h5rec.toml as a conffile"
 # systemd-analyze verify also loads the units this one names (time-sync.target ...), all in systemd.
@@ -132,7 +136,7 @@ echo "test-deb: installed: /usr/bin/h5rec --version, user h5rec (uid $uid; i2c g
 
 # The service's user records with the installed config into the data directory.
 if [ -d /run/systemd/system ]; then
-  root systemctl start h5rec.service ||
+  root timeout 120 systemctl start h5rec.service ||
     { root journalctl -u h5rec.service --no-pager | tail -n 20 >&2; fail "systemctl start h5rec"; }
   for _ in $(seq 30); do
     root test -e "$data/recordings/sim-001_live.h5" && break
