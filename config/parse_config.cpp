@@ -20,6 +20,7 @@
 #pragma pop_macro("TOML_UNREACHABLE")
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -271,6 +272,19 @@ Result<RecorderConfig> parse_config(std::string_view text, const std::string& so
   if (Status s = r.string_key("device_id", config.device_id, true); !s) return s.error();
   if (config.device_id.empty()) {
     return r.error_at(*r.find("device_id"), "device_id", "must not be empty");
+  }
+  // It starts every file name in output_dir: a '/' would put segments elsewhere, a leading '.'
+  // would hide them, spaces and control characters break the tools and scripts that list them.
+  const bool name_safe =
+      config.device_id.size() <= 64 && config.device_id.front() != '.' &&
+      std::all_of(config.device_id.begin(), config.device_id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_' || c == '.';
+      });
+  if (!name_safe) {
+    return r.error_at(*r.find("device_id"), "device_id",
+                      "must be at most 64 letters, digits, '-', '_' or '.', not starting with '.' "
+                      "(it starts every file name)");
   }
   if (Status s = r.string_key("output_dir", config.output_dir, false); !s) return s.error();
   const toml::node* output_dir = root.get("output_dir");

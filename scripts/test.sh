@@ -9,6 +9,16 @@
 # harnesses (preset fuzz, tests/fuzz) briefly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each stage's minutes are printed at the end (and when a stage fails).
+stage_name="" stage_start=$SECONDS stage_log=""
+stage() {
+  if [ -n "$stage_name" ]; then
+    stage_log+="$(printf '%6.1f min  %s' "$(((SECONDS - stage_start) * 10 / 60))e-1" "$stage_name")"$'\n'
+  fi
+  stage_name=$1 stage_start=$SECONDS
+  [ -z "$stage_name" ] || echo "== $stage_name"
+}
+stage "install dependencies"
 scripts/install-deps.sh --cross
 configure=(-DH5REC_BUILD_TESTS=ON -DCMAKE_COMPILE_WARNING_AS_ERROR=ON)
 # The arm64 sysroot for aarch64-debian is mostly downloading (~45 s, little CPU): it is made in
@@ -16,14 +26,24 @@ configure=(-DH5REC_BUILD_TESTS=ON -DCMAKE_COMPILE_WARNING_AS_ERROR=ON)
 mkdir -p build
 toolchains/debian-sysroot.sh arm64 build/sysroot-arm64 > build/sysroot-arm64.log 2>&1 &
 sysroot_pid=$!
-trap 'kill "$sysroot_pid" 2> /dev/null || true' EXIT
-# Tests run side by side, one per core: most wait on the clock, on storage or on qemu.
-jobs=(--parallel "$(nproc)")
+finish() {
+  local status=$?
+  kill "$sysroot_pid" 2> /dev/null || true
+  stage ""
+  printf '\nMinutes per stage (%s):\n%s%6.1f min  total\n' \
+    "$([ "$status" -eq 0 ] && echo passed || echo "failed in the last one")" "$stage_log" \
+    "$((SECONDS * 10 / 60))e-1"
+}
+trap finish EXIT
+# Tests run side by side: up to two per core, and a new one starts only while the load is below
+# the number of cores (many tests wait on a real clock, on storage or on a child process).
+jobs=(--parallel "$((2 * $(nproc)))" --test-load "$(nproc)")
 
 for preset in host host-sanitize host-tsan aarch64; do
-  echo "== preset $preset"
+  stage "$preset: build"
   cmake --preset "$preset" "${configure[@]}"
   cmake --build --preset "$preset"
+  stage "$preset: tests"
   ctest --preset "$preset" "${jobs[@]}"
 done
 # The board's Debian package (cmake/Packaging.cmake), checked with the others below.
@@ -34,7 +54,7 @@ cpack --preset aarch64
 # rest of the suite is the same code as on aarch64, and linking every test program for a second
 # ARM target would double the time.
 binary_tests='^(integration|fault\.storage)\.test_|^release\.'
-echo "== preset armhf (tests of the h5rec binary)"
+stage "preset armhf (tests of the h5rec binary)"
 cmake --preset armhf "${configure[@]}"
 cmake --build --preset armhf --target h5rec
 ctest --preset armhf -R "$binary_tests" "${jobs[@]}"
@@ -53,7 +73,7 @@ cpack --preset amd64
 packaging/test-deb.sh build/amd64/packages/h5rec_*_amd64.deb build/aarch64/packages/h5rec_*_arm64.deb \
   build/armhf/packages/h5rec_*_armhf.deb
 
-echo "== preset aarch64-debian (Debian's libhdf5-dev:arm64, end-to-end tests of the binary)"
+stage "preset aarch64-debian (Debian's libhdf5-dev:arm64, end-to-end tests of the binary)"
 sysroot_ok=0
 wait "$sysroot_pid" || sysroot_ok=$?
 cat build/sysroot-arm64.log
@@ -67,7 +87,7 @@ ctest --preset aarch64-debian "${jobs[@]}"
 
 # libFuzzer harnesses (tests/fuzz): each over its seed corpus, then fuzzed for 20 s; a finding in
 # h5rec's code fails, one inside HDF5 is listed (tests/fuzz/run_fuzzers.sh).
-echo "== preset fuzz (libFuzzer harnesses)"
+stage "preset fuzz (libFuzzer harnesses)"
 cmake --preset fuzz -DCMAKE_COMPILE_WARNING_AS_ERROR=ON
 cmake --build --preset fuzz
 tests/fuzz/run_fuzzers.sh build/fuzz 20

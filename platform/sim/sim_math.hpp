@@ -3,7 +3,7 @@
 // libm's sin, cos and log differ in the last bit between x86-64, aarch64 and armhf (FMA variants,
 // different code paths), and simulated sensors must produce the same bits everywhere so that a
 // recording made under qemu-arm can be checked bit-exactly on the host. Tests recompute these
-// with the same operations in the same order (tests/integration/h5rec_testlib.py).
+// with the same operations in the same order (tests/support/h5rec_test/sim_sensors.py).
 #pragma once
 
 namespace h5rec::platform {

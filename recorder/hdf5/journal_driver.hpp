@@ -1,19 +1,10 @@
-// h5rec's HDF5 file driver: every byte HDF5 reads or writes goes through platform storage
-// (pwrite/pread/fsync, so the sim platform can trace it and inject faults), and, with crash
-// safety on, through a rollback journal (recorder/journal/rollback_journal.hpp).
-//
-// With crash safety, a write to a byte that existed at the last checkpoint is held in memory
-// until the next commit(); writes past the checkpointed size go straight to the file. commit()
-// then journals the old values of the bytes that really change (old zeros, such as a partial
-// chunk's padding, as their length only), overwrites them and marks the journal idle. So the
-// file on disk always holds the last checkpoint's bytes (plus appended bytes nothing refers to
-// yet) or a valid journal to restore them from. SWMR readers see the new rows once commit() has
-// applied the overwrites. Files stay plain HDF5: the driver stores nothing in them, and stock
-// tools open them with HDF5's default driver.
-//
-// To spare the card, a write that goes straight to the file (any write without crash safety)
-// stores only the bytes that differ from what the file holds, and leaves out zeros at its end
-// that lie past the file's end (a partial chunk's padding): the commit extends the file over them.
+// h5rec's HDF5 file driver: adapts HDF5's virtual file driver callbacks (H5FD_class_t) to the
+// commit protocol of recorder/journal/checkpointed_file.hpp, which does all the I/O. Every byte
+// HDF5 reads or writes goes through platform storage (pwrite/pread/fsync, so the sim platform
+// can trace it and inject faults) and, with crash safety on, through a rollback journal
+// (recorder/journal/rollback_journal.hpp). HDF5's end of allocation is the protocol's allocated
+// size. Files stay plain HDF5: the driver stores nothing in them, and stock tools open them with
+// HDF5's default driver.
 #pragma once
 
 #include <memory>

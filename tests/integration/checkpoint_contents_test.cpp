@@ -13,26 +13,14 @@ namespace h5rec::testing {
 namespace {
 
 TEST(CheckpointContents, ACheckpointHoldsTheRowsDueBeforeItsInstant) {
-  TempDir dir;
+  TempDirectory dir;
   SimPlatform sim;
-  const config::RecorderConfig config = parse_or_die(R"(device_id = "ckpt-test"
-output_dir = ")" + dir.path() + R"("
-checkpoint_interval = 0.5
-
-[[group]]
-name = "fast"
-rate_hz = 1000
-  [[group.channel]]
-  name = "c"
-  sensor = "counter"
-
-[[group]]
-name = "slow"
-rate_hz = 10
-  [[group.channel]]
-  name = "c"
-  sensor = "counter"
-)");
+  const config::RecorderConfig config =
+      parse_or_die(RecorderToml("ckpt-test", dir.path())
+                       .set("checkpoint_interval", "0.5")
+                       .group({"fast", "1000", {{"c", "counter", "", ""}}})
+                       .group({"slow", "10", {{"c", "counter", "", ""}}})
+                       .text());
   auto recorder = Recorder::create(config, sim.clock, sim.storage);
   ASSERT_TRUE(recorder) << recorder.message();
   std::vector<std::vector<uint64_t>> durable;  // per checkpoint: rows per group

@@ -13,33 +13,12 @@ namespace {
 // fast: 1 kHz, 125-row chunks (1/8 of a 1 s checkpoint interval), a ring for 2 s of stall:
 // 17 chunks, one of them the partial chunk the writer holds.
 std::string config_text(const std::string& dir) {
-  return R"(device_id = "drop-test"
-output_dir = ")" + dir + R"("
-checkpoint_interval = 1.0
-chunk_bytes = 4096
-ring_seconds = 2.0
-
-[[group]]
-name = "fast"
-rate_hz = 1000
-  [[group.channel]]
-  name = "c"
-  sensor = "counter"
-  dtype = "int64"
-  [[group.channel]]
-  name = "v"
-  sensor = "counter"
-  dtype = "float32"
-  shape = [2]
-
-[[group]]
-name = "slow"
-rate_hz = 10
-  [[group.channel]]
-  name = "c"
-  sensor = "counter"
-  dtype = "uint32"
-)";
+  return RecorderToml("drop-test", dir)
+      .set("checkpoint_interval", "1.0")
+      .set("chunk_bytes", "4096")
+      .set("ring_seconds", "2.0")
+      .groups(fast_slow_counter_groups())
+      .text();
 }
 
 struct StallCase {
@@ -53,7 +32,7 @@ class DropAccounting : public ::testing::TestWithParam<StallCase> {};
 
 TEST_P(DropAccounting, EveryScheduledRowIsStoredOrCountedAsDropped) {
   const StallCase stall = GetParam();
-  TempDir dir;
+  TempDirectory dir;
   SimPlatform sim;
   // The start-up commit and each checkpoint fsync three times (journal, file, journal): the 10th
   // fsync starts the writer's checkpoint at t = 3 s.
@@ -95,7 +74,7 @@ INSTANTIATE_TEST_SUITE_P(Stalls, DropAccounting,
 TEST(DropAccounting, ARecordingIsDeterministicOnTheVirtualClock) {
   uint64_t dropped[2] = {};
   for (int run = 0; run < 2; ++run) {
-    TempDir dir;
+    TempDirectory dir;
     SimPlatform sim;
     sim.storage.inject(platform::Fault::stall(platform::FaultOp::kFsync, 10, 5'000'000'000));
     dropped[run] = record(parse_or_die(config_text(dir.path())), sim, 12.0).groups[0].rows_dropped;

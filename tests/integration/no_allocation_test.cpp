@@ -25,46 +25,23 @@ namespace h5rec::testing {
 namespace {
 
 std::string config_text(const std::string& dir) {
-  std::string text = R"(device_id = "alloc-test"
-output_dir = ")" + dir + R"("
-checkpoint_interval = 5.0
-segment_duration = 1800.0
-chunk_bytes = 16384
-ring_seconds = 5.0
-
-[[group]]
-name = "fast"
-rate_hz = 1000
-)";
-  for (int c = 0; c < 16; ++c) {
-    text += "  [[group.channel]]\n  name = \"c" + std::to_string(c) +
-            "\"\n  sensor = \"counter\"\n  dtype = \"int32\"\n";
-  }
-  text += R"(
-[[group]]
-name = "slow"
-rate_hz = 10
-  [[group.channel]]
-  name = "sine"
-  sensor = "sine"
-  shape = [3]
-  [[group.channel]]
-  name = "noise"
-  sensor = "noise"
-  dtype = "float32"
-  [[group.channel]]
-  name = "walk"
-  sensor = "random_walk"
-  [[group.channel]]
-  name = "step"
-  sensor = "step"
-  dtype = "bool"
-  [[group.channel]]
-  name = "count"
-  sensor = "counter"
-  dtype = "uint16"
-)";
-  return text;
+  TomlGroup fast{"fast", "1000", {}};
+  for (int c = 0; c < 16; ++c)
+    fast.channels.push_back({"c" + std::to_string(c), "counter", "int32", ""});
+  return RecorderToml("alloc-test", dir)
+      .set("checkpoint_interval", "5.0")
+      .set("segment_duration", "1800.0")
+      .set("chunk_bytes", "16384")
+      .set("ring_seconds", "5.0")
+      .group(fast)
+      .group({"slow",
+              "10",
+              {{"sine", "sine", "", "[3]"},
+               {"noise", "noise", "float32", ""},
+               {"walk", "random_walk", "", ""},
+               {"step", "step", "bool", ""},
+               {"count", "counter", "uint16", ""}}})
+      .text();
 }
 
 // ThreadSanitizer supplies its own operator new and malloc, so the counting ones never run:
@@ -121,7 +98,7 @@ TEST(FixedMemory, TheCountingAllocatorSeesSamplerThreads) {
 
 TEST(FixedMemory, SamplerThreadsAllocateNothingDuringAnHour) {
   SKIP_WITHOUT_COUNTING_ALLOCATOR();
-  TempDir dir;
+  TempDirectory dir;
   SimPlatform sim;
   bench::start_counting_sampler_allocations();
   const RecordingSummary summary = record(parse_or_die(config_text(dir.path())), sim, 3600.0);
@@ -137,41 +114,35 @@ TEST(FixedMemory, SamplerThreadsAllocateNothingDuringAnHour) {
 // Opening a board sensor scans directories and builds paths and messages: the sampler thread
 // must leave that to the reopener.
 std::string board_config_text(const std::string& dir, const testing::IioFakeTree& tree) {
-  return R"(device_id = "alloc-board"
-output_dir = ")" + dir + R"("
-sysfs_root = ")" + tree.sysfs_root() + R"("
-dev_root = ")" + tree.dev_root() + R"("
-checkpoint_interval = 1.0
-
-[[group]]
-name = "board"
-rate_hz = 100
-  [[group.channel]]
-  name = "missing_chip"
-  sensor = "hwmon"
-  optional = true
-  params = { chip = "ina219", input = "curr1" }
-  [[group.channel]]
-  name = "missing_file"
-  sensor = "file"
-  optional = true
-  params = { path = "bus/w1/devices/28-01/temperature" }
-  [[group.channel]]
-  name = "battery"
-  sensor = "file"
-  params = { path = "class/power_supply/BAT0/capacity" }
-  [[group.channel]]
-  name = "v0"
-  sensor = "iio"
-  params = { device = "ads1015", channel = "voltage0" }
-
-[[group]]
-name = "fast"
-rate_hz = 1000
-  [[group.channel]]
-  name = "count"
-  sensor = "counter"
-)";
+  return RecorderToml("alloc-board", dir)
+      .set("sysfs_root", toml_string(tree.sysfs_root()))
+      .set("dev_root", toml_string(tree.dev_root()))
+      .set("checkpoint_interval", "1.0")
+      .group({"board",
+              "100",
+              {{"missing_chip",
+                "hwmon",
+                "",
+                "",
+                {{"optional", "true"}, {"params", R"({ chip = "ina219", input = "curr1" })"}}},
+               {"missing_file",
+                "file",
+                "",
+                "",
+                {{"optional", "true"},
+                 {"params", R"({ path = "bus/w1/devices/28-01/temperature" })"}}},
+               {"battery",
+                "file",
+                "",
+                "",
+                {{"params", R"({ path = "class/power_supply/BAT0/capacity" })"}}},
+               {"v0",
+                "iio",
+                "",
+                "",
+                {{"params", R"({ device = "ads1015", channel = "voltage0" })"}}}}})
+      .group({"fast", "1000", {{"count", "counter", "", ""}}})
+      .text();
 }
 
 std::vector<double> read_doubles(const std::string& file, const std::string& dataset) {
@@ -191,8 +162,8 @@ std::vector<double> read_doubles(const std::string& file, const std::string& dat
 // Under ThreadSanitizer nothing is counted, but the recording still runs: the race detector then
 // watches the handover of the failing devices between the sampler and the reopener.
 TEST(FixedMemory, SamplerThreadsAllocateNothingWhileBoardSensorsFailAndComeBack) {
-  TempDir dir;
-  TempDir tree_dir;
+  TempDirectory dir;
+  TempDirectory tree_dir;
   testing::IioFakeTree tree(tree_dir.path());
   tree.add_device(0, "ads1015");
   tree.write(0, "in_voltage0_raw", "1234\n");
@@ -277,7 +248,7 @@ uint64_t resident_bytes() {
 // settle over the first few segments), the peak over the third hour must stay within 1% of the
 // peak over the second.
 TEST(FixedMemory, ResidentMemoryStaysFlatOverTheThirdSimulatedHour) {
-  TempDir dir;
+  TempDirectory dir;
   SimPlatform sim;
   const config::RecorderConfig config = parse_or_die(config_text(dir.path()));
   std::atomic<bool> done{false};
@@ -311,7 +282,7 @@ TEST(FixedMemory, ResidentMemoryStaysFlatOverTheThirdSimulatedHour) {
 // segment is open, resident memory in the last minute of the hour (after a segment rotation) is
 // within 0.5% of the first minute's.
 TEST(FixedMemory, WithTheHeapReservedAtStartResidentMemoryIsFlatFromTheFirstMinute) {
-  TempDir dir;
+  TempDirectory dir;
   SimPlatform sim;
   auto recorder = Recorder::create(parse_or_die(config_text(dir.path())), sim.clock, sim.storage);
   ASSERT_TRUE(recorder) << recorder.message();

@@ -8,18 +8,6 @@
 
 namespace h5rec::testing {
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base ? base : "/tmp") + "/h5rec-test-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) std::abort();
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 config::RecorderConfig parse_or_die(const std::string& toml) {
   auto parsed = config::parse_config(toml, "test.toml");
   if (!parsed) {

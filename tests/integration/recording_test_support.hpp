@@ -1,5 +1,5 @@
-// Helpers for C++ integration tests: a temporary output directory, small configs, recording on
-// the sim platform, and read-back through h5py (tests/integration/verify_recording.py).
+// Helpers for C++ integration tests: configs (recorder_toml.hpp), recording on the sim platform,
+// and read-back through h5py (tests/support/h5rec_test/verify_recording.py).
 #pragma once
 
 #include <cstdint>
@@ -10,21 +10,10 @@
 #include "platform/sim/sim_clock.hpp"
 #include "platform/sim/sim_storage.hpp"
 #include "recorder/recorder.hpp"
+#include "recorder_toml.hpp"
+#include "temp_directory.hpp"
 
 namespace h5rec::testing {
-
-// A fresh directory under $TMPDIR, removed with its files when the object dies.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Parses TOML text (the test fails on a config error).
 config::RecorderConfig parse_or_die(const std::string& toml);

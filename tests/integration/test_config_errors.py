@@ -9,43 +9,26 @@ import os
 import stat
 import unittest
 
-import h5rec_testlib as lib
+from h5rec_test import recorder_lib as lib
 
-# A valid config; the tests replace one line or add lines. Comment lines on top so that line
-# numbers are not all small.
-VALID = """\
-# h5rec test config
-# (line numbers in error messages are checked)
+# The groups of a valid config; the tests replace one line of its text or add lines.
+GROUPS = [
+    {"name": "fast", "rate_hz": 100, "channels": [
+        {"name": "counter", "sensor": "counter", "dtype": "int64"},
+        {"name": "accel", "sensor": "sine", "dtype": "float32", "shape": [3],
+         "params": {"amplitude": 9.81, "frequency_hz": 2.0}},
+    ]},
+    {"name": "slow", "rate_hz": 10, "channels": [
+        {"name": "temperature", "sensor": "random_walk", "params": {"start": 20.0, "step": 0.01}},
+    ]},
+]
 
-device_id = "dev-1"
-output_dir = "{out}"
-checkpoint_interval = 0.5
 
-[[group]]
-name = "fast"
-rate_hz = 100
-
-  [[group.channel]]
-  name = "counter"
-  sensor = "counter"
-  dtype = "int64"
-
-  [[group.channel]]
-  name = "accel"
-  sensor = "sine"
-  dtype = "float32"
-  shape = [3]
-  params = {{ amplitude = 9.81, frequency_hz = 2.0 }}
-
-[[group]]
-name = "slow"
-rate_hz = 10
-
-  [[group.channel]]
-  name = "temperature"
-  sensor = "random_walk"
-  params = {{ start = 20.0, step = 0.01 }}
-"""
+def valid_config(out):
+    """The valid config's text, writing into `out`. Comment lines on top so that line numbers
+    are not all small."""
+    return lib.config_text(GROUPS, device_id="dev-1", output_dir=out, checkpoint_interval=0.5,
+                           comment="h5rec test config\n(line numbers in error messages are checked)")
 
 
 def line_of(text, fragment, occurrence=1):
@@ -59,12 +42,12 @@ def line_of(text, fragment, occurrence=1):
     raise AssertionError("%r not in config text" % fragment)
 
 
-class ConfigErrorTest(lib.TempDirTestCase):
+class ConfigErrorTest(lib.RecorderTestCase):
 
     def setUp(self):
         super().setUp()
         self.out = self.tmp / "out"
-        self.valid = VALID.format(out=self.out)
+        self.valid = valid_config(self.out)
 
     def config(self, text, name="bad.toml"):
         return lib.write_config(self.tmp, text=text, name=name)
@@ -281,7 +264,7 @@ class ConfigErrorTest(lib.TempDirTestCase):
         blocker = self.tmp / "file.txt"
         blocker.write_text("not a directory\n")
         out = blocker / "sub"
-        text = VALID.format(out=out)
+        text = valid_config(out)
         message = self.assertConfigError(text, line_of(text, "output_dir"), "output_dir",
                                          also=[str(out)])
         self.assertEqual(blocker.read_text(), "not a directory\n")
@@ -290,7 +273,7 @@ class ConfigErrorTest(lib.TempDirTestCase):
     def test_output_dir_is_a_regular_file(self):
         blocker = self.tmp / "file.txt"
         blocker.write_text("x")
-        text = VALID.format(out=blocker)
+        text = valid_config(blocker)
         self.assertConfigError(text, line_of(text, "output_dir"), "output_dir",
                                also=[str(blocker)])
         self.assertEqual(blocker.read_text(), "x")
@@ -311,7 +294,7 @@ class ConfigErrorTest(lib.TempDirTestCase):
         read_only.mkdir()
         read_only.chmod(stat.S_IRUSR | stat.S_IXUSR)
         self.addCleanup(read_only.chmod, stat.S_IRWXU)
-        text = VALID.format(out=read_only)
+        text = valid_config(read_only)
         message = self.assertConfigError(text, line_of(text, "output_dir"), "output_dir",
                                          also=[str(read_only)])
         self.assertIn("Permission denied", message)

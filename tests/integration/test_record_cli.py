@@ -19,7 +19,7 @@ import unittest
 
 import numpy as np
 
-import h5rec_testlib as lib
+from h5rec_test import recorder_lib as lib
 
 # Every simulated sensor and every dtype, scalar, shape [3] and shape [2, 2].
 # rows at --duration 3: "ints" 300, "mixed" 3000, "slow" 9.
@@ -98,7 +98,7 @@ def numpy_dtype(name):
     return np.dtype(np.bool_) if name == "bool" else np.dtype(name)
 
 
-class RecordCliTest(lib.TempDirTestCase):
+class RecordCliTest(lib.RecorderTestCase):
 
     def record_ok(self, groups, duration, virtual_clock=True, **top):
         out = self.tmp / "out"
@@ -487,7 +487,7 @@ class RecordCliTest(lib.TempDirTestCase):
 
 
 
-class RetentionTest(lib.TempDirTestCase):
+class RetentionTest(lib.RecorderTestCase):
     """The field audit's case: two devices whose ids share a prefix record into one directory."""
 
     def test_retention_deletes_only_this_devices_oldest_segments(self):

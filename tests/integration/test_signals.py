@@ -4,42 +4,31 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
 import h5py
 
-from h5rec_testlib import h5rec_command
+from h5rec_test import verify_recording
+from h5rec_test.h5rec_binary import h5rec_command
+from h5rec_test.recorder_config import write_config
+from h5rec_test.temp_dir import ScratchDir
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-VERIFY = os.path.join(HERE, "verify_recording.py")
+VERIFY = verify_recording.__file__
 
-CONFIG = """device_id = "signal-test"
-checkpoint_interval = 0.5
-[[group]]
-name = "fast"
-rate_hz = 1000
-  [[group.channel]]
-  name = "c"
-  sensor = "counter"
-  dtype = "int64"
-[[group]]
-name = "slow"
-rate_hz = 7
-  [[group.channel]]
-  name = "c"
-  sensor = "counter"
-  dtype = "uint16"
-"""
+GROUPS = [
+    {"name": "fast", "rate_hz": 1000,
+     "channels": [{"name": "c", "sensor": "counter", "dtype": "int64"}]},
+    {"name": "slow", "rate_hz": 7,
+     "channels": [{"name": "c", "sensor": "counter", "dtype": "uint16"}]},
+]
 
 
 class SignalStop(unittest.TestCase):
     def stop_with(self, signum):
-        with tempfile.TemporaryDirectory() as tmp:
-            config = os.path.join(tmp, "c.toml")
-            with open(config, "w") as f:
-                f.write(CONFIG)
+        with ScratchDir() as tmp:
+            config = str(write_config(tmp, GROUPS, name="c.toml", device_id="signal-test",
+                                      output_dir=None, checkpoint_interval=0.5))
             out = os.path.join(tmp, "out")
             proc = subprocess.Popen(h5rec_command("record", config, "--output", out),
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -14,7 +14,7 @@ import unittest
 
 import numpy as np
 
-import h5rec_testlib as lib
+from h5rec_test import recorder_lib as lib
 
 DURATION_S = 4
 FAST_RATE = 1000
@@ -54,7 +54,7 @@ class LiveColumn:
             self.counts.append(rows)
 
 
-class SwmrReaderTest(lib.TempDirTestCase):
+class SwmrReaderTest(lib.RecorderTestCase):
 
     def wait_for_file(self, out, recorder):
         deadline = time.monotonic() + OPEN_TIMEOUT_S
@@ -129,7 +129,7 @@ class SwmrReaderTest(lib.TempDirTestCase):
                     if first != 0:
                         raise AssertionError("first rows of %s/time skipped" % group)
                     t0[group] = int(values[0])
-                expected = np.array([t0[group] + lib.schedule_offset_ns(first + i, rate)
+                expected = np.array([t0[group] + lib.offset_ns(first + i, rate)
                                      for i in range(len(values))], dtype=np.int64)
                 bad = np.flatnonzero(values != expected)
                 if bad.size:

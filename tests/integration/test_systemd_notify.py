@@ -4,28 +4,19 @@ meant for another process (WATCHDOG_PID). The socket here plays systemd's part."
 import os
 import socket
 import subprocess
-import tempfile
 import unittest
 
-import h5rec_testlib as lib
+from h5rec_test import recorder_lib as lib
+from h5rec_test.temp_dir import ScratchDir
 
-CONFIG = """device_id = "notify-test"
-checkpoint_interval = 0.5
-[[group]]
-name = "fast"
-rate_hz = 200
-  [[group.channel]]
-  name = "c"
-  sensor = "counter"
-  dtype = "int64"
-"""
+GROUPS = [{"name": "fast", "rate_hz": 200,
+           "channels": [{"name": "c", "sensor": "counter", "dtype": "int64"}]}]
 
 
 class SystemdNotifyTest(unittest.TestCase):
     def record(self, tmp, extra_env):
-        config = os.path.join(tmp, "c.toml")
-        with open(config, "w") as f:
-            f.write(CONFIG)
+        config = str(lib.write_config(tmp, GROUPS, name="c.toml", device_id="notify-test",
+                                      output_dir=None, checkpoint_interval=0.5))
         path = os.path.join(tmp, "notify.sock")
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
             sock.bind(path)
@@ -53,8 +44,8 @@ class SystemdNotifyTest(unittest.TestCase):
             return messages
 
     def test_ready_watchdog_stopping(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            messages = self.record(tmp, {"WATCHDOG_USEC": "400000"})
+        with ScratchDir() as tmp:
+            messages = self.record(str(tmp), {"WATCHDOG_USEC": "400000"})
         self.assertGreaterEqual(len(messages), 3, messages)
         self.assertTrue(messages[0].startswith("READY=1\nSTATUS=recording notify-test into "),
                         messages[0])
@@ -66,8 +57,8 @@ class SystemdNotifyTest(unittest.TestCase):
         self.assertLessEqual(len(pings), 16, messages)
 
     def test_watchdog_for_another_process_is_not_fed(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            messages = self.record(tmp, {"WATCHDOG_USEC": "400000", "WATCHDOG_PID": "1"})
+        with ScratchDir() as tmp:
+            messages = self.record(str(tmp), {"WATCHDOG_USEC": "400000", "WATCHDOG_PID": "1"})
         self.assertEqual(len(messages), 2, messages)
         self.assertTrue(messages[0].startswith("READY=1\n"), messages)
         self.assertEqual(messages[1], "STOPPING=1")

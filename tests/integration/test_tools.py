@@ -14,7 +14,7 @@ import unittest
 import h5py
 import numpy as np
 
-import h5rec_testlib as lib
+from h5rec_test import recorder_lib as lib
 
 DURATION_S = 2
 GROUPS = [
@@ -66,7 +66,7 @@ def parse_group_line(line):
     return m.group(1), m.group(2), fields
 
 
-class ToolsTest(lib.TempDirTestCase):
+class ToolsTest(lib.RecorderTestCase):
 
     def setUp(self):
         super().setUp()
@@ -373,7 +373,7 @@ class ToolsTest(lib.TempDirTestCase):
 
 
 
-class ChainsTest(lib.TempDirTestCase):
+class ChainsTest(lib.RecorderTestCase):
     """Several files and directories: a directory stands for its recording chains (info: every
     segment, oldest first; tail: the newest segment), the live link for its segment, once."""
 
@@ -505,7 +505,7 @@ def run_with_peak_rss(*args):
 
 @unittest.skipIf(os.environ.get("H5REC_SANITIZED") == "1",
                  "sanitizer runtimes keep freed memory in quarantine: peak RSS grows by design")
-class TailMemoryTest(lib.TempDirTestCase):
+class TailMemoryTest(lib.RecorderTestCase):
     """`tail -n N` reads and prints in blocks: 600,000 rows took 187 MB when it held them all.
 
     A child's peak RSS includes this Python process, copied by the fork before exec: what counts

@@ -13,7 +13,7 @@ import subprocess
 import time
 import unittest
 
-import h5rec_testlib as lib
+from h5rec_test import recorder_lib as lib
 
 RATE_HZ = 200
 DEVICE = "ws-dev"
@@ -22,7 +22,7 @@ UNCLEAN = "state:    unclean: run h5rec recover"
 FOLLOW_TIMEOUT_S = 30  # a tail --follow that does not notice the writer is gone runs forever
 
 
-class WriterStateTest(lib.TempDirTestCase):
+class WriterStateTest(lib.RecorderTestCase):
 
     def start_recorder(self, checkpoint_interval):
         out = self.tmp / "out"

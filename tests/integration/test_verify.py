@@ -13,13 +13,14 @@ import pathlib
 import random
 import shutil
 import subprocess
-import tempfile
 import time
 import unittest
 
 import h5py
 
-import h5rec_testlib as lib
+from h5rec_test import recorder_lib as lib
+from h5rec_test.crash_markers import ADDRESS_SANITIZER_ERROR, UNDEFINED_BEHAVIOUR
+from h5rec_test.temp_dir import ScratchDir
 
 EXIT_PROBLEMS = 3
 EXIT_NO_INPUT = 66
@@ -53,19 +54,19 @@ def make_recording(directory, device_id="test-dev", extra=(), **top):
     return lib.parse_record_summary(proc.stdout)
 
 
-class VerifyTest(lib.TempDirTestCase):
+class VerifyTest(lib.RecorderTestCase):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._base = tempfile.TemporaryDirectory(prefix="h5rec-verify-")
-        base = pathlib.Path(cls._base.name)
+        cls._base = ScratchDir(prefix="h5rec-verify-")
+        base = cls._base.path
         make_recording(base)
         cls.recording = lib.find_recording(base / "out")
 
     @classmethod
     def tearDownClass(cls):
-        cls._base.cleanup()
+        cls._base.remove()
         super().tearDownClass()
 
     def copy_recording(self, name="rec.h5"):
@@ -113,7 +114,7 @@ class VerifyTest(lib.TempDirTestCase):
             self.assertEqual(g["recording_rows_due"], rows)
             self.assertEqual(g["first_time_ns"], lib.VIRTUAL_EPOCH_NS)
             self.assertEqual(g["last_time_ns"],
-                             lib.VIRTUAL_EPOCH_NS + lib.schedule_offset_ns(rows - 1, g["rate_hz"]))
+                             lib.VIRTUAL_EPOCH_NS + lib.offset_ns(rows - 1, g["rate_hz"]))
         self.assertEqual(groups["fast"]["datasets"], 3)
         self.assertEqual(self.problems(report), [])
 
@@ -406,8 +407,8 @@ class VerifyTest(lib.TempDirTestCase):
         # interceptor sees in HDF5 1.10.8's H5HG_read (the fuzz harnesses' finding); any other
         # report is a bug in h5rec's own code.
         for line in proc.stderr.splitlines():
-            self.assertNotIn("runtime error:", line, "seed %d\n%s" % (seed, proc.stderr))
-            if "ERROR: AddressSanitizer:" in line:
+            self.assertNotIn(UNDEFINED_BEHAVIOUR, line, "seed %d\n%s" % (seed, proc.stderr))
+            if ADDRESS_SANITIZER_ERROR in line:
                 self.assertRegex(line,
                                  r"AddressSanitizer: (SEGV|stack-overflow|memcpy-param-overlap)",
                                  "seed %d\n%s" % (seed, proc.stderr))
@@ -433,7 +434,7 @@ class VerifyTest(lib.TempDirTestCase):
             self.assertIn(proc.returncode, (0, 2), "seed %d: %s\n%s"
                           % (seed, command[0], proc.stderr[-3000:]))
             for line in proc.stderr.splitlines():
-                self.assertNotIn("runtime error:", line, "seed %d\n%s" % (seed, proc.stderr))
+                self.assertNotIn(UNDEFINED_BEHAVIOUR, line, "seed %d\n%s" % (seed, proc.stderr))
             # Each file is described or named in an error: a file that crashes or hangs HDF5
             # does not end the run, the next file is read.
             for path in files:

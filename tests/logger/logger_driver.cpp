@@ -30,7 +30,7 @@
 //   reassign FILE2                   logger = Logger(FILE2, same options): closes FILE
 //   echo WORD | wait | sleep MS      print WORD; read a line from stdin; sleep
 //
-// Values are a pure function of (dataset name, row i, element k), recomputed by logger_testlib.py:
+// Values are a pure function of (dataset name, row i, element k), recomputed by h5rec_test/logger_lib.py:
 // u = fnv1a64(name) + i * A + k * B (mod 2^64); an integer of b bits is the top b bits of u
 // (two's complement for signed types), a float is those bits reinterpreted, a bool the top bit.
 #include <h5rec/logger.hpp>
@@ -88,7 +88,7 @@ T value_of(uint64_t salt, uint64_t i, uint64_t k) {
   }
 }
 
-// Row i of a string dataset (mirrored by logger_testlib.text_of).
+// Row i of a string dataset (mirrored by h5rec_test.logger_lib.text_of).
 std::string text_of(uint64_t i, size_t max_bytes) {
   static const char* const kBase[] = {
       "",

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "temp_directory.hpp"
+
 namespace {
 
 constexpr int kThreads = 4;
@@ -27,12 +29,9 @@ class LoggerThreadsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     setenv("HDF5_USE_FILE_LOCKING", "FALSE", 1);
-    std::string pattern = (std::filesystem::temp_directory_path() / "h5rec_logger_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
   }
   void TearDown() override {
-    if (!HasFailure()) std::filesystem::remove_all(dir_);  // kept for inspection on failure
+    if (HasFailure()) temp_.keep();  // kept for inspection on failure
   }
 
   // Runs verify_threads.py with `args`; its output goes to the test log.
@@ -53,7 +52,8 @@ class LoggerThreadsTest : public ::testing::Test {
     return options;
   }
 
-  std::filesystem::path dir_;
+  h5rec::testing::TempDirectory temp_{"h5rec_logger"};
+  const std::filesystem::path dir_{temp_.path()};
 };
 
 TEST_F(LoggerThreadsTest, OneLoggerPerThread) {

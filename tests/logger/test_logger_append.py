@@ -8,7 +8,7 @@ import unittest
 import h5py
 import numpy as np
 
-import logger_testlib as lib
+from h5rec_test import logger_lib as lib
 from test_logger_roundtrip import matrix_datasets
 
 MAX_STRING = 64

@@ -8,7 +8,7 @@ import unittest
 import h5py
 import numpy as np
 
-import logger_testlib as lib
+from h5rec_test import logger_lib as lib
 
 C_ERRORS = {  # LogError code → C code
     "kOk": 0, "kInvalidName": -1, "kTypeMismatch": -2, "kShapeMismatch": -3, "kClosed": -4,

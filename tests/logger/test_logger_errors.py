@@ -9,7 +9,7 @@ import unittest
 
 import h5py
 
-import logger_testlib as lib
+from h5rec_test import logger_lib as lib
 
 INVALID_NAMES = ["", "a%00b", "%00", "/a", "a/", "/", "//", "a//b", "a/./b", "a/../b", ".",
                  "..", "./a", "a/..", "x/./", "/x/y"]
@@ -256,9 +256,9 @@ class ErrorsTest(lib.LoggerTestCase):
             self.assertDataset(f, "x", "int8", (), 0, 5)
 
     def test_unwritable_locations(self):
-        regular = self.dir / "regular"
+        regular = self.tmp / "regular"
         regular.write_text("a file, not a directory\n")
-        for path in [str(regular / "sub.h5"), str(self.dir / "missing" / "dir" / "x.h5")]:
+        for path in [str(regular / "sub.h5"), str(self.tmp / "missing" / "dir" / "x.h5")]:
             with self.subTest(path=path):
                 for replace in ([], ["--replace"]):
                     out = self.run_ok(*replace, path, *self.CLOSED_OPS)

@@ -7,7 +7,7 @@ import unittest
 import h5py
 import numpy as np
 
-import logger_testlib as lib
+from h5rec_test import logger_lib as lib
 
 
 class ExamplesTest(lib.LoggerTestCase):

@@ -7,7 +7,7 @@ import unittest
 
 import h5py
 
-import logger_testlib as lib
+from h5rec_test import logger_lib as lib
 
 
 def shape_of(text):

@@ -7,7 +7,7 @@ import unittest
 import h5py
 import numpy as np
 
-import logger_testlib as lib
+from h5rec_test import logger_lib as lib
 
 ROWS = 997          # prime: never a whole number of chunks (unless one row per chunk)
 CHUNK_BYTES = 256   # small chunks: most datasets get several full chunks and a partial one

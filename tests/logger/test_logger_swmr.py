@@ -16,7 +16,7 @@ import unittest
 import h5py
 import numpy as np
 
-import logger_testlib as lib
+from h5rec_test import logger_lib as lib
 
 STREAM_S = 2.0
 CHECKPOINT_S = 0.1

@@ -3,7 +3,7 @@ reads them): h5logger's layout, one extendable dataset per logged name at /name,
 and no format attributes. info lists the datasets and says whether the file is live, closed or
 unclean (journal and lock, as for recordings); tail prints "<row> <name>=<value>" per dataset
 (with --channel "<row> <value>"), values as h5py reads them. Files are made by
-logger_driver.cpp with deterministic values (logger_testlib.values).
+logger_driver.cpp with deterministic values (h5rec_test.logger_lib.values).
 """
 
 import re
@@ -11,7 +11,7 @@ import signal
 import subprocess
 import unittest
 
-import logger_testlib as lib
+from h5rec_test import logger_lib as lib
 
 ROWS = {"cnt": 50, "grid/m": 20, "flag": 7}
 TEXTS = ["valve opened", 'say "hi"\\ok', "tab\there"]

@@ -7,7 +7,8 @@ import os
 import struct
 import subprocess
 import sys
-import tempfile
+
+from h5rec_test.temp_dir import ScratchDir
 
 PT_DYNAMIC, PT_INTERP = 2, 3
 
@@ -33,7 +34,7 @@ def main():
     types = segment_types(binary)
     if PT_INTERP in types or PT_DYNAMIC in types:
         sys.exit("FAIL %s is dynamically linked (PT_INTERP or PT_DYNAMIC present)" % binary)
-    with tempfile.TemporaryDirectory() as tmp:
+    with ScratchDir() as tmp:
         stripped = os.path.join(tmp, "h5rec")
         subprocess.run([strip, "-o", stripped, binary], check=True)
         size = os.path.getsize(stripped)

@@ -28,7 +28,7 @@ TEST(Bme280Compensation, DatasheetWorkedExample) {
   // The datasheet prints 100653.27 Pa, computed in double precision with the untruncated
   // t_fine (128422.2869); the integer formula, with t_fine 128422 and 1/256 Pa steps, gives
   // 25767233 / 256 = 100653.254 Pa (an independent Python implementation agrees:
-  // tests/sensors/bme280_oracle.py).
+  // tests/support/h5rec_test/bme280_oracle.py).
   EXPECT_EQ(*p, 25767233u);
   EXPECT_NEAR(*p / 256.0, 100653.27, 0.02);
 }

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <fstream>
 
-#include "../unit/temp_directory.hpp"
+#include "temp_directory.hpp"
 #include "platform/bme280/bme280_chip.hpp"
 #include "platform/i2c/posix_i2c_bus.hpp"
 #include "platform/sensor.hpp"

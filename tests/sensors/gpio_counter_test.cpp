@@ -8,7 +8,7 @@
 #include <deque>
 #include <fstream>
 
-#include "../unit/temp_directory.hpp"
+#include "temp_directory.hpp"
 #include "platform/gpio/gpio_counter.hpp"
 #include "platform/gpio/posix_gpio_line.hpp"
 #include "platform/sim/sim_gpio_line.hpp"

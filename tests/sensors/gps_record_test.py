@@ -13,16 +13,13 @@ real clock for a short recording. Read back with h5py:
 import calendar
 import math
 import os
-import pathlib
-import sys
-import tempfile
 import termios
 import time
 import tty
 import unittest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "integration"))
-import h5rec_testlib as lib  # noqa: E402
+from h5rec_test import recorder_lib as lib
+from h5rec_test.temp_dir import TempDirTestCase
 
 RATE_HZ = 10
 DURATION_S = 1.5
@@ -101,17 +98,17 @@ class Pty:
         os.close(self.slave)
 
 
-class GpsRecordTest(unittest.TestCase):
+class GpsRecordTest(TempDirTestCase):
+    temp_prefix = "h5rec-gps-"
+
     def setUp(self):
-        self._tmp = tempfile.TemporaryDirectory(prefix="h5rec-gps-")
-        self.tmp = pathlib.Path(self._tmp.name)
+        super().setUp()
         self.good_port = Pty()
         self.bad_port = Pty()
 
     def tearDown(self):
         self.good_port.close()
         self.bad_port.close()
-        self._tmp.cleanup()
 
     def test_recorded_sentences_exact_corrupt_ones_counted(self):
         # The tail of a sentence first, as a port opened mid-stream sees: not counted.

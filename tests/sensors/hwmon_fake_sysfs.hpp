@@ -7,7 +7,7 @@
 #include <string>
 
 #include "platform/sensor.hpp"
-#include "tests/unit/temp_directory.hpp"
+#include "temp_directory.hpp"
 
 namespace h5rec::testing {
 

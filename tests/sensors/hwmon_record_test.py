@@ -6,12 +6,10 @@ stored as NaN and counted per channel in /_status.
 
 import math
 import pathlib
-import sys
-import tempfile
 import unittest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "integration"))
-import h5rec_testlib as lib  # noqa: E402
+from h5rec_test import recorder_lib as lib
+from h5rec_test.temp_dir import TempDirTestCase
 
 RATE_HZ = 10
 DURATION_S = 2
@@ -75,15 +73,13 @@ def group(channels):
         for name, spec in channels.items()]}
 
 
-class HwmonRecordTest(unittest.TestCase):
+class HwmonRecordTest(TempDirTestCase):
+    temp_prefix = "h5rec-hwmon-"
+
     def setUp(self):
-        self._tmp = tempfile.TemporaryDirectory(prefix="h5rec-hwmon-")
-        self.tmp = pathlib.Path(self._tmp.name)
+        super().setUp()
         self.sysfs = self.tmp / "sys"
         make_tree(self.sysfs)
-
-    def tearDown(self):
-        self._tmp.cleanup()
 
     def test_values_units_attributes_and_errors(self):
         config = lib.write_config(self.tmp, [group(CHANNELS)], output_dir=self.tmp / "out",

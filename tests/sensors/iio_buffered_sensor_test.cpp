@@ -9,7 +9,7 @@
 
 #include "platform/iio/iio_buffered_sensor.hpp"
 #include "tests/sensors/iio_fake_tree.hpp"
-#include "tests/unit/temp_directory.hpp"
+#include "temp_directory.hpp"
 
 namespace h5rec::platform {
 namespace {

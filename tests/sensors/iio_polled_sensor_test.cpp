@@ -8,7 +8,7 @@
 #include "platform/iio/iio_polled_sensor.hpp"
 #include "platform/iio/sysfs_attribute.hpp"
 #include "tests/sensors/iio_fake_tree.hpp"
-#include "tests/unit/temp_directory.hpp"
+#include "temp_directory.hpp"
 
 namespace h5rec::platform {
 namespace {

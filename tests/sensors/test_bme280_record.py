@@ -2,16 +2,12 @@
 and compared exactly with an independent computation of what the register emulator produced
 (bme280_oracle.py); a chip that stops acknowledging mid-recording; a wrong chip id at start."""
 
-import pathlib
-import sys
 import unittest
 
 import numpy as np
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "integration"))
-import h5rec_testlib as lib  # noqa: E402
-
-import bme280_oracle as oracle  # noqa: E402
+from h5rec_test import bme280_oracle as oracle
+from h5rec_test import recorder_lib as lib
 
 RATE_HZ = 10
 SWEEP_ROWS = 40
@@ -28,7 +24,7 @@ def bme280_channels(extra=None, address=None):
     return channels
 
 
-class Bme280RecordTest(lib.TempDirTestCase):
+class Bme280RecordTest(lib.RecorderTestCase):
     def record(self, groups, duration, expect=lib.EXIT_OK):
         config = lib.write_config(self.tmp, groups, output_dir=self.tmp / "out")
         proc = lib.record(config, duration=duration)

@@ -2,16 +2,12 @@
 with h5py and compared exactly with an independent computation of the pulse train and of the
 per-interval counts (gpio_oracle.py); dropped edges and a failing line."""
 
-import pathlib
-import sys
 import unittest
 
 import numpy as np
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "integration"))
-import h5rec_testlib as lib  # noqa: E402
-
-import gpio_oracle as oracle  # noqa: E402
+from h5rec_test import gpio_oracle as oracle
+from h5rec_test import recorder_lib as lib
 
 RATE_HZ = 10
 SIM = {"sim_frequency_low": 0.5, "sim_frequency_high": 400, "sim_sweep_s": 8}
@@ -24,7 +20,7 @@ def counter(name, **params):
     return {"name": name, "sensor": "gpio_counter", "params": p}
 
 
-class GpioRecordTest(lib.TempDirTestCase):
+class GpioRecordTest(lib.RecorderTestCase):
     def record(self, channels, duration):
         config = lib.write_config(self.tmp, [{"name": "pulses", "rate_hz": RATE_HZ,
                                               "channels": channels}],

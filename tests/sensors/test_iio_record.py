@@ -2,16 +2,15 @@
 the recordings read back with h5py and compared exactly with what the fake devices held."""
 
 import math
-import tempfile
 import threading
 import time
 import unittest
-import pathlib
 
 import numpy as np
 
-import h5rec_testlib as lib
-from iio_fake_tree import FakeIioTree, ScanType, encode_scans
+from h5rec_test import recorder_lib as lib
+from h5rec_test.iio_fake_tree import FakeIioTree, ScanType, encode_scans
+from h5rec_test.temp_dir import TempDirTestCase
 
 
 def polled(name, device, channel, **extra):
@@ -26,18 +25,16 @@ def buffered(name, device, channel, **extra):
     return c
 
 
-class IioRecordTest(unittest.TestCase):
-    def setUp(self):
-        self._tmp = tempfile.TemporaryDirectory(prefix="h5rec-iio-")
-        self.dir = pathlib.Path(self._tmp.name)
-        self.tree = FakeIioTree(self.dir / "fake")
-        self.out = self.dir / "out"
+class IioRecordTest(TempDirTestCase):
+    temp_prefix = "h5rec-iio-"
 
-    def tearDown(self):
-        self._tmp.cleanup()
+    def setUp(self):
+        super().setUp()
+        self.tree = FakeIioTree(self.tmp / "fake")
+        self.out = self.tmp / "out"
 
     def config(self, groups, **top):
-        return lib.write_config(self.dir, groups, output_dir=self.out,
+        return lib.write_config(self.tmp, groups, output_dir=self.out,
                                 sysfs_root=str(self.tree.sysfs_root),
                                 dev_root=str(self.tree.dev_root), **top)
 

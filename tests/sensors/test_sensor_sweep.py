@@ -4,20 +4,15 @@ files, the sim I2C bus's BME280 and the sim GPIO line, read back with h5py and c
 with what each twin produced, computed here independently. Every channel's error count in
 /_status must be 0. (nmea_gps needs the real clock and a pseudo-terminal: gps_record_test.py.)"""
 
-import pathlib
-import sys
-import tempfile
 import time
 import unittest
 
 import numpy as np
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "integration"))
-import h5rec_testlib as lib  # noqa: E402
-
-import bme280_oracle  # noqa: E402
-import gpio_oracle  # noqa: E402
-from iio_fake_tree import FakeIioTree, ScanType, encode_scans  # noqa: E402
+from h5rec_test import recorder_lib as lib
+from h5rec_test import bme280_oracle, gpio_oracle
+from h5rec_test.iio_fake_tree import FakeIioTree, ScanType, encode_scans
+from h5rec_test.temp_dir import TempDirTestCase
 
 SECONDS = 4
 SLOW_HZ = 10  # sim kinds, polled files, BME280 and GPIO
@@ -37,14 +32,12 @@ def sweep_12bit(k):
     return (k * 37) % 4096 - 2048 if k >= 2 else (-2048, 2047)[k]
 
 
-class SensorSweepTest(unittest.TestCase):
-    def setUp(self):
-        self._tmp = tempfile.TemporaryDirectory(prefix="h5rec-sweep-")
-        self.dir = pathlib.Path(self._tmp.name)
-        self.tree = FakeIioTree(self.dir / "fake")
+class SensorSweepTest(TempDirTestCase):
+    temp_prefix = "h5rec-sweep-"
 
-    def tearDown(self):
-        self._tmp.cleanup()
+    def setUp(self):
+        super().setUp()
+        self.tree = FakeIioTree(self.tmp / "fake")
 
     def write(self, relative, text):
         path = self.tree.sysfs_root / relative
@@ -110,12 +103,12 @@ class SensorSweepTest(unittest.TestCase):
     def test_every_simulated_sensor_across_its_range(self):
         scans = self.build_twins()
         groups, sim_channels = self.groups()
-        config = lib.write_config(self.dir, groups, output_dir=self.dir / "out",
+        config = lib.write_config(self.tmp, groups, output_dir=self.tmp / "out",
                                   sysfs_root=str(self.tree.sysfs_root),
                                   dev_root=str(self.tree.dev_root))
         proc = lib.record(config, duration=SECONDS)
         self.assertEqual(proc.returncode, lib.EXIT_OK, lib.describe(proc))
-        with lib.open_recording(lib.find_recording(self.dir / "out")) as f:
+        with lib.open_recording(lib.find_recording(self.tmp / "out")) as f:
             for c in sim_channels:
                 want = lib.expected_channel(c, ROWS, SLOW_HZ, group="sim")
                 np.testing.assert_array_equal(f["sim"][c["name"]][...], want, c["name"])

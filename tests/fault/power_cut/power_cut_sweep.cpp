@@ -52,6 +52,7 @@
 #include "recorder/journal/recovery.hpp"
 #include "recorder/recorder.hpp"
 #include "scratch_storage.hpp"
+#include "temp_directory.hpp"
 #include "trace_file.hpp"
 
 namespace h5rec::fault {
@@ -209,14 +210,11 @@ Options parse_options(int argc, char** argv) {
 
 // ---- Helpers ----------------------------------------------------------------------------------
 
+// Removed at the end of a sweep that passed (run), else left to look at.
 std::string make_temp_root() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base ? base : "/tmp") + "/h5rec-power-cut-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) {
-    std::perror("power_cut_sweep: mkdtemp");
-    std::exit(1);
-  }
-  return pattern;
+  testing::TempDirectory root("h5rec-power-cut");
+  root.keep();
+  return root.path();
 }
 
 std::string rows_json(const std::vector<uint64_t>& rows) {

@@ -26,24 +26,22 @@ import json
 import os
 import subprocess
 import sys
-from fractions import Fraction
 
 import h5py
 import numpy as np
+
+from h5rec_test import row_schedule
 
 
 _OFFSETS = {}
 
 
 def offsets_ns(count, rate_hz):
-    """round(i * 1e9 / rate_hz) for i in 0..count-1, ties up (RowSchedule::offset_ns), in exact
-    integer arithmetic."""
+    """RowSchedule::offset_ns(i) for i in 0..count-1 (row_schedule), cached per rate."""
     cached = _OFFSETS.get(rate_hz)
     if cached is None or len(cached) < count:
-        rate = Fraction(rate_hz).limit_denominator(10**6)
         n = max(count, 2 * len(cached) if cached is not None else 4096)
-        cached = np.array([(k * 10**9 * rate.denominator * 2 + rate.numerator)
-                           // (2 * rate.numerator) for k in range(n)], dtype=np.int64)
+        cached = row_schedule.offsets_ns(np.arange(n), rate_hz)
         _OFFSETS[rate_hz] = cached
     return cached[:count]
 

@@ -62,39 +62,21 @@ struct RecordingSetup {
 // fast: 1 kHz, 63-row chunks at 0.5 s checkpoints; slow: 10 Hz, 16-row chunks. Counters only,
 // so the value of row i is i and the verifier can tell every row's index.
 std::string config_text(const std::string& dir, const RecordingSetup& s) {
-  std::ostringstream out;
-  out << "device_id = \"" << kDevice << "\"\n"
-      << "output_dir = \"" << dir << "\"\n"
-      << "checkpoint_interval = " << s.checkpoint_interval << "\n"
-      << "status_interval = 0.25\n"
-      << "chunk_bytes = 4096\n"
-      << "ring_seconds = " << s.ring_seconds << "\n"
-      << "segment_duration = " << s.segment_duration << "\n"
-      << "min_free_bytes = " << s.min_free_bytes << "\n"
-      << "max_total_bytes = " << s.max_total_bytes << "\n"
-      << R"(
-[[group]]
-name = "fast"
-rate_hz = 1000
-  [[group.channel]]
-  name = "c"
-  sensor = "counter"
-  dtype = "int64"
-  [[group.channel]]
-  name = "v"
-  sensor = "counter"
-  dtype = "float32"
-  shape = [2]
-
-[[group]]
-name = "slow"
-rate_hz = 10
-  [[group.channel]]
-  name = "c"
-  sensor = "counter"
-  dtype = "uint32"
-)";
-  return out.str();
+  const auto number = [](auto value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
+  };
+  return RecorderToml(kDevice, dir)
+      .set("checkpoint_interval", number(s.checkpoint_interval))
+      .set("status_interval", "0.25")
+      .set("chunk_bytes", "4096")
+      .set("ring_seconds", number(s.ring_seconds))
+      .set("segment_duration", number(s.segment_duration))
+      .set("min_free_bytes", number(s.min_free_bytes))
+      .set("max_total_bytes", number(s.max_total_bytes))
+      .groups(fast_slow_counter_groups())
+      .text();
 }
 
 // Rows the fast group's ring holds (ring_chunks_for x chunk_rows_for, as the recorder sizes it).
@@ -384,8 +366,8 @@ class FaultRecording {
   }
 
   RecordingSetup setup_;
-  TempDir dir_;
-  TempDir shadow_;  // copies of closed segments
+  TempDirectory dir_;
+  TempDirectory shadow_;  // copies of closed segments
   SimPlatform sim_;
   std::vector<Step> script_;
   std::thread controller_;

@@ -7,19 +7,13 @@ The process must end normally with its summary and the exit status of the policy
 row due was stored despite the errors, 3 (with a warning) when some were not; every row due is
 stored or counted as dropped, exactly, and every segment opens with plain h5py.
 """
-import pathlib
 import resource
 import signal
 import subprocess
-import sys
 import unittest
 
-HERE = pathlib.Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "integration"))
-sys.path.insert(0, str(HERE))
-
-import h5rec_testlib as lib  # noqa: E402
-import verify_segments  # noqa: E402
+from h5rec_test import recorder_lib as lib
+from h5rec_test import verify_segments
 
 LIMIT_BYTES = 60_000  # a segment reaches it after about 1.5 s of the groups below
 DURATION_S = 4.0
@@ -30,7 +24,7 @@ def limit_file_size():
     resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT_BYTES, LIMIT_BYTES))
 
 
-class FileSizeLimit(lib.TempDirTestCase):
+class FileSizeLimit(lib.RecorderTestCase):
     def test_efbig_gives_segments_up_and_every_row_is_accounted_for(self):
         out = self.tmp / "out"
         config = lib.write_config(

@@ -16,16 +16,11 @@ import pathlib
 import re
 import signal
 import subprocess
-import sys
 import time
 import unittest
 
-HERE = pathlib.Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "integration"))
-sys.path.insert(0, str(HERE))
-
-import h5rec_testlib as lib  # noqa: E402
-import verify_segments  # noqa: E402
+from h5rec_test import recorder_lib as lib
+from h5rec_test import verify_segments
 
 EXIT_UNRECOVERABLE = 2
 EXIT_NO_INPUT = 66
@@ -95,7 +90,7 @@ def groups():
     return [lib.counter_group("fast", 1000, channels=2), lib.counter_group("slow", 10)]
 
 
-class RecoverCli(lib.TempDirTestCase):
+class RecoverCli(lib.RecorderTestCase):
     def clean_recording(self, device, out, seconds=2.0):
         """A recording closed cleanly (virtual clock); returns its path."""
         config = lib.write_config(self.tmp, groups(), name=device + ".toml", device_id=device,

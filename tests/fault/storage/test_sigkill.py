@@ -30,17 +30,12 @@ import pathlib
 import random
 import shutil
 import signal
-import sys
 import time
 import unittest
 
-HERE = pathlib.Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "integration"))
-sys.path.insert(0, str(HERE))
-
-import h5rec_testlib as lib  # noqa: E402
-import test_recover_cli  # noqa: E402
-import verify_segments  # noqa: E402
+import test_recover_cli
+from h5rec_test import recorder_lib as lib
+from h5rec_test import verify_segments
 
 SEED = int(os.environ.get("H5REC_SIGKILL_SEED", "4242"))
 KILLS = int(os.environ.get("H5REC_SIGKILL_KILLS", "60"))
@@ -148,7 +143,7 @@ def fast_rows(rows):
     return sum(r.get("fast/time", 0) for r in rows.values() if r)
 
 
-class Sigkill(lib.TempDirTestCase):
+class Sigkill(lib.RecorderTestCase):
     def start_recorder(self, config, out):
         proc = lib.start_h5rec("record", config, "--output", out)
         # A check that fails while the recorder is frozen must not leave it stopped for ever.
@@ -183,7 +178,7 @@ class Sigkill(lib.TempDirTestCase):
         stdout, stderr = proc.communicate(timeout=30)
         self.assertEqual(proc.returncode, -signal.SIGKILL,
                          "the recorder ended before the kill\n" + stdout + stderr)
-        for marker in lib.CRASH_MARKERS + ("HDF5-DIAG",):
+        for marker in lib.CRASH_MARKERS + (lib.HDF5_DIAGNOSTIC,):
             self.assertNotIn(marker, stderr)
         return stderr
 

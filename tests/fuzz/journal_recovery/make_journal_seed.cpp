@@ -7,8 +7,6 @@
 //
 // Usage: make_journal_seed OUT_DIR BEFORE_OVERWRITE   (writes OUT_DIR/segment.h5 and its journal;
 //        prints how many overwrites the cut checkpoint makes in all)
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +19,7 @@
 #include "recorder/hdf5/recording_file.hpp"
 #include "recorder/journal/little_endian.hpp"
 #include "recorder/journal/rollback_journal.hpp"
+#include "temp_directory.hpp"
 
 namespace h5rec::fuzz {
 namespace {
@@ -152,10 +151,8 @@ void checkpoint(RecordingFile& file, uint64_t written, uint64_t end) {
 }
 
 int run(const std::string& out_dir, uint64_t before_overwrite) {
-  const fs::path work = fs::temp_directory_path() / ("h5rec-journal-seed-" + std::to_string(::getpid()));
-  fs::remove_all(work);
-  fs::create_directories(work);
-  const std::string path = (work / kFileName).string();
+  const testing::TempDirectory work("h5rec-journal-seed");
+  const std::string path = work.file(kFileName);
   CuttingStorage storage(path, before_overwrite, out_dir);
   FileAttributes attributes;
   attributes.device_id = "fuzz-seed";
@@ -182,7 +179,6 @@ int run(const std::string& out_dir, uint64_t before_overwrite) {
                                     " into " + out_dir).c_str()
                                  : "no cut made");
   (void)file.value().close();
-  fs::remove_all(work);
   return storage.cut_done() ? 0 : 1;
 }
 

@@ -21,7 +21,8 @@ Every group's channels must be `counter` sensors, so the value of row i is i. Ch
     it was due (the recording's start + k / rate_hz, the first at the start), but for the last
     row (the final counts, at the stop), even across storage stalls.
 Prints one line per segment and per group; exits 1 at the first mismatch. The Python tests
-import it and call check_chain(), which raises VerifyError instead.
+import it and call check_chain(), which raises VerifyError instead. Run with tests/support on
+PYTHONPATH (CTest sets it).
 """
 import argparse
 import os
@@ -34,8 +35,8 @@ os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "integration"))
-from verify_recording import offsets, pairs  # noqa: E402  (one schedule formula for all checks)
+from h5rec_test.row_schedule import offsets_ns  # noqa: E402
+from h5rec_test.verify_recording import pairs  # noqa: E402
 
 
 class VerifyError(Exception):
@@ -113,7 +114,7 @@ def check_status_gapless(segments, t0):
     if len(time) < 2:
         fail(f"/_status has {len(time)} rows")
     rate = segments[0]["status_rate"]
-    want = np.array([t0 + int(o) for o in offsets(np.arange(len(time) - 1), rate)], np.int64)
+    want = np.array([t0 + int(o) for o in offsets_ns(np.arange(len(time) - 1), rate)], np.int64)
     if not np.array_equal(time[:-1], want):
         bad = int(np.nonzero(time[:-1] != want)[0][0])
         fail(f"/_status row {bad} along the chain is stamped {time[bad]}, expected {want[bad]} "
@@ -167,8 +168,8 @@ def check_chain(paths, due=None, stored_want=None, dropped_want=None, min_droppe
         if len(index):
             if index[0] < 0:
                 fail(f"group {name}: negative sample index {index[0]}")
-            t0 = int(time[0]) - int(offsets(index[:1], rate)[0])
-            want = np.array([t0 + int(o) for o in offsets(index, rate)], dtype=np.int64)
+            t0 = int(time[0]) - int(offsets_ns(index[:1], rate)[0])
+            want = np.array([t0 + int(o) for o in offsets_ns(index, rate)], dtype=np.int64)
             if not np.array_equal(time, want):
                 bad = int(np.nonzero(time != want)[0][0])
                 fail(f"group {name}: time of row {bad} (index {index[bad]}) is {time[bad]}, "

@@ -4,7 +4,7 @@ rules."""
 
 import math
 
-from bme280_oracle import sweep
+from h5rec_test.bme280_oracle import sweep
 
 
 def edges(low_hz, high_hz, sweep_ns, kind, until_ns):

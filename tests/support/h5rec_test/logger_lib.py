@@ -15,19 +15,19 @@ import os
 import pathlib
 import re
 import shlex
-import shutil
 import subprocess
-import tempfile
 import time
-import unittest
 
 os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
 
 import h5py  # noqa: E402  (after the environment is set)
 import numpy as np  # noqa: E402
 
+from h5rec_test.crash_markers import CRASH_MARKERS  # noqa: E402
+from h5rec_test.temp_dir import TempDirTestCase  # noqa: E402
+
 HERE = pathlib.Path(__file__).resolve().parent
-BUILD = HERE.parents[1] / "build" / "host"
+BUILD = HERE.parents[2] / "build" / "host"
 
 
 def _program(variable, default):
@@ -59,9 +59,6 @@ NUMPY_DTYPE = {
 # LogError codes (logger.hpp); the C API returns them negated.
 CODES = ["kOk", "kInvalidName", "kTypeMismatch", "kShapeMismatch", "kClosed", "kNewNameAfterSwmr",
          "kNotHdf5", "kIo", "kInvalidArgument", "kStringTooLong", "kCannotAppend"]
-
-CRASH_MARKERS = ("AddressSanitizer", "LeakSanitizer", "UndefinedBehaviorSanitizer",
-                 "runtime error:", "terminate called", "Segmentation fault", "double free")
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,20 +242,13 @@ def open_swmr(path, timeout_s=30, required=()):
 # Test case base
 
 
-class LoggerTestCase(unittest.TestCase):
-    """A fresh temporary directory per test (kept when the test fails unexpectedly)."""
+class LoggerTestCase(TempDirTestCase):
+    """A fresh temporary directory per test, self.tmp (temp_dir: kept when the test fails)."""
 
-    def setUp(self):
-        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="h5rec_logger_"))
-        self.addCleanup(self._cleanup)
-
-    def _cleanup(self):
-        outcome = getattr(self, "_outcome", None)
-        if outcome is None or outcome.success or getattr(outcome, "expecting_failure", False):
-            shutil.rmtree(self.dir, ignore_errors=True)
+    temp_prefix = "h5rec_logger_"
 
     def path(self, name="test.h5"):
-        return str(self.dir / name)
+        return str(self.tmp / name)
 
     def assertNoCrash(self, proc):
         err = decode(proc.stderr)

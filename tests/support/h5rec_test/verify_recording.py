@@ -9,6 +9,7 @@ For every rate group it checks, with counter sensors (value of row i == i):
   * with --due GROUP=N: stored + dropped == N (every row the schedule called for is accounted);
   * with --max-dropped GROUP=N / --min-dropped GROUP=N: bounds on the drops.
 Prints one line per group and exits 1 on the first mismatch.
+Run with tests/support on PYTHONPATH (CTest sets it).
 """
 import argparse
 import sys
@@ -16,14 +17,7 @@ import sys
 import h5py
 import numpy as np
 
-
-def offsets(index, rate_hz):
-    mhz = round(rate_hz * 1000)
-    if abs(rate_hz * 1000 - mhz) < 1e-9 * rate_hz * 1000:
-        return (index.astype(object) * 10**12 + mhz // 2) // mhz
-    # Exactly floor(index * 1e9 / rate + 1/2) with the rate as the binary double it is.
-    num, den = float(rate_hz).as_integer_ratio()
-    return (2 * index.astype(object) * 10**9 * den + num) // (2 * num)
+from h5rec_test.row_schedule import offsets_ns
 
 
 def pairs(values):
@@ -74,8 +68,8 @@ def main():
             if len(index) and np.any(np.diff(index) <= 0):
                 fail(f"group {name}: sample indices do not strictly increase")
             if len(index):
-                t0 = int(time[0]) - int(offsets(index[:1], rate)[0])
-                want = np.array([t0 + int(o) for o in offsets(index, rate)], dtype=np.int64)
+                t0 = int(time[0]) - int(offsets_ns(index[:1], rate)[0])
+                want = np.array([t0 + int(o) for o in offsets_ns(index, rate)], dtype=np.int64)
                 if not np.array_equal(time, want):
                     bad = np.nonzero(time != want)[0][0]
                     fail(f"group {name}: time row {bad} is {time[bad]}, expected {want[bad]}")
