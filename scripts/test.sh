@@ -47,6 +47,7 @@ for preset in host host-sanitize host-tsan aarch64; do
   ctest --preset "$preset" "${jobs[@]}"
 done
 # The board's Debian package (cmake/Packaging.cmake), checked with the others below.
+stage "aarch64: Debian package"
 rm -rf build/aarch64/packages
 cpack --preset aarch64
 
@@ -65,7 +66,7 @@ cpack --preset armhf
 # no tests). packaging/test-deb.sh checks all three packages (control fields, conffile, unit, a
 # static binary of the right machine) and installs this machine's for real: dpkg -i, apt-get
 # install ./DEB, the service's user recording, systemd-analyze verify, removal and purge.
-echo "== preset amd64 (Debian packages: amd64, arm64, armhf)"
+stage "preset amd64 (Debian packages: amd64 built, all three checked, amd64 installed)"
 cmake --preset amd64 -DCMAKE_COMPILE_WARNING_AS_ERROR=ON
 cmake --build --preset amd64
 rm -rf build/amd64/packages
