@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages h5rec needs to build, test and read recordings (clang and its
-# libFuzzer runtime for the fuzz preset).
+# libFuzzer runtime for the fuzz preset; adduser, which the h5rec package depends on, and systemd
+# for systemd-analyze: the package test, packaging/test-deb.sh).
 #   --cross  also what the ARM builds need (toolchains/README.md): the aarch64 and armhf cross
 #            compilers, qemu-user, a deb-src line (the minimal HDF5 is built from Debian's
 #            source package) and the arm64 architecture (toolchains/debian-sysroot.sh).
@@ -11,6 +12,7 @@ packages=(
   libhdf5-dev libtomlplusplus-dev libcli11-dev libgtest-dev libbenchmark-dev
   python3 python3-h5py python3-numpy hdf5-tools valgrind
   clang-14 libclang-rt-14-dev clang-format-14
+  adduser systemd
 )
 cross=false
 if [ "${1:-}" = "--cross" ]; then

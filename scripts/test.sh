@@ -4,6 +4,7 @@
 # ARM builds (toolchains/README.md): aarch64 with the minimal static HDF5 and the whole suite
 # under qemu-aarch64, armhf with the minimal static HDF5 and every test of the h5rec binary
 # under qemu-arm, and aarch64 against Debian's libhdf5-dev:arm64 with the binary's end-to-end tests.
+# The Debian packages for amd64, arm64 and armhf (cpack; the amd64 one installed and removed).
 # Recordings made under emulation are read back bit-exactly by the host's h5py. Last, the libFuzzer
 # harnesses (preset fuzz, tests/fuzz) briefly.
 set -euo pipefail
@@ -46,6 +47,10 @@ for preset in host host-sanitize host-tsan aarch64; do
   stage "$preset: tests"
   ctest --preset "$preset" "${jobs[@]}"
 done
+# The board's Debian package (cmake/Packaging.cmake), checked with the others below.
+stage "aarch64: Debian package"
+rm -rf build/aarch64/packages
+cpack --preset aarch64
 
 # The binary's tests only (Python, run h5rec under qemu-arm) and the static-binary check: the
 # rest of the suite is the same code as on aarch64, and linking every test program for a second
@@ -55,6 +60,20 @@ stage "preset armhf (tests of the h5rec binary)"
 cmake --preset armhf "${configure[@]}"
 cmake --build --preset armhf --target h5rec
 ctest --preset armhf -R "$binary_tests" "${jobs[@]}"
+rm -rf build/armhf/packages
+cpack --preset armhf
+
+# The amd64 package needs the static binary only (preset amd64: the minimal HDF5 and target h5rec,
+# no tests). packaging/test-deb.sh checks all three packages (control fields, conffile, unit, a
+# static binary of the right machine) and installs this machine's for real: dpkg -i, apt-get
+# install ./DEB, the service's user recording, systemd-analyze verify, removal and purge.
+stage "preset amd64 (Debian packages: amd64 built, all three checked, amd64 installed)"
+cmake --preset amd64 -DCMAKE_COMPILE_WARNING_AS_ERROR=ON
+cmake --build --preset amd64
+rm -rf build/amd64/packages
+cpack --preset amd64
+packaging/test-deb.sh build/amd64/packages/h5rec_*_amd64.deb build/aarch64/packages/h5rec_*_arm64.deb \
+  build/armhf/packages/h5rec_*_armhf.deb
 
 stage "preset aarch64-debian (Debian's libhdf5-dev:arm64, end-to-end tests of the binary)"
 sysroot_ok=0
