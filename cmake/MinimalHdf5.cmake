@@ -79,13 +79,17 @@ function(_h5m_source out_var)
   set(${out_var} ${dir} PARENT_SCOPE)
 endfunction()
 
+set(_h5m_lto "")
+if(H5REC_LTO_BINARY)
+  set(_h5m_lto "-flto=auto -ffat-lto-objects")
+endif()
 set(_h5m_args
   -G ${CMAKE_GENERATOR} -DCMAKE_BUILD_TYPE=MinSizeRel -DCMAKE_INSTALL_PREFIX=${_h5m_prefix}
   # Size: sections the link can drop, no unwind tables (C code; h5rec's callbacks from HDF5
-  # catch what they could throw), link-time optimisation with fat objects (the h5rec binary links
-  # through LTO, test programs link the machine code: H5REC_LTO_BINARY in CMakeLists.txt). The
-  # library info text is not embedded.
-  "-DCMAKE_C_FLAGS=-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -flto=auto -ffat-lto-objects"
+  # catch what they could throw), with H5REC_LTO_BINARY link-time optimisation with fat objects
+  # (the h5rec binary links through LTO, test programs link the machine code: CMakeLists.txt).
+  # The library info text is not embedded.
+  "-DCMAKE_C_FLAGS=-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables ${_h5m_lto}"
   -DCMAKE_AR=${CMAKE_C_COMPILER_AR} -DCMAKE_RANLIB=${CMAKE_C_COMPILER_RANLIB}
   -DHDF5_ENABLE_EMBEDDED_LIBINFO=OFF
   -DBUILD_SHARED_LIBS=OFF -DBUILD_TESTING=OFF -DHDF5_BUILD_TOOLS=OFF -DHDF5_BUILD_UTILS=OFF
