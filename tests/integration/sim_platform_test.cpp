@@ -38,7 +38,7 @@ uint64_t rows_of(const journal::RecoveryReport& report, const std::string& name)
 
 // A real temporary directory under the simulated storage, and the simulated clock.
 struct SimDisk {
-  testing::TempDir dir;
+  testing::TempDirectory dir;
   platform::PosixStorage disk;
   platform::SimClock clock;
   std::string path() const { return dir.path() + "/rec.h5"; }
