@@ -10,8 +10,8 @@
 #include "platform/sim/sim_clock.hpp"
 #include "platform/sim/sim_storage.hpp"
 #include "recorder/recorder.hpp"
-#include "recorder_toml.hpp"
-#include "temp_directory.hpp"
+#include "tests/support/recorder_toml.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec::testing {
 

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <fstream>
 
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 #include "board/sensor_factory.hpp"
 #include "drivers/bme280/bme280_chip.hpp"
 #include "platform/posix/posix_i2c_bus.hpp"

@@ -8,7 +8,7 @@
 #include <deque>
 #include <fstream>
 
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 #include "board/sensor_factory.hpp"
 #include "drivers/gpio/gpio_counter.hpp"
 #include "platform/posix/posix_gpio_line.hpp"

@@ -15,7 +15,7 @@
 #include "tests/sensors/gps_pty.hpp"
 #include "tests/sensors/hwmon_gps_test_calls.hpp"
 #include "tests/sensors/nmea_test_sentences.hpp"
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec {
 namespace {

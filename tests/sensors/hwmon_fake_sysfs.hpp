@@ -7,7 +7,7 @@
 #include <string>
 
 #include "platform/sensor.hpp"
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec::testing {
 

@@ -9,7 +9,7 @@
 
 #include "drivers/iio/iio_buffered_sensor.hpp"
 #include "tests/sensors/iio_fake_tree.hpp"
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec::platform {
 namespace {

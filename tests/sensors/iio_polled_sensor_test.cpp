@@ -8,7 +8,7 @@
 #include "drivers/iio/iio_polled_sensor.hpp"
 #include "drivers/iio/sysfs_attribute.hpp"
 #include "tests/sensors/iio_fake_tree.hpp"
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec::platform {
 namespace {

@@ -34,7 +34,7 @@
 #include "platform/sim/sim_storage.hpp"
 #include "recorder/journal/rollback_journal.hpp"
 #include "disk_bytes.hpp"
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec::journal {
 namespace {

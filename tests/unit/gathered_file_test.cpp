@@ -25,7 +25,7 @@
 #include "platform/sim/sim_storage.hpp"
 #include "disk_bytes.hpp"
 #include "resident_pages.hpp"
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec::platform {
 namespace {

@@ -11,7 +11,7 @@
 #include "platform/posix/posix_storage.hpp"
 #include "recorder/journal/little_endian.hpp"
 #include "recorder/journal/lookup3.hpp"
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec::journal {
 namespace {

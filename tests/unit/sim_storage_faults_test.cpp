@@ -15,7 +15,7 @@
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
 #include "disk_bytes.hpp"
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec::platform {
 namespace {

@@ -53,7 +53,7 @@
 #include "recorder/journal/recovery.hpp"
 #include "recorder/recorder.hpp"
 #include "scratch_storage.hpp"
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 #include "trace_file.hpp"
 
 namespace h5rec::fault {

@@ -19,7 +19,7 @@
 #include "recorder/hdf5/recording_file.hpp"
 #include "recorder/journal/little_endian.hpp"
 #include "recorder/journal/rollback_journal.hpp"
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec::fuzz {
 namespace {

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "temp_directory.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec::fuzz {
 
