@@ -13,7 +13,9 @@ dropped == due, the gaps are the dropped rows), not against "0 dropped". How oft
 and the writer get the CPU is not assumed either: growth is asserted, not a number of steps.
 """
 
+import calendar
 import pathlib
+import signal
 import subprocess
 import time
 import unittest
@@ -41,6 +43,13 @@ def groups():
          "params": {"frequency_hz": 0.5}},
     ]}
     return [fast, slow]
+
+
+def utc_ns(text):
+    """2026-11-21T06:52:27.123456789Z in ns since the epoch."""
+    seconds, fraction = text.rstrip("Z").split(".")
+    whole = calendar.timegm(time.strptime(seconds, "%Y-%m-%dT%H:%M:%S"))
+    return whole * 10**9 + int(fraction.ljust(9, "0")[:9])
 
 
 class LiveColumn:
@@ -287,39 +296,65 @@ class SwmrReaderTest(lib.RecorderTestCase):
     def test_tail_follows_the_live_link_across_segments(self):
         """Segments rotate every 0.7 s: `tail --follow DIR/<device>_live.h5` prints every row of
         every segment once, in order, and exits when the recorder stops (the link goes away).
-        The segments chain through their `segment` and `previous_segment` attributes."""
-        rate, duration = 200, 3
+        The segments chain through their `segment` and `previous_segment` attributes.
+
+        The recorder rotates at the first checkpoint after a segment is 0.7 s old, so how many
+        segments a fixed duration gives depends on when its writer gets the CPU (3 instead of
+        4 in 3 s, seen on a loaded machine). So it records until the fourth segment exists and
+        is stopped with SIGINT; each segment is opened at least 0.7 s after the one before
+        (start_time_utc: rotation never early)."""
+        rate, segment_s, segments = 200, 0.7, 4
         out = self.tmp / "out"
         config = lib.write_config(self.tmp, [lib.counter_group("fast", rate_hz=rate)],
                                   output_dir=str(out), checkpoint_interval=0.2,
-                                  segment_duration=0.7, device_id="rot")
-        recorder = lib.start_h5rec("record", config, "--duration", duration, cwd=self.tmp)
+                                  segment_duration=segment_s, device_id="rot")
+        recorder = lib.start_h5rec("record", config, cwd=self.tmp)
         self.addCleanup(lambda: recorder.poll() is None and recorder.kill())
         link = out / "rot_live.h5"
         deadline = time.monotonic() + OPEN_TIMEOUT_S
         while not link.is_symlink():
+            self.assertIsNone(recorder.poll(), "the recorder ended early")
             self.assertLess(time.monotonic(), deadline, "no live link appeared")
             time.sleep(0.01)
-        tail = subprocess.run(
+        tail = subprocess.Popen(
             lib.h5rec_command("tail", link, "--channel", "c0", "--follow", "-n", "100000"),
-            capture_output=True, text=True, cwd=self.tmp, env=lib.child_env(), timeout=120)
-        rec_stdout, rec_stderr = recorder.communicate(timeout=60)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=self.tmp,
+            env=lib.child_env())
+        self.addCleanup(lambda: tail.poll() is None and tail.kill())
+        deadline = time.monotonic() + segments * segment_s + HANG_S
+        while len([p for p in out.glob("rot_*.h5") if not p.is_symlink()]) < segments:
+            self.assertIsNone(recorder.poll(), "the recorder ended early")
+            self.assertLess(time.monotonic(), deadline, "no %d segments" % segments)
+            time.sleep(0.02)
+        recorder.send_signal(signal.SIGINT)
+        rec_stdout, rec_stderr = recorder.communicate(timeout=HANG_S)
+        try:
+            tail_stdout, tail_stderr = tail.communicate(timeout=HANG_S)
+        except subprocess.TimeoutExpired:
+            self.fail("tail --follow did not exit once the recorder had stopped")
         summary = lib.parse_record_summary(rec_stdout)
         fast = summary["groups"]["fast"]
         self.assertEqual(recorder.returncode,
                          lib.EXIT_ROWS_NOT_STORED if fast["dropped"] else lib.EXIT_OK, rec_stderr)
-        self.assertEqual(tail.returncode, 0, tail.stderr)
+        self.assertEqual(tail.returncode, 0, tail_stderr)
         self.assertFalse(link.exists() or link.is_symlink(), "live link left behind")
         # Every row due stored or counted as dropped (a sampler late by over a second skips
         # rows); tail printed every stored row of every segment, once, in order.
         stored = verify_segments.check_chain(
-            [out], due={"fast": rate * duration}, stored_want={"fast": fast["stored"]},
+            [out], due={"fast": fast["due"]}, stored_want={"fast": fast["stored"]},
             dropped_want={"fast": fast["dropped"]}, log=lambda line: None)["fast"]["indices"]
-        values = [int(line.split()[1]) for line in tail.stdout.splitlines()]
+        values = [int(line.split()[1]) for line in tail_stdout.splitlines()]
         self.assertEqual(values, stored.tolist(),
                          "tail lost, repeated or reordered rows across segments")
         paths = summary["paths"]
-        self.assertGreaterEqual(len(paths), 4, rec_stdout)
+        self.assertGreaterEqual(len(paths), segments, rec_stdout)
+        opened = []
+        for path in paths:
+            with lib.open_recording(path) as f:
+                opened.append(utc_ns(lib.attr_text(f.attrs["start_time_utc"])))
+        # 10 ms: the wall clock read beside the monotonic one the recorder times segments by.
+        self.assertTrue(all(b - a >= (segment_s - 0.01) * 1e9 for a, b in zip(opened, opened[1:])),
+                        "a segment rotated early: opened at %s" % opened)
         previous = ""
         for number, path in enumerate(paths, start=1):
             with lib.open_recording(path) as f:
