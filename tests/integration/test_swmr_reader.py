@@ -1,13 +1,21 @@
 """Readers of a live recording (real clock): an h5py SWMR reader polling with refresh(),
 `h5rec tail --follow` and `h5rec info`, all while h5rec records.
 
-The reader must only ever see whole, correct rows: row counts never shrink, they grow at each
-checkpoint, every row read is bit-exact (counter value == row index, time on schedule), and no
-read raises. `tail --follow` must print every row once, in order, and exit 0 by itself when the
-recording is closed.
+The reader must only ever see whole, correct rows: row counts never shrink, they grow while the
+recorder records, every row read is bit-exact (counter value == row index, time on schedule: what
+the reader saw live is what the closed file holds), and no read raises. `tail --follow` must print
+every row once, in order, and exit 0 by itself when the recording is closed.
+
+On a real clock a sampler thread held off the CPU for over a second (a loaded machine,
+sanitizers, qemu) skips the rows it missed and counts them (the ring, 10 s by default, covers any
+plausible storage stall): the rows are judged against the recorder's own accounting (stored +
+dropped == due, the gaps are the dropped rows), not against "0 dropped". How often the reader
+and the writer get the CPU is not assumed either: growth is asserted, not a number of steps.
 """
 
+import calendar
 import pathlib
+import signal
 import subprocess
 import time
 import unittest
@@ -15,13 +23,16 @@ import unittest
 import numpy as np
 
 from h5rec_test import recorder_lib as lib
+from h5rec_test import verify_segments
+from h5rec_test.row_schedule import offsets_ns
 
 DURATION_S = 4
 FAST_RATE = 1000
 SLOW_RATE = 10
 FAST_CHANNELS = 16
 POLL_S = 0.05
-OPEN_TIMEOUT_S = 20  # the file exists a little before SWMR writing starts
+HANG_S = 60  # past the recording's duration, only a hung recorder is still running
+OPEN_TIMEOUT_S = 60  # only a hung recorder takes this long to start SWMR writing
 
 
 def groups():
@@ -34,6 +45,13 @@ def groups():
     return [fast, slow]
 
 
+def utc_ns(text):
+    """2026-11-21T06:52:27.123456789Z in ns since the epoch."""
+    seconds, fraction = text.rstrip("Z").split(".")
+    whole = calendar.timegm(time.strptime(seconds, "%Y-%m-%dT%H:%M:%S"))
+    return whole * 10**9 + int(fraction.ljust(9, "0")[:9])
+
+
 class LiveColumn:
     """One dataset followed by the reader: remembers how many rows it has checked."""
 
@@ -42,6 +60,7 @@ class LiveColumn:
         self.check = check  # check(first_row, values) raises AssertionError on a wrong value
         self.rows = 0
         self.counts = [0]
+        self.seen = []  # every block of rows read, in order
 
     def poll(self):
         self.dset.refresh()
@@ -49,7 +68,9 @@ class LiveColumn:
         if rows < self.rows:
             raise AssertionError("%s shrank from %d to %d rows" % (self.dset.name, self.rows, rows))
         if rows > self.rows:
-            self.check(self.rows, self.dset[self.rows:rows])
+            values = self.dset[self.rows:rows]
+            self.check(self.rows, values)
+            self.seen.append(values)
             self.rows = rows
             self.counts.append(rows)
 
@@ -93,6 +114,25 @@ class SwmrReaderTest(lib.RecorderTestCase):
         """Checkpoints every second; 512-byte chunks (64 rows of int64)."""
         self.check_live_readers(checkpoint_interval=1.0, chunk_bytes=512, min_counts=3)
 
+    def check_group(self, f, group, counters, due):
+        """The closed file's rows of `group`: every counter is the row's sample index, time is on
+        the schedule from one t0, indices increase within 0..due-1 and the ones missing are the
+        last /_status drops. Returns the indices."""
+        index = f[group][counters[0]][...].astype(np.int64)
+        for name in counters:
+            np.testing.assert_array_equal(f[group][name][...], index.astype(f[group][name].dtype),
+                                          "%s/%s" % (group, name))
+        self.assertTrue((np.diff(index) > 0).all(), group)
+        rate = float(f[group].attrs["rate_hz"])
+        time_ = f[group]["time"][...]
+        if len(index):
+            self.assertGreaterEqual(int(index[0]), 0)
+            self.assertLess(int(index[-1]), due, group)
+            t0 = int(time_[0]) - int(offsets_ns(index[:1], rate)[0])
+            np.testing.assert_array_equal(time_, t0 + offsets_ns(index, rate), group + "/time")
+        self.assertEqual(len(index) + int(f["_status"][group + "_dropped_rows"][-1]), due, group)
+        return index
+
     def check_live_readers(self, checkpoint_interval, chunk_bytes, min_counts):
         out = self.tmp / "out"
         config = lib.write_config(self.tmp, groups(), output_dir=str(out),
@@ -121,62 +161,57 @@ class SwmrReaderTest(lib.RecorderTestCase):
             lib.h5rec_command("tail", path, "--channel", "fast/c0", "--follow"),
             stdout=tail_out, stderr=tail_err, text=True, cwd=self.tmp, env=lib.child_env())
 
-        t0 = {}
+        def increasing(name):
+            """Each block read follows the rows read before it (no row changed, repeated or out
+            of order); the closed file is compared with everything read at the end."""
+            last = []
 
-        def time_check(group, rate):
             def check(first, values):
-                if group not in t0:
-                    if first != 0:
-                        raise AssertionError("first rows of %s/time skipped" % group)
-                    t0[group] = int(values[0])
-                expected = np.array([t0[group] + lib.offset_ns(first + i, rate)
-                                     for i in range(len(values))], dtype=np.int64)
-                bad = np.flatnonzero(values != expected)
-                if bad.size:
-                    raise AssertionError("%s/time row %d: %d != %d" % (
-                        group, first + bad[0], values[bad[0]], expected[bad[0]]))
+                flat = np.asarray(values).reshape(len(values), -1)[:, 0].astype(np.int64)
+                if last:
+                    flat = np.concatenate([last[-1:], flat])
+                if (np.diff(flat) <= 0).any():
+                    raise AssertionError("%s: rows from %d do not increase: %s" % (
+                        name, first, values[:10]))
+                last[:] = flat[-1:].tolist()
             return check
 
-        def counter_check(name):
-            def check(first, values):
-                expected = np.arange(first, first + len(values))
-                bad = np.flatnonzero(values != expected)
-                if bad.size:
-                    raise AssertionError("%s row %d holds %s (seen %d rows before)" % (
-                        name, first + bad[0], values[bad[0]], first))
-            return check
-
-        def wave_check(first, values):
-            expected = lib.expected_channel(
-                {"name": "wave", "sensor": "sine", "dtype": "float64", "shape": [2],
-                 "params": {"frequency_hz": 0.5}}, first + len(values), SLOW_RATE)[first:]
-            if not np.array_equal(values, expected):
-                raise AssertionError("slow/wave rows %d.. differ" % first)
-
-        columns = [LiveColumn(f["fast"]["time"], time_check("fast", FAST_RATE))]
-        columns += [LiveColumn(f["fast"]["c%d" % k], counter_check("fast/c%d" % k))
+        columns = [LiveColumn(f["fast"]["time"], increasing("fast/time"))]
+        columns += [LiveColumn(f["fast"]["c%d" % k], increasing("fast/c%d" % k))
                     for k in range(FAST_CHANNELS)]
-        columns += [LiveColumn(f["slow"]["time"], time_check("slow", SLOW_RATE)),
-                    LiveColumn(f["slow"]["n"], counter_check("slow/n")),
-                    LiveColumn(f["slow"]["wave"], wave_check)]
+        columns += [LiveColumn(f["slow"]["time"], increasing("slow/time")),
+                    LiveColumn(f["slow"]["n"], increasing("slow/n")),
+                    LiveColumn(f["slow"]["wave"], lambda first, values: None)]
         status_rows = LiveColumn(f["_status"]["fast_dropped_rows"],
                                  lambda first, values: None)
         columns.append(status_rows)
 
         info_during = None
+        info_while_running = False
+        tail_out_path = self.tmp / "tail.out"
+        tail_printed_before = None  # rows the reader saw just after tail had printed
         polls = 0
         started = time.monotonic()
         while recorder.poll() is None:
+            if time.monotonic() - started > DURATION_S + HANG_S:
+                self.fail("recording did not end")
+            tail_printed = tail_out_path.stat().st_size > 0
             for column in columns:
                 column.poll()
             polls += 1
-            if info_during is None and time.monotonic() - started > 1.5:
+            if tail_printed and tail_printed_before is None:
+                tail_printed_before = columns[1].rows
+            if info_during is None and columns[1].rows > 0:
+                # While rows are being recorded; "live" only if the recorder still ran once
+                # info had finished (a loaded machine may let the recording end meanwhile).
                 info_during = lib.run_h5rec("info", path, timeout=60)
-            if time.monotonic() - started > DURATION_S + 60:
-                self.fail("recording did not end")
+                info_while_running = recorder.poll() is None
             time.sleep(POLL_S)
         rec_stdout, rec_stderr = recorder.communicate(timeout=60)
-        self.assertEqual(recorder.returncode, 0, rec_stderr)
+        summary = lib.parse_record_summary(rec_stdout)
+        fast = summary["groups"]["fast"]
+        self.assertEqual(recorder.returncode,
+                         lib.EXIT_ROWS_NOT_STORED if fast["dropped"] else lib.EXIT_OK, rec_stderr)
 
         # The last rows, made visible by the final checkpoint.
         for column in columns:
@@ -184,81 +219,142 @@ class SwmrReaderTest(lib.RecorderTestCase):
 
         # tail exits by itself once it sees the file closed.
         try:
-            tail.wait(timeout=30)
+            tail.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.fail("tail --follow did not exit after the recording was closed")
         tail_out.flush()
-        tail_text = (self.tmp / "tail.out").read_text()
+        tail_text = tail_out_path.read_text()
         tail_stderr = (self.tmp / "tail.err").read_text()
         self.assertEqual(tail.returncode, 0, tail_stderr)
         self.assertEqual(tail_stderr, "")
 
         rows = DURATION_S * FAST_RATE
-        summary = lib.parse_record_summary(rec_stdout)
-        self.assertEqual(summary["groups"]["fast"]["dropped"], 0, rec_stdout)
-        self.assertEqual(summary["groups"]["fast"]["stored"], rows, rec_stdout)
+        self.assertEqual(fast["due"], rows, rec_stdout)
+        self.assertEqual(fast["stored"] + fast["dropped"], rows, rec_stdout)
+        print("\n%d polls; fast rows seen: %s; %d dropped" % (polls, columns[1].counts,
+                                                               fast["dropped"]), flush=True)
 
-        # What the live reader saw.
-        for column in columns[:-1]:
-            expected_rows = rows if column.dset.name.startswith("/fast") else DURATION_S * SLOW_RATE
-            self.assertEqual(column.rows, expected_rows, column.dset.name)
-            self.assertEqual(column.counts, sorted(column.counts), column.dset.name)
+        # The closed file: the recorder's accounting, then what the live reader saw.
+        with lib.open_recording(path) as closed:
+            fast_index = self.check_group(closed, "fast", ["c%d" % k for k in range(FAST_CHANNELS)],
+                                          rows)
+            slow_index = self.check_group(closed, "slow", ["n"], DURATION_S * SLOW_RATE)
+            self.assertEqual(len(fast_index), fast["stored"])
+            self.assertEqual(int(closed["_status"]["fast_dropped_rows"][-1]), fast["dropped"])
+            wave = lib.expected_channel(
+                {"name": "wave", "sensor": "sine", "dtype": "float64", "shape": [2],
+                 "params": {"frequency_hz": 0.5}}, DURATION_S * SLOW_RATE, SLOW_RATE)
+            np.testing.assert_array_equal(closed["slow"]["wave"][...], wave[slow_index])
+            for column in columns[:-1]:
+                name = column.dset.name
+                whole = closed[name][...]
+                self.assertEqual(column.rows, len(whole), name)
+                seen = np.concatenate(column.seen) if column.seen else whole[:0]
+                self.assertTrue(np.array_equal(seen.view(np.uint8), whole.view(np.uint8)),
+                                "%s: the rows read live differ from the closed file" % name)
+                self.assertEqual(column.counts, sorted(column.counts), name)
+        # Rows grew while recording: the reader saw some, and more later, before the close.
         fast_counts = columns[1].counts
-        self.assertGreaterEqual(len(set(fast_counts)), min_counts,
+        self.assertGreaterEqual(len(set(fast_counts)), min(min_counts, 3),
                                 "rows did not grow while recording: %s" % fast_counts)
-        self.assertGreaterEqual(polls, 10)
-        self.assertTrue((f["_status"]["fast_dropped_rows"][...] == 0).all())
+        self.assertGreaterEqual(polls, 2)
 
         # info saw a live recording.
-        self.assertIsNotNone(info_during)
+        self.assertIsNotNone(info_during, "the reader never saw a row while recording")
         self.assertEqual(info_during.returncode, 0, lib.describe(info_during))
-        self.assertIn("state:    live", info_during.stdout)
+        if info_while_running:
+            self.assertIn("state:    live", info_during.stdout)
+        else:
+            print("the recording ended while `h5rec info` ran: its state is not judged",
+                  flush=True)
         self.assertRegex(info_during.stdout, r"(?m)^group fast: 1000 Hz, \d+ rows")
         # ... and a closed one now.
         info_after = lib.run_h5rec("info", path)
         self.assertEqual(info_after.returncode, 0)
         self.assertIn("state:    closed cleanly", info_after.stdout)
-        self.assertIn("group fast: 1000 Hz, %d rows" % rows, info_after.stdout)
+        self.assertIn("group fast: 1000 Hz, %d rows" % fast["stored"], info_after.stdout)
 
-        # tail printed consecutive rows up to the last one, each with its scheduled time.
+        # tail printed consecutive stored rows up to the last one (each once, in order).
         lines = tail_text.splitlines()
         self.assertTrue(lines, "tail printed nothing")
         values = [int(line.split()[1]) for line in lines]
-        first = values[0]
-        self.assertEqual(values, list(range(first, rows)),
+        stored = fast_index.tolist()
+        self.assertIn(values[0], stored)
+        first = stored.index(values[0])
+        self.assertEqual(values, stored[first:],
                          "gap or duplicate in tail output (first %d, last %d, %d lines)"
-                         % (first, values[-1], len(values)))
-        self.assertEqual(values[-1], rows - 1)
-        self.assertLess(first, rows - 10, "tail started after the recording had ended")
+                         % (values[0], values[-1], len(values)))
+        self.assertEqual(values[-1], stored[-1])
+        # It followed: it printed its first 10 rows before the reader saw the last rows, so
+        # more came after them. (Not judged when the recording ended before tail printed.)
+        if tail_printed_before is not None and tail_printed_before < len(stored):
+            self.assertLess(first, len(stored) - 10, "tail did not follow the recording")
+        else:
+            print("tail printed nothing before the recording ended: following not judged",
+                  flush=True)
 
     def test_tail_follows_the_live_link_across_segments(self):
         """Segments rotate every 0.7 s: `tail --follow DIR/<device>_live.h5` prints every row of
         every segment once, in order, and exits when the recorder stops (the link goes away).
-        The segments chain through their `segment` and `previous_segment` attributes."""
-        rate, duration = 200, 3
+        The segments chain through their `segment` and `previous_segment` attributes.
+
+        The recorder rotates at the first checkpoint after a segment is 0.7 s old, so how many
+        segments a fixed duration gives depends on when its writer gets the CPU (3 instead of
+        4 in 3 s, seen on a loaded machine). So it records until the fourth segment exists and
+        is stopped with SIGINT; each segment is opened at least 0.7 s after the one before
+        (start_time_utc: rotation never early)."""
+        rate, segment_s, segments = 200, 0.7, 4
         out = self.tmp / "out"
         config = lib.write_config(self.tmp, [lib.counter_group("fast", rate_hz=rate)],
                                   output_dir=str(out), checkpoint_interval=0.2,
-                                  segment_duration=0.7, device_id="rot")
-        recorder = lib.start_h5rec("record", config, "--duration", duration, cwd=self.tmp)
+                                  segment_duration=segment_s, device_id="rot")
+        recorder = lib.start_h5rec("record", config, cwd=self.tmp)
         self.addCleanup(lambda: recorder.poll() is None and recorder.kill())
         link = out / "rot_live.h5"
         deadline = time.monotonic() + OPEN_TIMEOUT_S
         while not link.is_symlink():
+            self.assertIsNone(recorder.poll(), "the recorder ended early")
             self.assertLess(time.monotonic(), deadline, "no live link appeared")
             time.sleep(0.01)
-        tail = subprocess.run(
+        tail = subprocess.Popen(
             lib.h5rec_command("tail", link, "--channel", "c0", "--follow", "-n", "100000"),
-            capture_output=True, text=True, cwd=self.tmp, env=lib.child_env(), timeout=120)
-        rec_stdout, rec_stderr = recorder.communicate(timeout=60)
-        self.assertEqual(recorder.returncode, 0, rec_stderr)
-        self.assertEqual(tail.returncode, 0, tail.stderr)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=self.tmp,
+            env=lib.child_env())
+        self.addCleanup(lambda: tail.poll() is None and tail.kill())
+        deadline = time.monotonic() + segments * segment_s + HANG_S
+        while len([p for p in out.glob("rot_*.h5") if not p.is_symlink()]) < segments:
+            self.assertIsNone(recorder.poll(), "the recorder ended early")
+            self.assertLess(time.monotonic(), deadline, "no %d segments" % segments)
+            time.sleep(0.02)
+        recorder.send_signal(signal.SIGINT)
+        rec_stdout, rec_stderr = recorder.communicate(timeout=HANG_S)
+        try:
+            tail_stdout, tail_stderr = tail.communicate(timeout=HANG_S)
+        except subprocess.TimeoutExpired:
+            self.fail("tail --follow did not exit once the recorder had stopped")
+        summary = lib.parse_record_summary(rec_stdout)
+        fast = summary["groups"]["fast"]
+        self.assertEqual(recorder.returncode,
+                         lib.EXIT_ROWS_NOT_STORED if fast["dropped"] else lib.EXIT_OK, rec_stderr)
+        self.assertEqual(tail.returncode, 0, tail_stderr)
         self.assertFalse(link.exists() or link.is_symlink(), "live link left behind")
-        values = [int(line.split()[1]) for line in tail.stdout.splitlines()]
-        self.assertEqual(values, list(range(rate * duration)),
+        # Every row due stored or counted as dropped (a sampler late by over a second skips
+        # rows); tail printed every stored row of every segment, once, in order.
+        stored = verify_segments.check_chain(
+            [out], due={"fast": fast["due"]}, stored_want={"fast": fast["stored"]},
+            dropped_want={"fast": fast["dropped"]}, log=lambda line: None)["fast"]["indices"]
+        values = [int(line.split()[1]) for line in tail_stdout.splitlines()]
+        self.assertEqual(values, stored.tolist(),
                          "tail lost, repeated or reordered rows across segments")
-        paths = lib.parse_record_summary(rec_stdout)["paths"]
-        self.assertGreaterEqual(len(paths), 4, rec_stdout)
+        paths = summary["paths"]
+        self.assertGreaterEqual(len(paths), segments, rec_stdout)
+        opened = []
+        for path in paths:
+            with lib.open_recording(path) as f:
+                opened.append(utc_ns(lib.attr_text(f.attrs["start_time_utc"])))
+        # 10 ms: the wall clock read beside the monotonic one the recorder times segments by.
+        self.assertTrue(all(b - a >= (segment_s - 0.01) * 1e9 for a, b in zip(opened, opened[1:])),
+                        "a segment rotated early: opened at %s" % opened)
         previous = ""
         for number, path in enumerate(paths, start=1):
             with lib.open_recording(path) as f:

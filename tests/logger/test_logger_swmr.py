@@ -21,6 +21,7 @@ from h5rec_test import logger_lib as lib
 STREAM_S = 2.0
 CHECKPOINT_S = 0.1
 POLL_S = 0.02
+HANG_S = 60  # only a hung logger takes this long to make rows visible
 SPECS = [("cnt", "int64", ()), ("vec", "float64", (3,)), ("grid/flags", "bool", (2, 2)),
          ("grid/small", "uint16", ())]
 
@@ -109,8 +110,9 @@ class SwmrTest(lib.LoggerTestCase):
         for name, counts in seen_live.items():
             self.assertEqual(counts, sorted(counts), name)
             # Checkpoints every 0.1 s for 2 s: the reader must see the file grow while it is
-            # being written, several times, not just once at close.
-            self.assertGreaterEqual(len(counts), 4,
+            # being written, more than once, not just at close. (How many times depends on when
+            # the reader and the logger's writer get the CPU: not assumed.)
+            self.assertGreaterEqual(len(counts), 3,
                                     "%s grew only %s while logging" % (name, counts))
 
     def finish(self, proc):
@@ -319,12 +321,28 @@ class SwmrTest(lib.LoggerTestCase):
             self.assertValues(f["x"], "int64", lib.values("x", "int64", (), 0, 1234))
             self.assertValues(f["v"], "uint8", lib.values("v", "uint8", (3,), 0, 99))
 
-        # Periodic checkpoints (every 20 ms), no flush: wait for a few, then kill.
+        # Periodic checkpoints (every 20 ms), no flush: once a reader sees that one made every
+        # row visible (not after a sleep: the background writer may get the CPU late on a
+        # loaded machine), kill.
         path = self.path("periodic.h5")
         proc = lib.start(lib.DRIVER, "--replace", "--concurrent", "--declare", "x:int64:-",
                          "--checkpoint", 0.02, "--chunk-bytes", 128, path,
-                         "log", "x", "int64", "-", 0, 777, "sleep", 300, "echo", "SLEPT", "wait")
-        self.kill_after(proc, "SLEPT")
+                         "log", "x", "int64", "-", 0, 777, "echo", "LOGGED", "wait")
+        try:
+            wait_for_line(proc, "LOGGED")
+            with lib.open_swmr(path, timeout_s=HANG_S, required=("x",)) as f:
+                deadline = time.monotonic() + HANG_S
+                while f["x"].shape[0] < 777:
+                    self.assertLess(time.monotonic(), deadline,
+                                    "no periodic checkpoint made the rows visible in %d s" % HANG_S)
+                    time.sleep(POLL_S)
+                    f["x"].refresh()
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate(timeout=lib.TIMEOUT_S)
+            self.assertEqual(proc.returncode, -signal.SIGKILL)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
         with h5py.File(path, "r", libver="latest", swmr=True) as f:
             self.assertValues(f["x"], "int64", lib.values("x", "int64", (), 0, 777))
 

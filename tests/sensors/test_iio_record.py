@@ -2,6 +2,7 @@
 the recordings read back with h5py and compared exactly with what the fake devices held."""
 
 import math
+import signal
 import threading
 import time
 import unittest
@@ -127,36 +128,60 @@ class IioRecordTest(TempDirTestCase):
             self.assertTrue(np.isnan(values).all())
             self.assertEqual(self.channel_errors(f, "slow"), {"v0": 5})
 
+    def live_states(self, live):
+        """The committed rows of slow/v0 in the live file, as b (the value before), n (NaN) and
+        a (the value after); "" while the file is not yet readable."""
+        try:
+            with lib.open_recording(live, swmr=True) as f:
+                return self.states(f["slow"]["v0"][...])
+        except (OSError, KeyError):
+            return ""
+
+    @staticmethod
+    def states(v):
+        before, after = 1234 * 1e-3, 99 * 1e-3
+        return "".join("b" if x == before else "a" if x == after else
+                       "n" if math.isnan(x) else "?" for x in v)
+
     def test_device_that_disappears_records_nan_until_it_is_back(self):
-        """Real clock: the device goes away while recording and comes back with another value."""
+        """Real clock: the device goes away while recording and comes back with another value.
+        Each step waits for what the recorder committed (read live, SWMR), not for a time: a
+        loaded machine may start, sample or reopen late."""
         t = self.tree
         t.add_device(0, "ads1015")
         t.write(0, "in_voltage0_raw", "1234")
         groups = [{"name": "slow", "rate_hz": 50,
                    "channels": [polled("v0", "ads1015", "voltage0")]}]
-        proc = lib.start_h5rec("record", self.config(groups), "--duration", "3")
-        try:
-            live = self.out / "test-dev_live.h5"
-            deadline = time.monotonic() + 60
-            while not live.exists() and proc.poll() is None and time.monotonic() < deadline:
+        proc = lib.start_h5rec("record", self.config(groups, checkpoint_interval=0.1))
+        live = self.out / "test-dev_live.h5"
+        hang_s = 60  # only a hung recorder takes this long to show a state in the file
+
+        def wait_for(state, what):
+            deadline = time.monotonic() + hang_s
+            while state not in self.live_states(live):
+                self.assertIsNone(proc.poll(), "the recorder ended while waiting for " + what)
+                self.assertLess(time.monotonic(), deadline, "no %s after %d s" % (what, hang_s))
                 time.sleep(0.02)
-            self.assertTrue(live.exists(), "recording did not start")
-            time.sleep(0.4)
+        try:
+            wait_for("b", "row with the device present")
             t.remove_device(0)
-            time.sleep(0.6)
+            wait_for("n", "NaN row once the device was gone")
             t.add_device(0, "ads1015")
             t.write(0, "in_voltage0_raw", "99")
+            wait_for("a", "row with the device back")
+            proc.send_signal(signal.SIGINT)
             stdout, stderr = proc.communicate(timeout=lib.DEFAULT_TIMEOUT_S)
         finally:
             if proc.poll() is None:
                 proc.kill()
                 proc.communicate()
-        self.assertEqual(proc.returncode, lib.EXIT_OK, stderr)
+        summary = lib.parse_record_summary(stdout)
+        # Rows a sampler late by over a second skipped are counted (exit 3); none: exit 0.
+        dropped = summary["groups"]["slow"]["dropped"]
+        self.assertEqual(proc.returncode, lib.EXIT_ROWS_NOT_STORED if dropped else lib.EXIT_OK,
+                         stderr)
         with lib.open_recording(lib.find_recording(self.out)) as f:
-            v = f["slow"]["v0"][...]
-            before, after = 1234 * 1e-3, 99 * 1e-3
-            states = "".join("b" if x == before else "a" if x == after else
-                             "n" if math.isnan(x) else "?" for x in v)
+            states = self.states(f["slow"]["v0"][...])
             self.assertRegex(states, r"^b+n+a+$")
             self.assertEqual(self.channel_errors(f, "slow"), {"v0": states.count("n")})
 

@@ -264,12 +264,21 @@ class RecoverCli(lib.RecorderTestCase):
         finally:
             proc.send_signal(signal.SIGTERM)
             stdout, stderr = proc.communicate(timeout=30)
-        self.assertEqual(proc.returncode, 0, stderr)
+        # Every row due is stored or counted as dropped (a sampler late by over a second, on a
+        # loaded machine, skips rows: exit 3), in the file as in the summary.
+        summary = lib.parse_record_summary(stdout)["groups"]["fast"]
+        self.assertEqual(proc.returncode,
+                         lib.EXIT_ROWS_NOT_STORED if summary["dropped"] else lib.EXIT_OK, stderr)
         self.assertNotIn("HDF5-DIAG", stderr)
-        result = verify_segments.check_chain([live], log=lambda line: None)
-        self.assertEqual(result["fast"]["indices"].tolist(), list(range(result["fast"]["stored"])))
-        self.assertEqual(result["fast"]["dropped"], 0)
-        self.assertIn("group fast: %d rows stored, 0 dropped" % result["fast"]["stored"], stdout)
+        result = verify_segments.check_chain([live], due={"fast": summary["due"]},
+                                             stored_want={"fast": summary["stored"]},
+                                             dropped_want={"fast": summary["dropped"]},
+                                             log=lambda line: None)
+        if not summary["dropped"]:
+            self.assertEqual(result["fast"]["indices"].tolist(),
+                             list(range(result["fast"]["stored"])))
+        self.assertIn("group fast: %d rows stored, %d dropped" % (result["fast"]["stored"],
+                                                                  summary["dropped"]), stdout)
 
     def test_a_missing_path_exits_66(self):
         proc = lib.run_h5rec("recover", self.tmp / "no-such-dir")
