@@ -57,10 +57,10 @@ TEST_P(DropAccounting, EveryScheduledRowIsStoredOrCountedAsDropped) {
     EXPECT_EQ(slow.rows_dropped, 0u);
   }
 
-  const std::string args = "--due fast=12000 --due slow=120" +
-                           std::string(stall.expect_drops
-                                           ? " --min-dropped fast=1 --min-dropped slow=1"
-                                           : " --max-dropped fast=0 --max-dropped slow=0");
+  const std::string args =
+      "--due fast=12000 --due slow=120" +
+      std::string(stall.expect_drops ? " --min-dropped fast=1 --min-dropped slow=1"
+                                     : " --max-dropped fast=0 --max-dropped slow=0");
   EXPECT_EQ(verify_with_h5py(summary.paths.at(0), args), 0);
 }
 

@@ -48,10 +48,10 @@ std::string config_text(const std::string& dir) {
 // ThreadSanitizer supplies its own operator new and malloc, so the counting ones never run:
 // skip rather than pass without having counted anything. Under AddressSanitizer only operator new
 // is counted (its runtime owns malloc), so the cases below prove less there.
-#define SKIP_WITHOUT_COUNTING_ALLOCATOR()                                           \
-  if (!bench::counts_operator_new()) {                                              \
-    GTEST_SKIP() << "ThreadSanitizer replaces operator new and malloc";             \
-  }                                                                                 \
+#define SKIP_WITHOUT_COUNTING_ALLOCATOR()                               \
+  if (!bench::counts_operator_new()) {                                  \
+    GTEST_SKIP() << "ThreadSanitizer replaces operator new and malloc"; \
+  }                                                                     \
   (void)0
 
 // Keeps the compiler from eliding an allocation paired with its release.
@@ -73,10 +73,10 @@ TEST(FixedMemory, TheCountingAllocatorSeesSamplerThreads) {
     ::operator delete[](counted(::operator new[](16)));
     ::operator delete(counted(::operator new(16, std::nothrow)));
     ::operator delete[](counted(::operator new[](16, std::nothrow)));
-    ::operator delete(counted(::operator new(64, std::align_val_t{64})), std::align_val_t{64});
+    ::operator delete (counted(::operator new (64, std::align_val_t{64})), std::align_val_t{64});
     ::operator delete[](counted(::operator new[](64, std::align_val_t{64})), std::align_val_t{64});
-    ::operator delete(counted(::operator new(64, std::align_val_t{64}, std::nothrow)),
-                      std::align_val_t{64});
+    ::operator delete (counted(::operator new (64, std::align_val_t{64}, std::nothrow)),
+                       std::align_val_t{64});
     if (bench::counts_malloc()) {
       std::free(counted(std::malloc(16)));
       std::free(counted(std::calloc(4, 4)));
@@ -219,8 +219,7 @@ TEST(FixedMemory, SamplerThreadsAllocateNothingWhileBoardSensorsFailAndComeBack)
   // b+n+a+: the first value, then NaN, then the new value, each at least once, in that order.
   const size_t first_nan = states.find('n'), first_after = states.find('a');
   EXPECT_TRUE(first_nan > 0 && first_nan != std::string::npos && first_after > first_nan &&
-              first_after != std::string::npos &&
-              states.find_first_not_of('b') == first_nan &&
+              first_after != std::string::npos && states.find_first_not_of('b') == first_nan &&
               states.find_first_not_of('n', first_nan) == first_after &&
               states.find_first_not_of('a', first_after) == std::string::npos)
       << states;
@@ -245,9 +244,9 @@ uint64_t resident_bytes() {
 }
 
 // Segments rotate every 30 minutes, and each warms HDF5's metadata cache up to its fixed size
-// (4 KiB per dataset) again, so memory is a sawtooth. After a first hour of warming up (heap and caches
-// settle over the first few segments), the peak over the third hour must stay within 1% of the
-// peak over the second. RSS is sampled after every checkpoint, on the writer thread while the
+// (4 KiB per dataset) again, so memory is a sawtooth. After a first hour of warming up (heap and
+// caches settle over the first few segments), the peak over the third hour must stay within 1% of
+// the peak over the second. RSS is sampled after every checkpoint, on the writer thread while the
 // virtual clock stands still: the same moments of the recording whatever the machine's speed (a
 // thread sampling on the real clock could miss a peak, or a whole simulated hour, under load).
 TEST(FixedMemory, ResidentMemoryStaysFlatOverTheThirdSimulatedHour) {
@@ -302,9 +301,11 @@ TEST(FixedMemory, WithTheHeapReservedAtStartResidentMemoryIsFlatFromTheFirstMinu
   ASSERT_TRUE(recorder.value()->run(kEnd, never));
   ASSERT_GT(first_minute, 0u);
   ASSERT_GT(last_minute, 0u);
-  std::printf("heap reserved: %zu KiB; largest RSS in the first minute: %llu KiB, in the last: "
-              "%llu KiB\n", reserved / 1024, static_cast<unsigned long long>(first_minute / 1024),
-              static_cast<unsigned long long>(last_minute / 1024));
+  std::printf(
+      "heap reserved: %zu KiB; largest RSS in the first minute: %llu KiB, in the last: "
+      "%llu KiB\n",
+      reserved / 1024, static_cast<unsigned long long>(first_minute / 1024),
+      static_cast<unsigned long long>(last_minute / 1024));
   EXPECT_GT(reserved, 0u);
   EXPECT_LE(last_minute, first_minute + first_minute / 200) << "grew by more than 0.5%";
 }

@@ -35,8 +35,8 @@ RecordingSummary record(const config::RecorderConfig& config, SimPlatform& sim, 
 }
 
 int verify_with_h5py(const std::string& file, const std::string& arguments) {
-  const std::string command = std::string(H5REC_PYTHON) + " " + H5REC_VERIFY_SCRIPT + " '" + file +
-                              "' " + arguments;
+  const std::string command =
+      std::string(H5REC_PYTHON) + " " + H5REC_VERIFY_SCRIPT + " '" + file + "' " + arguments;
   std::fflush(stdout);
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;

@@ -2,9 +2,9 @@
 // the platform seam (platform/storage.hpp, platform/clock.hpp), so they run on SimStorage and
 // SimClock, where faults and power cuts are injected.
 #include <gtest/gtest.h>
-#include <h5rec/logger.hpp>
 
 #include <cstdint>
+#include <h5rec/logger.hpp>
 #include <string>
 
 #include "platform/posix/posix_storage.hpp"

@@ -12,7 +12,6 @@
  *                                           and bad declarations refused at open
  */
 #include <h5rec/logger.h>
-
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -90,8 +89,8 @@ static void text_of(uint64_t i, size_t max_bytes, char* out, size_t out_size) {
   }
 }
 
-static const char* const kTypeNames[] = {"int8",   "int16",  "int32",   "int64",
-                                         "uint8",  "uint16", "uint32",  "uint64",
+static const char* const kTypeNames[] = {"int8",    "int16",   "int32",  "int64",
+                                         "uint8",   "uint16",  "uint32", "uint64",
                                          "float32", "float64", "bool"};
 static const unsigned kTypeBits[] = {8, 16, 32, 64, 8, 16, 32, 64, 32, 64, 1};
 
@@ -105,10 +104,24 @@ static void store(h5rec_type type, const char* name, uint64_t i, uint64_t k, voi
   const unsigned bits = kTypeBits[type];
   const uint64_t v = top_bits(name, i, k, bits);
   switch (bits) {
-    case 8: { const uint8_t x = (uint8_t)v; memcpy(dst, &x, 1); break; }
-    case 16: { const uint16_t x = (uint16_t)v; memcpy(dst, &x, 2); break; }
-    case 32: { const uint32_t x = (uint32_t)v; memcpy(dst, &x, 4); break; }
-    default: memcpy(dst, &v, 8); break;
+    case 8: {
+      const uint8_t x = (uint8_t)v;
+      memcpy(dst, &x, 1);
+      break;
+    }
+    case 16: {
+      const uint16_t x = (uint16_t)v;
+      memcpy(dst, &x, 2);
+      break;
+    }
+    case 32: {
+      const uint32_t x = (uint32_t)v;
+      memcpy(dst, &x, 4);
+      break;
+    }
+    default:
+      memcpy(dst, &v, 8);
+      break;
   }
 }
 
@@ -117,13 +130,13 @@ static int log_scalars(h5rec_logger* logger, uint64_t i) {
   char name[64];
   unsigned char buf[8];
   int rc = 0;
-#define LOG_SCALAR(TYPE, CTYPE, FN)                          \
-  if (rc == 0) {                                             \
-    CTYPE v;                                                 \
+#define LOG_SCALAR(TYPE, CTYPE, FN)                             \
+  if (rc == 0) {                                                \
+    CTYPE v;                                                    \
     snprintf(name, sizeof name, "scalar/%s", kTypeNames[TYPE]); \
-    store(TYPE, name, i, 0, buf);                            \
-    memcpy(&v, buf, sizeof v);                               \
-    rc = FN(logger, name, v);                                \
+    store(TYPE, name, i, 0, buf);                               \
+    memcpy(&v, buf, sizeof v);                                  \
+    rc = FN(logger, name, v);                                   \
   }
   LOG_SCALAR(H5REC_INT8, int8_t, h5rec_log_int8)
   LOG_SCALAR(H5REC_INT16, int16_t, h5rec_log_int16)
@@ -205,10 +218,11 @@ static void* thread_error(void* arg) {
 static int run_errors(const char* path) {
   h5rec_logger_options o;
   h5rec_logger_options_init(&o);
-  printf("DEFAULTS replace=%d concurrent=%d n_datasets=%zu checkpoint=%g chunk_bytes=%zu "
-         "ring_chunks=%zu max_string=%zu\n",
-         o.replace_if_exists, o.concurrent_readers, o.n_datasets, o.checkpoint_interval,
-         o.chunk_bytes, o.ring_chunks, o.max_string_bytes);
+  printf(
+      "DEFAULTS replace=%d concurrent=%d n_datasets=%zu checkpoint=%g chunk_bytes=%zu "
+      "ring_chunks=%zu max_string=%zu\n",
+      o.replace_if_exists, o.concurrent_readers, o.n_datasets, o.checkpoint_interval, o.chunk_bytes,
+      o.ring_chunks, o.max_string_bytes);
   o.replace_if_exists = 1;
   o.chunk_bytes = 64;
   o.ring_chunks = 2;
@@ -361,7 +375,8 @@ int main(int argc, char** argv) {
   if (argc >= 3 && strcmp(argv[1], "errors") == 0) return run_errors(argv[2]);
   if (argc >= 3 && strcmp(argv[1], "open-fail") == 0) return run_open_fail(argv[2]);
   if (argc >= 3 && strcmp(argv[1], "declared") == 0) return run_declared(argv[2]);
-  fprintf(stderr, "usage: h5rec_logger_c_driver all FILE ROWS | errors FILE | open-fail FILE | "
+  fprintf(stderr,
+          "usage: h5rec_logger_c_driver all FILE ROWS | errors FILE | open-fail FILE | "
           "declared FILE\n");
   return 2;
 }

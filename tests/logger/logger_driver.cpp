@@ -30,17 +30,17 @@
 //   reassign FILE2                   logger = Logger(FILE2, same options): closes FILE
 //   echo WORD | wait | sleep MS      print WORD; read a line from stdin; sleep
 //
-// Values are a pure function of (dataset name, row i, element k), recomputed by h5rec_test/logger_lib.py:
-// u = fnv1a64(name) + i * A + k * B (mod 2^64); an integer of b bits is the top b bits of u
-// (two's complement for signed types), a float is those bits reinterpreted, a bool the top bit.
-#include <h5rec/logger.hpp>
-
+// Values are a pure function of (dataset name, row i, element k), recomputed by
+// h5rec_test/logger_lib.py: u = fnv1a64(name) + i * A + k * B (mod 2^64); an integer of b bits is
+// the top b bits of u (two's complement for signed types), a float is those bits reinterpreted, a
+// bool the top bit.
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <h5rec/logger.hpp>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -93,9 +93,9 @@ std::string text_of(uint64_t i, size_t max_bytes) {
   static const char* const kBase[] = {
       "",
       "hello",
-      "h\xc3\xa9llo w\xc3\xb6rld",                  // héllo wörld
-      "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",         // 日本語
-      "\xf0\x9f\x99\x82 smile",                     // 🙂 smile
+      "h\xc3\xa9llo w\xc3\xb6rld",             // héllo wörld
+      "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",  // 日本語
+      "\xf0\x9f\x99\x82 smile",                // 🙂 smile
       "tab\tand\nnewline",
       "quote \" backslash \\",
   };
@@ -113,17 +113,28 @@ std::string text_of(uint64_t i, size_t max_bytes) {
 
 const char* code_name(LogError e) {
   switch (e) {
-    case LogError::kOk: return "kOk";
-    case LogError::kInvalidName: return "kInvalidName";
-    case LogError::kTypeMismatch: return "kTypeMismatch";
-    case LogError::kShapeMismatch: return "kShapeMismatch";
-    case LogError::kClosed: return "kClosed";
-    case LogError::kNewNameAfterSwmr: return "kNewNameAfterSwmr";
-    case LogError::kNotHdf5: return "kNotHdf5";
-    case LogError::kIo: return "kIo";
-    case LogError::kInvalidArgument: return "kInvalidArgument";
-    case LogError::kStringTooLong: return "kStringTooLong";
-    case LogError::kCannotAppend: return "kCannotAppend";
+    case LogError::kOk:
+      return "kOk";
+    case LogError::kInvalidName:
+      return "kInvalidName";
+    case LogError::kTypeMismatch:
+      return "kTypeMismatch";
+    case LogError::kShapeMismatch:
+      return "kShapeMismatch";
+    case LogError::kClosed:
+      return "kClosed";
+    case LogError::kNewNameAfterSwmr:
+      return "kNewNameAfterSwmr";
+    case LogError::kNotHdf5:
+      return "kNotHdf5";
+    case LogError::kIo:
+      return "kIo";
+    case LogError::kInvalidArgument:
+      return "kInvalidArgument";
+    case LogError::kStringTooLong:
+      return "kStringTooLong";
+    case LogError::kCannotAppend:
+      return "kCannotAppend";
   }
   return "unknown";
 }
@@ -173,12 +184,10 @@ void print_status(std::string_view op, const LogStatus& s, uint64_t rows = 0) {
 
 std::optional<LogType> parse_type(std::string_view t) {
   static constexpr std::pair<std::string_view, LogType> kTypes[] = {
-      {"int8", LogType::kInt8},       {"int16", LogType::kInt16},
-      {"int32", LogType::kInt32},     {"int64", LogType::kInt64},
-      {"uint8", LogType::kUInt8},     {"uint16", LogType::kUInt16},
-      {"uint32", LogType::kUInt32},   {"uint64", LogType::kUInt64},
-      {"float32", LogType::kFloat32}, {"float64", LogType::kFloat64},
-      {"bool", LogType::kBool},       {"string", LogType::kString}};
+      {"int8", LogType::kInt8},       {"int16", LogType::kInt16},   {"int32", LogType::kInt32},
+      {"int64", LogType::kInt64},     {"uint8", LogType::kUInt8},   {"uint16", LogType::kUInt16},
+      {"uint32", LogType::kUInt32},   {"uint64", LogType::kUInt64}, {"float32", LogType::kFloat32},
+      {"float64", LogType::kFloat64}, {"bool", LogType::kBool},     {"string", LogType::kString}};
   for (const auto& [name, type] : kTypes) {
     if (name == t) return type;
   }
@@ -216,18 +225,30 @@ Spec parse_spec(std::string_view text) {
 template <class F>
 decltype(auto) with_type(LogType type, F&& f) {
   switch (type) {
-    case LogType::kInt8: return f(int8_t{});
-    case LogType::kInt16: return f(int16_t{});
-    case LogType::kInt32: return f(int32_t{});
-    case LogType::kInt64: return f(int64_t{});
-    case LogType::kUInt8: return f(uint8_t{});
-    case LogType::kUInt16: return f(uint16_t{});
-    case LogType::kUInt32: return f(uint32_t{});
-    case LogType::kUInt64: return f(uint64_t{});
-    case LogType::kFloat32: return f(float{});
-    case LogType::kFloat64: return f(double{});
-    case LogType::kBool: return f(bool{});
-    case LogType::kString: break;
+    case LogType::kInt8:
+      return f(int8_t{});
+    case LogType::kInt16:
+      return f(int16_t{});
+    case LogType::kInt32:
+      return f(int32_t{});
+    case LogType::kInt64:
+      return f(int64_t{});
+    case LogType::kUInt8:
+      return f(uint8_t{});
+    case LogType::kUInt16:
+      return f(uint16_t{});
+    case LogType::kUInt32:
+      return f(uint32_t{});
+    case LogType::kUInt64:
+      return f(uint64_t{});
+    case LogType::kFloat32:
+      return f(float{});
+    case LogType::kFloat64:
+      return f(double{});
+    case LogType::kBool:
+      return f(bool{});
+    case LogType::kString:
+      break;
   }
   usage("with_type(string)");
 }
@@ -370,7 +391,9 @@ void matrix(Logger& logger, uint64_t first, uint64_t count, size_t max_string) {
     const int64_t step = value_of<int64_t>(fnv1a64("train/step"), i, 0);
     state.check("train/step", logger.log("train/step", step), i);
     state.check("a/b/c", logger.log("a/b/c", make_array<uint16_t, 2>(fnv1a64("a/b/c"), i)), i);
-    const std::string utf8_name = "utf8/gr\xc3\xb6\xc3\x9f" "e";  // größe
+    const std::string utf8_name =
+        "utf8/gr\xc3\xb6\xc3\x9f"
+        "e";  // größe
     state.check(utf8_name, logger.log(utf8_name, value_of<int32_t>(fnv1a64(utf8_name), i, 0)), i);
     // The three string overloads.
     const std::string text = text_of(i, max_string);
@@ -511,8 +534,8 @@ int main(int argc, char** argv) {
         if (due >= end) break;
         std::this_thread::sleep_until(due);
         for (size_t s = 0; s < specs.size() && failed.ok(); ++s) {
-          failed = log_row(logger, specs[s], salts[s], first + rows,
-                           saved_options.max_string_bytes);
+          failed =
+              log_row(logger, specs[s], salts[s], first + rows, saved_options.max_string_bytes);
         }
         if (!failed.ok()) break;
         if (rows == 0) say("STREAMING");
@@ -542,8 +565,7 @@ int main(int argc, char** argv) {
       print_status("moved.close", logger.close());
       print_status("moved.open_status", logger.open_status());
       say("MOVED is_open " + std::to_string(logger.is_open()) + " keys " +
-          std::to_string(logger.keys().size()) + " new_is_open " +
-          std::to_string(moved.is_open()));
+          std::to_string(logger.keys().size()) + " new_is_open " + std::to_string(moved.is_open()));
       logger = std::move(moved);  // move-assign into the moved-from logger
     } else if (op == "reassign") {
       const std::string other = arg("FILE2");

@@ -2,8 +2,6 @@
 // or guard every call on a shared Logger with one mutex". Every value logged must land in the
 // file, in each thread's order; h5py (verify_threads.py) reads the files back.
 #include <gtest/gtest.h>
-#include <h5rec/logger.hpp>
-
 #include <sys/wait.h>
 
 #include <array>
@@ -11,6 +9,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <h5rec/logger.hpp>
 #include <latch>
 #include <mutex>
 #include <string>
@@ -27,9 +26,7 @@ constexpr int64_t kThreadBase = 1000000000;  // thread t logs t * kThreadBase + 
 
 class LoggerThreadsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    setenv("HDF5_USE_FILE_LOCKING", "FALSE", 1);
-  }
+  void SetUp() override { setenv("HDF5_USE_FILE_LOCKING", "FALSE", 1); }
   void TearDown() override {
     if (HasFailure()) temp_.keep();  // kept for inspection on failure
   }

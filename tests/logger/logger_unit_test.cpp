@@ -1,19 +1,19 @@
 // Header-level parts of the logger API that need no file: LogStatus, log_type_of, the element
 // type and shape of nested std::array values, and the calls of a Logger that failed to open.
 #include <gtest/gtest.h>
-#include <h5rec/logger.hpp>
 
 #include <array>
 #include <cstdint>
+#include <h5rec/logger.hpp>
 #include <string>
 #include <type_traits>
 
 namespace {
 
+using h5rec::log_type_of;
 using h5rec::LogError;
 using h5rec::LogStatus;
 using h5rec::LogType;
-using h5rec::log_type_of;
 
 // Every arithmetic type maps to the element type of its size and signedness.
 static_assert(log_type_of<int8_t>() == LogType::kInt8);

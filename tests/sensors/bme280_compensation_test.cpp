@@ -1,10 +1,11 @@
 // The BME280 datasheet's integer compensation: the worked example, the calibration register
 // layout, and junk ADC values (never undefined behaviour: UBSan runs these in CI).
+#include "drivers/bme280/bme280_compensation.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
 
-#include "drivers/bme280/bme280_compensation.hpp"
 #include "drivers/bme280/bme280_registers.hpp"
 
 namespace h5rec::platform::bme280 {
@@ -92,8 +93,8 @@ TEST(Bme280Compensation, DataRegistersDecodeTwentyAndSixteenBitValues) {
 
 // Junk: every ADC value a register can hold, with the example and with extreme calibrations.
 TEST(Bme280Compensation, AnyAdcValueAndCalibrationIsSafe) {
-  const Calibration extreme{65535, 32767, -32768, 65535, -32768, 32767, 32767, 32767, -32768,
-                            32767,  -32768, 32767,  255,   32767,  255,    2047,  -2048, 127};
+  const Calibration extreme{65535, 32767,  -32768, 65535, -32768, 32767, 32767, 32767, -32768,
+                            32767, -32768, 32767,  255,   32767,  255,   2047,  -2048, 127};
   for (const Calibration& c : {worked_example(), extreme, Calibration{}}) {
     for (int32_t adc = 0; adc < (1 << 20); adc += 997) {
       const int32_t fine = t_fine(c, adc);

@@ -7,12 +7,12 @@
 #include <cmath>
 #include <fstream>
 
-#include "tests/support/temp_directory.hpp"
 #include "board/sensor_factory.hpp"
 #include "drivers/bme280/bme280_chip.hpp"
 #include "platform/posix/posix_i2c_bus.hpp"
 #include "platform/sensor.hpp"
 #include "platform/sim/bme280_emulator.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec::platform {
 namespace {
@@ -152,7 +152,8 @@ TEST(Bme280Sensor, NackIsADeviceErrorForEveryChannelOfTheRowAndReopenRecovers) {
   const Status reopened = t->open();  // NACK 2 of 2: the chip id read
   ASSERT_FALSE(reopened.ok());
   EXPECT_NE(reopened.message().find("i2c bus sim, address 0x76: cannot read the chip id"),
-            std::string::npos) << reopened.message();
+            std::string::npos)
+      << reopened.message();
   EXPECT_NE(reopened.message().find("did not acknowledge"), std::string::npos);
   EXPECT_EQ(reopened.code(), EREMOTEIO);
   ASSERT_TRUE(t->open().ok());
@@ -195,21 +196,35 @@ TEST(Bme280Sensor, ConfigErrorsNameTheParameter) {
   const std::vector<Case> cases = {
       {{{"quantity", "temperature"}}, {}, "env", "key 'params.bus'"},
       {{{"bus", "sim"}, {"quantity", "dew_point"}}, {}, "env", "key 'params.quantity'"},
-      {{{"bus", "sim"}, {"quantity", "pressure"}}, {{"address", 0x40}}, "env",
+      {{{"bus", "sim"}, {"quantity", "pressure"}},
+       {{"address", 0x40}},
+       "env",
        "key 'params.address'"},
-      {{{"bus", "sim"}, {"quantity", "pressure"}}, {{"oversampling", 3}}, "env",
+      {{{"bus", "sim"}, {"quantity", "pressure"}},
+       {{"oversampling", 3}},
+       "env",
        "key 'params.oversampling'"},
-      {{{"bus", "sim"}, {"quantity", "pressure"}}, {{"iir_filter", 1}}, "env",
+      {{{"bus", "sim"}, {"quantity", "pressure"}},
+       {{"iir_filter", 1}},
+       "env",
        "key 'params.iir_filter'"},
-      {{{"bus", "sim"}, {"quantity", "pressure"}, {"output", "raw"}}, {}, "env",
+      {{{"bus", "sim"}, {"quantity", "pressure"}, {"output", "raw"}},
+       {},
+       "env",
        "key 'params.output'"},
-      {{{"bus", "i2c-1"}, {"quantity", "pressure"}}, {{"sim_chip_id", 0x58}}, "env",
+      {{{"bus", "i2c-1"}, {"quantity", "pressure"}},
+       {{"sim_chip_id", 0x58}},
+       "env",
        "has no parameter 'sim_chip_id'"},
       // The chip of the first spec below (temperature, group env) is read by another group.
       {{{"bus", "sim"}, {"quantity", "pressure"}}, {}, "fast", "must be in one group"},
-      {{{"bus", "sim"}, {"quantity", "temperature"}}, {{"oversampling", 4}}, "env",
+      {{{"bus", "sim"}, {"quantity", "temperature"}},
+       {{"oversampling", 4}},
+       "env",
        "records temperature with 1"},
-      {{{"bus", "sim"}, {"quantity", "humidity"}}, {{"iir_filter", 4}}, "env",
+      {{{"bus", "sim"}, {"quantity", "humidity"}},
+       {{"iir_filter", 4}},
+       "env",
        "key 'params.iir_filter'"},
   };
   SharedDevices shared;
@@ -243,7 +258,8 @@ TEST(Bme280Sensor, PosixBusErrorsNameTheBus) {
   PosixI2cBus bus(dir.path() + "/i2c-7");
   const Status not_i2c = bus.open();
   ASSERT_FALSE(not_i2c.ok());
-  EXPECT_NE(not_i2c.message().find("not an i2c-dev device"), std::string::npos) << not_i2c.message();
+  EXPECT_NE(not_i2c.message().find("not an i2c-dev device"), std::string::npos)
+      << not_i2c.message();
   uint8_t id = 0;
   EXPECT_EQ(bus.read_registers(0x76, bme280::kRegChipId, {&id, 1}), EBADF);
 }

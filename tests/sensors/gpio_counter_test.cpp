@@ -1,6 +1,8 @@
 // The GPIO pulse counter: edges counted into sample intervals by their timestamps (a scripted
 // line: late reads, skipped rows, dropped edges, a failing line), the sim line's pulse train
 // against an independent count, config errors, and the posix line's errors without hardware.
+#include "drivers/gpio/gpio_counter.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -8,12 +10,11 @@
 #include <deque>
 #include <fstream>
 
-#include "tests/support/temp_directory.hpp"
 #include "board/sensor_factory.hpp"
-#include "drivers/gpio/gpio_counter.hpp"
 #include "platform/posix/posix_gpio_line.hpp"
 #include "platform/sim/sim_gpio_line.hpp"
 #include "platform/sim/sim_sweep.hpp"
+#include "tests/support/temp_directory.hpp"
 
 namespace h5rec::platform {
 namespace {
@@ -56,8 +57,8 @@ class ScriptedLine final : public GpioLine {
 };
 
 std::unique_ptr<GpioCounter> counter(ScriptedLine::Script& s, PulseOutput output, double scale) {
-  return std::make_unique<GpioCounter>(std::make_unique<ScriptedLine>(s), output, scale,
-                                       100 * kMs, SensorInfo{});
+  return std::make_unique<GpioCounter>(std::make_unique<ScriptedLine>(s), output, scale, 100 * kMs,
+                                       SensorInfo{});
 }
 
 // Row i of a 10 Hz group, read `late_ns` after its instant; the line's clock has base 5 s.
@@ -70,8 +71,8 @@ double read_row(GpioCounter& c, ScriptedLine::Script& s, uint64_t row, int64_t l
 }
 
 // A counter opened and past row 0 (read on time: b0 = 5 s).
-std::unique_ptr<GpioCounter> started(ScriptedLine::Script& s, PulseOutput output = PulseOutput::kCount,
-                                     double scale = 1.0) {
+std::unique_ptr<GpioCounter> started(ScriptedLine::Script& s,
+                                     PulseOutput output = PulseOutput::kCount, double scale = 1.0) {
   auto c = counter(s, output, scale);
   EXPECT_TRUE(c->open().ok());
   EXPECT_TRUE(std::isnan(read_row(*c, s, 0, 0)));
@@ -154,7 +155,8 @@ TEST(GpioCounter, CarriedEdgesBeyondCapacityAreReportedNotDropped) {
 std::vector<int64_t> sim_edges(const SimGpioLineOptions& o, GpioEdges edges, int64_t until) {
   std::vector<int64_t> out;
   const auto period = [&](int64_t t) {
-    const double f = sim_sweep(o.frequency_low, o.frequency_high, static_cast<uint64_t>(t), o.sweep_ns);
+    const double f =
+        sim_sweep(o.frequency_low, o.frequency_high, static_cast<uint64_t>(t), o.sweep_ns);
     return static_cast<int64_t>(std::floor(1e9 / f + 0.5));
   };
   for (int64_t rise = period(0); rise < until;) {
@@ -181,7 +183,8 @@ TEST(GpioCounter, SimLineCountsMatchAnIndependentCountAcrossTheSweep) {
     uint64_t total = 0;
     for (uint64_t row = 0; row < 100; ++row) {
       double v = 0;
-      ASSERT_EQ(c.read({row, static_cast<double>(row * 100 * kMs) * 1e-9}, {&v, 1}), ReadResult::kOk);
+      ASSERT_EQ(c.read({row, static_cast<double>(row * 100 * kMs) * 1e-9}, {&v, 1}),
+                ReadResult::kOk);
       if (row == 0) {
         EXPECT_TRUE(std::isnan(v));
         continue;
@@ -208,9 +211,10 @@ TEST(GpioCounter, ConfigErrorsNameTheParameter) {
              {{{"chip", "sim"}}, {{"line", 1}, {"debounce_us", -1}}},
              {{{"chip", "sim"}}, {{"line", 1}, {"sim_frequency_low", 0}}},
              {{{"chip", "gpiochip0"}}, {{"line", 1}, {"sim_sweep_s", 3}}}};
-  const std::vector<std::string> names = {"chip", "line", "line", "edge", "bias",
-                                          "output", "scale", "debounce_us",
-                                          "sim_frequency_low", "sim_sweep_s"};
+  const std::vector<std::string> names = {"chip",       "line",        "line",
+                                          "edge",       "bias",        "output",
+                                          "scale",      "debounce_us", "sim_frequency_low",
+                                          "sim_sweep_s"};
   for (size_t k = 0; k < bad.size(); ++k) {
     SensorSpec spec;
     spec.kind = "gpio_counter";
@@ -225,7 +229,8 @@ TEST(GpioCounter, ConfigErrorsNameTheParameter) {
 }
 
 TEST(GpioCounter, UnitsFollowOutputAndScale) {
-  const auto units = [](std::map<std::string, std::string> texts, std::map<std::string, double> params) {
+  const auto units = [](std::map<std::string, std::string> texts,
+                        std::map<std::string, double> params) {
     SensorSpec spec;
     spec.kind = "gpio_counter";
     spec.texts = std::move(texts);

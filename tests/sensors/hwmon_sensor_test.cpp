@@ -151,8 +151,7 @@ TEST_F(HwmonSensor, MissingChipOrLabelIsAnErrorNamingWhatWasFound) {
 }
 
 TEST_F(HwmonSensor, AChipThatAppearsLaterIsFoundByItsName) {
-  auto sensor =
-      board::make_sensor(sysfs.spec("hwmon", {{"chip", "bme280"}, {"input", "temp1"}}));
+  auto sensor = board::make_sensor(sysfs.spec("hwmon", {{"chip", "bme280"}, {"input", "temp1"}}));
   ASSERT_TRUE(sensor.ok());
   EXPECT_FALSE(sensor.value()->open().ok());
   EXPECT_EQ(sensor.value()->info().units, "degC");  // known without the device

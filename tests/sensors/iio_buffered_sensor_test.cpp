@@ -2,12 +2,13 @@
 // buffer set up and started, scans read from the character device (a regular file the test
 // appends to) with sign extension and shifts, one scan per row shared by the row's channels,
 // missing scans, piled-up scans, and set-up errors.
+#include "drivers/iio/iio_buffered_sensor.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
 
-#include "drivers/iio/iio_buffered_sensor.hpp"
 #include "tests/sensors/iio_fake_tree.hpp"
 #include "tests/support/temp_directory.hpp"
 
@@ -132,7 +133,8 @@ TEST_F(IioBuffered, EveryRowTakesOneScanWithSignExtensionShiftScaleAndTimestamp)
   const int64_t origin = device()->timestamp_origin_ns();
   const int values[][2] = {{0, 0}, {1, -1}, {2047, -2048}, {-1000, 999}, {123, -77}};
   for (size_t k = 0; k < std::size(values); ++k) {
-    tree.append_scans(3, adc_scan(values[k][0], values[k][1], origin + 1000 * static_cast<int64_t>(k) + 7));
+    tree.append_scans(
+        3, adc_scan(values[k][0], values[k][1], origin + 1000 * static_cast<int64_t>(k) + 7));
   }
   for (size_t k = 0; k < std::size(values); ++k) {
     std::vector<double> v;
@@ -245,8 +247,7 @@ TEST_F(IioBuffered, UnparseableTypeIsAnOpenErrorNamingTheFile) {
   const Status s = (*sensor)->open();
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("IIO device 'ads1015'"), std::string::npos) << s.message();
-  EXPECT_NE(s.message().find("in_voltage0_type: IIO scan type 'le:s12/16>>junk"),
-            std::string::npos)
+  EXPECT_NE(s.message().find("in_voltage0_type: IIO scan type 'le:s12/16>>junk"), std::string::npos)
       << s.message();
   double v = 0;
   EXPECT_EQ((*sensor)->read({0, 0}, std::span<double>(&v, 1)), ReadResult::kDeviceError);

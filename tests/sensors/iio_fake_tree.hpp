@@ -51,7 +51,8 @@ class IioFakeTree {
   // Appends bytes to the character device of device n (created empty if absent).
   void append_scans(int n, const std::vector<uint8_t>& bytes) const {
     std::ofstream out(node_path(n), std::ios::binary | std::ios::app);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
   }
 
  private:

@@ -1,11 +1,12 @@
 // The polled IIO kind against a fake sysfs tree: device by name or number, _input before _raw,
 // scale and offset (own or shared by the type), SI units, junk counted, a vanished device.
+#include "drivers/iio/iio_polled_sensor.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
 
-#include "drivers/iio/iio_polled_sensor.hpp"
 #include "drivers/iio/sysfs_attribute.hpp"
 #include "tests/sensors/iio_fake_tree.hpp"
 #include "tests/support/temp_directory.hpp"
@@ -62,8 +63,10 @@ TEST_F(IioPolled, RawTimesOwnScaleInVolts) {
   EXPECT_EQ(info.numbers, (std::vector<std::pair<std::string, double>>{
                               {"si_factor", 1e-3}, {"iio_scale", 0.125}, {"iio_offset", 0.0}}));
   EXPECT_EQ(info.texts, (std::vector<std::pair<std::string, std::string>>{
-                            {"iio_device", "ads1015"}, {"iio_device_directory", "iio:device0"},
-                            {"iio_channel", "voltage0"}, {"iio_attribute", "in_voltage0_raw"},
+                            {"iio_device", "ads1015"},
+                            {"iio_device_directory", "iio:device0"},
+                            {"iio_channel", "voltage0"},
+                            {"iio_attribute", "in_voltage0_raw"},
                             {"iio_kernel_units", "mV"}}));
 }
 
@@ -114,8 +117,8 @@ TEST_F(IioPolled, DeviceByNumber) {
 TEST_F(IioPolled, EachReadSeesTheFileAsItIsNowAndJunkIsABadValue) {
   auto sensor = make("ads1015", "voltage0");
   ASSERT_TRUE((*sensor)->open().ok());
-  const char* junk[] = {"abc\n", "12abc\n", "nan\n", "inf\n", "1 2\n", "\n", "--5\n", "0x10\n",
-                        "1e999\n"};
+  const char* junk[] = {"abc\n", "12abc\n", "nan\n",  "inf\n",  "1 2\n",
+                        "\n",    "--5\n",   "0x10\n", "1e999\n"};
   for (const char* text : junk) {
     tree.write(0, "in_voltage0_raw", text);
     double v = 7;
@@ -140,8 +143,10 @@ TEST_F(IioPolled, VanishedDeviceIsADeviceErrorAndReopensWhenBack) {
   (*sensor)->close();
   const Status reopened = (*sensor)->open();
   ASSERT_FALSE(reopened.ok());
-  EXPECT_NE(reopened.message().find("'ads1015' not found"), std::string::npos) << reopened.message();
-  EXPECT_NE(reopened.message().find("iio:device1 'bme280'"), std::string::npos) << reopened.message();
+  EXPECT_NE(reopened.message().find("'ads1015' not found"), std::string::npos)
+      << reopened.message();
+  EXPECT_NE(reopened.message().find("iio:device1 'bme280'"), std::string::npos)
+      << reopened.message();
   // Back, as another number.
   tree.add_device(5, "ads1015");
   tree.write(5, "in_voltage0_raw", "8\n");
@@ -196,7 +201,8 @@ TEST(SysfsNumber, StrictDecimalNumbers) {
   EXPECT_EQ(v, 3);
   EXPECT_TRUE(parse_sysfs_number("1e3", v));
   EXPECT_EQ(v, 1000);
-  for (const char* bad : {"", "\n", "+", "-", "nan", "-inf", "1,5", "1.5.2", "0x1F", "1 2", "--1"}) {
+  for (const char* bad :
+       {"", "\n", "+", "-", "nan", "-inf", "1,5", "1.5.2", "0x1F", "1 2", "--1"}) {
     EXPECT_FALSE(parse_sysfs_number(bad, v)) << bad;
   }
 }

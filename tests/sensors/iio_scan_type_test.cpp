@@ -1,5 +1,7 @@
 // The IIO scan type descriptor parser and value extraction: the descriptors drivers write, and
 // a table of corrupt ones that must be errors (never a crash, never a half-parsed type).
+#include "drivers/iio/iio_scan_type.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -7,8 +9,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include "drivers/iio/iio_scan_type.hpp"
 
 namespace h5rec::platform {
 namespace {
@@ -26,10 +26,10 @@ TEST(IioScanType, ParsesTheDescriptorsDriversWrite) {
     unsigned real_bits, storage_bits, repeat, shift;
   };
   const Case cases[] = {
-      {"le:s12/16>>4", false, true, 12, 16, 1, 4},    // ADS1015
+      {"le:s12/16>>4", false, true, 12, 16, 1, 4},  // ADS1015
       {"be:u16/16>>0", true, false, 16, 16, 1, 0},
-      {"le:s64/64>>0", false, true, 64, 64, 1, 0},    // timestamp
-      {"be:s24/32>>8\n", true, true, 24, 32, 1, 8},   // as read from sysfs, with its newline
+      {"le:s64/64>>0", false, true, 64, 64, 1, 0},   // timestamp
+      {"be:s24/32>>8\n", true, true, 24, 32, 1, 8},  // as read from sysfs, with its newline
       {"le:u8/8>>0", false, false, 8, 8, 1, 0},
       {"le:s16/16X3>>0", false, true, 16, 16, 3, 0},  // repeated (quaternion-like) element
       {"be:u10/16X1>>6", true, false, 10, 16, 1, 6},
@@ -50,15 +50,38 @@ TEST(IioScanType, ParsesTheDescriptorsDriversWrite) {
 
 TEST(IioScanType, CorruptDescriptorsAreErrorsThatQuoteThem) {
   const char* corrupt[] = {
-      "",                  "le",               "le:",               "xx:s12/16>>4",
-      "LE:s12/16>>4",      "le:x12/16>>4",     "le:s12/16",         "le:s12/16>>",
-      "le:s12/16>>4 junk", "le:s/16>>4",       "le:s12/>>4",        "le:s12-16>>4",
-      "le:s12/12>>0",      "le:s0/16>>0",      "le:s17/16>>0",      "le:s12/16>>5",
-      "le:s8/128>>0",      "le:s16/16X0>>0",   "le:s16/16X>>0",     "le:s-12/16>>4",
-      "le:s16/16X256>>0",  "le:s8/8X4294967296>>0",
-      "le:s99999999999/16>>0", " le:s12/16>>4", "le:s12/16>>4\n\n",  "le:s12/16>>16",
-      "le:s12/16>4",       "le:s12/16X2X2>>0", "le:s12/16>>4>>4",   "le:s12/0>>0",
-      "le:s12 /16>>4",     "be:u16/16>>-1",
+      "",
+      "le",
+      "le:",
+      "xx:s12/16>>4",
+      "LE:s12/16>>4",
+      "le:x12/16>>4",
+      "le:s12/16",
+      "le:s12/16>>",
+      "le:s12/16>>4 junk",
+      "le:s/16>>4",
+      "le:s12/>>4",
+      "le:s12-16>>4",
+      "le:s12/12>>0",
+      "le:s0/16>>0",
+      "le:s17/16>>0",
+      "le:s12/16>>5",
+      "le:s8/128>>0",
+      "le:s16/16X0>>0",
+      "le:s16/16X>>0",
+      "le:s-12/16>>4",
+      "le:s16/16X256>>0",
+      "le:s8/8X4294967296>>0",
+      "le:s99999999999/16>>0",
+      " le:s12/16>>4",
+      "le:s12/16>>4\n\n",
+      "le:s12/16>>16",
+      "le:s12/16>4",
+      "le:s12/16X2X2>>0",
+      "le:s12/16>>4>>4",
+      "le:s12/0>>0",
+      "le:s12 /16>>4",
+      "be:u16/16>>-1",
   };
   for (const char* text : corrupt) {
     auto t = parse_iio_scan_type(text);
@@ -84,15 +107,21 @@ TEST(IioScanType, FuzzedDescriptorsNeverYieldImpossibleTypes) {
     for (int e = 0; e < edits; ++e) {
       const size_t at = rng() % (text.size() + 1);
       switch (rng() % 3) {
-        case 0: text.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-        case 1: if (at < text.size()) text.erase(at, 1); break;
-        default: if (at < text.size()) text[at] = alphabet[rng() % alphabet.size()]; break;
+        case 0:
+          text.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        case 1:
+          if (at < text.size()) text.erase(at, 1);
+          break;
+        default:
+          if (at < text.size()) text[at] = alphabet[rng() % alphabet.size()];
+          break;
       }
     }
     auto t = parse_iio_scan_type(text);
     if (!t.ok()) continue;
-    SCOPED_TRACE("seed " + std::to_string(seed) + " round " + std::to_string(round) + ": '" +
-                 text + "'");
+    SCOPED_TRACE("seed " + std::to_string(seed) + " round " + std::to_string(round) + ": '" + text +
+                 "'");
     EXPECT_EQ(t->storage_bits % 8, 0u);
     EXPECT_GE(t->storage_bits, 8u);
     EXPECT_LE(t->storage_bits, 64u);
@@ -132,7 +161,8 @@ TEST(IioScanType, SixtyFourBitValuesComeOutWhole) {
   EXPECT_EQ(iio_scan_integer(s64, min.data(), 0), std::numeric_limits<int64_t>::min());
   const int64_t ns = 1'767'225'600'123'456'789;  // a kernel timestamp, beyond a double's 2^53
   std::vector<std::byte> le(8);
-  for (int k = 0; k < 8; ++k) le[k] = static_cast<std::byte>((static_cast<uint64_t>(ns) >> (8 * k)) & 0xFF);
+  for (int k = 0; k < 8; ++k)
+    le[k] = static_cast<std::byte>((static_cast<uint64_t>(ns) >> (8 * k)) & 0xFF);
   EXPECT_EQ(iio_scan_integer(s64, le.data(), 0), ns);
   const IioScanType u64 = *parse_iio_scan_type("be:u64/64>>0");
   const auto max = bytes({0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF});

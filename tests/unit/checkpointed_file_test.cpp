@@ -28,12 +28,12 @@
 #include <string>
 #include <vector>
 
+#include "disk_bytes.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/crash_model.hpp"
 #include "platform/sim/sim_clock.hpp"
 #include "platform/sim/sim_storage.hpp"
 #include "recorder/journal/rollback_journal.hpp"
-#include "disk_bytes.hpp"
 #include "tests/support/temp_directory.hpp"
 
 namespace h5rec::journal {
@@ -109,8 +109,8 @@ bool is_state(const Recovered& recovered, const Bytes& state) {
 
 // The oracle: what the file must read as, and its sizes.
 struct Oracle {
-  Bytes content;           // every write applied; past its end the file reads as zeros
-  uint64_t size = 0;       // CheckpointedFile::size(): the furthest write, or the allocation
+  Bytes content;      // every write applied; past its end the file reads as zeros
+  uint64_t size = 0;  // CheckpointedFile::size(): the furthest write, or the allocation
   uint64_t allocated = 0;
 
   void write(uint64_t offset, const Bytes& data) {
@@ -148,13 +148,15 @@ Bytes write_data(std::mt19937_64& rng, const Oracle& oracle, uint64_t offset, si
       for (size_t i = 0; i < changes; ++i) data[rng() % size] ^= std::byte{0x5a};
       return data;
     }
-    case 1: return oracle.read(offset, size);
+    case 1:
+      return oracle.read(offset, size);
     case 2: {
       Bytes data = random_bytes(rng, size);
       std::fill(data.begin() + static_cast<ptrdiff_t>(rng() % size), data.end(), std::byte{0});
       return data;
     }
-    default: return random_bytes(rng, size);
+    default:
+      return random_bytes(rng, size);
   }
 }
 
@@ -167,7 +169,8 @@ struct RunOptions {
 
 // One random sequence. Fills `checkpoints` with the file's bytes on disk after each commit
 // (index 0: the file as created, empty). Marks "commit N" and "committed N" in the trace.
-void run_sequence(const RunOptions& run, platform::SimStorage& sim, std::vector<Bytes>& checkpoints) {
+void run_sequence(const RunOptions& run, platform::SimStorage& sim,
+                  std::vector<Bytes>& checkpoints) {
   std::mt19937_64 rng(run.seed);
   CheckpointedFileOptions options;
   options.writable = true;
@@ -315,8 +318,8 @@ TEST_P(CheckpointedFileSeeds, ACrashAtEveryWriteAndFsyncRecoversACheckpoint) {
   const std::string journal = journal_path(run.path);
 
   platform::CrashModel model;
-  size_t last = 0;                // the last checkpoint completed
-  size_t commit = 0;              // the commit under way (they count from 1), 0 between commits
+  size_t last = 0;    // the last checkpoint completed
+  size_t commit = 0;  // the commit under way (they count from 1), 0 between commits
   uint64_t images = 0, cuts_in_commits = 0, newer = 0, older = 0;
   for (size_t index = 0; index < trace.size(); ++index) {
     const TraceOp& op = trace[index];
@@ -353,13 +356,13 @@ TEST_P(CheckpointedFileSeeds, ACrashAtEveryWriteAndFsyncRecoversACheckpoint) {
       older += is_old && !is_new;
     }
   }
-  std::printf("%llu checkpoints, %llu trace ops (%llu inside commits), %llu crash images: "
-              "%llu only the new checkpoint, %llu only the old one\n",
-              static_cast<unsigned long long>(checkpoints.size() - 1),
-              static_cast<unsigned long long>(trace.size()),
-              static_cast<unsigned long long>(cuts_in_commits),
-              static_cast<unsigned long long>(images), static_cast<unsigned long long>(newer),
-              static_cast<unsigned long long>(older));
+  std::printf(
+      "%llu checkpoints, %llu trace ops (%llu inside commits), %llu crash images: "
+      "%llu only the new checkpoint, %llu only the old one\n",
+      static_cast<unsigned long long>(checkpoints.size() - 1),
+      static_cast<unsigned long long>(trace.size()),
+      static_cast<unsigned long long>(cuts_in_commits), static_cast<unsigned long long>(images),
+      static_cast<unsigned long long>(newer), static_cast<unsigned long long>(older));
   // Both outcomes occur, so the sweep tells them apart.
   EXPECT_GT(newer, 0u);
   EXPECT_GT(older, 0u);

@@ -3,7 +3,6 @@
 #include "platform/posix/child_process.hpp"
 
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -63,8 +63,7 @@ TEST(ChunkRing, MatchesDequeOracleUnderRandomInterleaving) {
       // Phases where the consumer keeps up alternate with phases where it falls far behind.
       const uint64_t consumer_odds = (step / 1000) % 2 == 0 ? 2 : 25;
       if (rng() % consumer_odds != 0) {  // producer
-        const bool oracle_has_room =
-            (next / chunk_rows) < (released_rows / chunk_rows) + capacity;
+        const bool oracle_has_room = (next / chunk_rows) < (released_rows / chunk_rows) + capacity;
         ASSERT_EQ(ring.can_push(), oracle_has_room);
         if (!ring.can_push()) {
           ++dropped;

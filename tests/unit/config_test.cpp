@@ -1,7 +1,7 @@
 // Config parsing: a full valid config, and every class of bad input names file, line and key.
-#include "config/recorder_config.hpp"
-
 #include <gtest/gtest.h>
+
+#include "config/recorder_config.hpp"
 
 namespace h5rec::config {
 namespace {

@@ -6,12 +6,11 @@
 #include "platform/gathered_file.hpp"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <linux/magic.h>
 #include <sys/mman.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstring>
@@ -20,10 +19,10 @@
 #include <string>
 #include <vector>
 
+#include "disk_bytes.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
 #include "platform/sim/sim_storage.hpp"
-#include "disk_bytes.hpp"
 #include "resident_pages.hpp"
 #include "tests/support/temp_directory.hpp"
 
@@ -93,7 +92,8 @@ TEST_P(GatheredFileSeeds, MatchesAnOracleAndTheDiskAfterEveryFlush) {
       Bytes out(rng() % 2 == 0 ? rng() % 16 + 1 : rng() % 9000 + 1, std::byte{0xEE});
       auto got = file->pread(out, offset);
       ASSERT_TRUE(got) << got.message();
-      const size_t expected = offset >= oracle.size() ? 0 : std::min<size_t>(out.size(), oracle.size() - offset);
+      const size_t expected =
+          offset >= oracle.size() ? 0 : std::min<size_t>(out.size(), oracle.size() - offset);
       ASSERT_EQ(got.value(), expected);
       ASSERT_TRUE(std::equal(out.begin(), out.begin() + static_cast<ptrdiff_t>(expected),
                              oracle.begin() + static_cast<ptrdiff_t>(offset)));
@@ -262,7 +262,8 @@ TEST(GatheredFile, PosixStreamedPagesLeaveThePageCache) {
   TempDirectory dir;
   struct statfs fs {};
   ASSERT_EQ(::statfs(dir.path().c_str(), &fs), 0);
-  if (fs.f_type == TMPFS_MAGIC) GTEST_SKIP() << dir.path() << " is tmpfs: its pages are its storage";
+  if (fs.f_type == TMPFS_MAGIC)
+    GTEST_SKIP() << dir.path() << " is tmpfs: its pages are its storage";
   const std::string path = dir.file("stream.bin");
   PosixStorage storage;
   auto file = gathered(storage, path, size_t{1} << 20);

@@ -82,12 +82,12 @@ TEST(RollbackJournal, ReadsFormatOneJournals) {
   std::vector<std::byte> journal(512 + 16 + 2);
   std::byte* h = journal.data();
   std::memcpy(h, "H5RECJNL", 8);
-  store_le(h + 8, 1, 4);            // format
-  store_le(h + 12, 1, 4);           // active
-  store_le(h + 16, 7, 8);           // sequence
-  store_le(h + 24, 4096, 8);        // data size
-  store_le(h + 32, 1, 8);           // records
-  store_le(h + 40, 16 + 2, 8);      // record bytes
+  store_le(h + 8, 1, 4);        // format
+  store_le(h + 12, 1, 4);       // active
+  store_le(h + 16, 7, 8);       // sequence
+  store_le(h + 24, 4096, 8);    // data size
+  store_le(h + 32, 1, 8);       // records
+  store_le(h + 40, 16 + 2, 8);  // record bytes
   std::byte* r = h + 512;
   store_le(r, 64, 8);
   store_le(r + 8, 2, 8);
@@ -124,7 +124,6 @@ TEST(RollbackJournal, RejectsAZeroRecordPastTheCheckpointedSize) {
   ASSERT_FALSE(contents.ok());
   EXPECT_NE(contents.message().find("checkpointed size"), std::string::npos) << contents.message();
 }
-
 
 // A file cut shorter than at its last checkpoint, where the journal does not hold the missing
 // bytes, cannot be restored: roll_back refuses and writes nothing. Where the journal does hold

@@ -15,8 +15,7 @@ TEST(RowSchedule, IntegerRatesAreExactForLongRecordings) {
   // Products far beyond 64 bits, computed without __int128 (32-bit ARM has none); expected
   // values from Python's exact integers: (index * 10**12 + mhz // 2) // mhz.
   EXPECT_EQ(RowSchedule(3).offset_ns(20'000'000'007ULL), 6'666'666'669'000'000'000LL);
-  EXPECT_EQ(RowSchedule(99'999.999).offset_ns(123'456'789'012'345ULL),
-            1'234'567'902'469'129'025LL);
+  EXPECT_EQ(RowSchedule(99'999.999).offset_ns(123'456'789'012'345ULL), 1'234'567'902'469'129'025LL);
 }
 
 TEST(RowSchedule, FractionalRatesRoundToNearestNanosecond) {

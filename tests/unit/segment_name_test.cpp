@@ -48,9 +48,9 @@ TEST(SegmentName, RejectsEverythingElse) {
 
 TEST(SegmentName, OrdersByStartTimeThenSequence) {
   std::vector<SegmentName> names;
-  for (const char* name : {"d_20270101T000000Z.h5", "d_20261231T235959Z_2.h5",
-                           "d_20261231T235959Z.h5", "d_19700101T000010Z.h5",
-                           "d_20261231T235959Z_10.h5"}) {
+  for (const char* name :
+       {"d_20270101T000000Z.h5", "d_20261231T235959Z_2.h5", "d_20261231T235959Z.h5",
+        "d_19700101T000010Z.h5", "d_20261231T235959Z_10.h5"}) {
     const auto parsed = parse_segment_name(name, "d");
     ASSERT_TRUE(parsed) << name;
     names.push_back(*parsed);

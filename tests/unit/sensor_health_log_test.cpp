@@ -1,10 +1,10 @@
 // The event log hears when a channel's sensor starts failing and when it reads again (a
 // successful read, not a quiet interval), once per failure, and a flaky sensor does not flood it.
+#include "recorder/sensor_health_log.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
-
-#include "recorder/sensor_health_log.hpp"
 
 namespace h5rec {
 namespace {

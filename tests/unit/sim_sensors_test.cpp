@@ -1,6 +1,5 @@
 // Every simulated sensor swept across its range: values are the documented pure functions of
 // the row index, and parameters are validated.
-#include "board/sensor_factory.hpp"
 #include "platform/sim/sim_sensors.hpp"
 
 #include <gtest/gtest.h>
@@ -9,11 +8,13 @@
 #include <numbers>
 #include <vector>
 
+#include "board/sensor_factory.hpp"
+
 namespace h5rec::platform {
 namespace {
 
-SensorSpec spec_of(const std::string& kind, std::map<std::string, double> params,
-                   size_t components, double rate_hz, uint64_t seed, const std::string& kind_where,
+SensorSpec spec_of(const std::string& kind, std::map<std::string, double> params, size_t components,
+                   double rate_hz, uint64_t seed, const std::string& kind_where,
                    const std::string& params_where) {
   SensorSpec spec;
   spec.kind = kind;
@@ -107,7 +108,8 @@ TEST(SimSensors, StepSwitchesAtItsTime) {
 }
 
 TEST(SimSensors, UnknownKindsAndParametersAreErrorsNamingTheConfigLine) {
-  SensorSpec spec = spec_of("sine", {{"amplitud", 1}}, 1, 10.0, 0, "station.toml:12", "station.toml:13");
+  SensorSpec spec =
+      spec_of("sine", {{"amplitud", 1}}, 1, 10.0, 0, "station.toml:12", "station.toml:13");
   auto bad_param = board::make_sensor(spec);
   ASSERT_FALSE(bad_param.ok());
   EXPECT_NE(bad_param.message().find("station.toml:13: key 'params.amplitud'"), std::string::npos)

@@ -1,7 +1,5 @@
 // SimStorage's injected faults, capacity, power cut and trace, on a real temporary directory
 // (platform/sim/sim_storage.hpp, platform/sim/fault.hpp).
-#include "platform/sim/sim_storage.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,9 +10,10 @@
 #include <set>
 #include <thread>
 
+#include "disk_bytes.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "platform/sim/sim_clock.hpp"
-#include "disk_bytes.hpp"
+#include "platform/sim/sim_storage.hpp"
 #include "tests/support/temp_directory.hpp"
 
 namespace h5rec::platform {
@@ -80,14 +79,18 @@ class RepeatableOperation {
         auto file = storage_.open(dir_.file("f"), OpenMode::kReadWrite);
         return file ? Status{} : Status(file.error());
       }
-      case FaultOp::kWrite: return file_->pwrite(filled(4, 3), 0);
+      case FaultOp::kWrite:
+        return file_->pwrite(filled(4, 3), 0);
       case FaultOp::kRead: {
         auto got = file_->pread(buffer, 0);
         return got ? Status{} : Status(got.error());
       }
-      case FaultOp::kFsync: return file_->fsync();
-      case FaultOp::kTruncate: return file_->truncate(100);
-      case FaultOp::kSyncDirectory: return storage_.sync_directory(dir_.path());
+      case FaultOp::kFsync:
+        return file_->fsync();
+      case FaultOp::kTruncate:
+        return file_->truncate(100);
+      case FaultOp::kSyncDirectory:
+        return storage_.sync_directory(dir_.path());
       case FaultOp::kRename: {
         Status renamed = storage_.rename(dir_.file("r" + std::to_string(renames_)),
                                          dir_.file("r" + std::to_string(renames_ + 1)));
@@ -135,8 +138,8 @@ TEST_P(FaultOnEveryOperation, FiresOnTheNthAndLaterOnlyWhenPersistent) {
     EXPECT_NE(status.message().find(dir.path()), std::string::npos) << status.message();
     EXPECT_NE(status.message().find(std::strerror(param.error)), std::string::npos)
         << status.message();
-    const std::string injected = std::string("(injected: ") + fault_op_name(param.op) + " #" +
-                                 std::to_string(index) + ")";
+    const std::string injected =
+        std::string("(injected: ") + fault_op_name(param.op) + " #" + std::to_string(index) + ")";
     EXPECT_NE(status.message().find(injected), std::string::npos) << status.message();
   }
   storage.clear_faults();
@@ -145,9 +148,9 @@ TEST_P(FaultOnEveryOperation, FiresOnTheNthAndLaterOnlyWhenPersistent) {
 
 std::vector<OpCase> every_op_case() {
   std::vector<OpCase> cases;
-  for (FaultOp op : {FaultOp::kOpen, FaultOp::kWrite, FaultOp::kRead, FaultOp::kFsync,
-                     FaultOp::kTruncate, FaultOp::kSyncDirectory, FaultOp::kRename,
-                     FaultOp::kUnlink}) {
+  for (FaultOp op :
+       {FaultOp::kOpen, FaultOp::kWrite, FaultOp::kRead, FaultOp::kFsync, FaultOp::kTruncate,
+        FaultOp::kSyncDirectory, FaultOp::kRename, FaultOp::kUnlink}) {
     for (int error : {EIO, ENOSPC}) {
       for (bool persistent : {false, true}) cases.push_back({op, error, persistent});
     }
@@ -200,9 +203,9 @@ TEST_F(SimStorageTest, ARenameMatchesThePathFilterOnEitherName) {
   storage.inject(Fault::failing(FaultOp::kRename, 1).on_path("final"));
   const Status failed = storage.rename(dir.file("a.tmp"), dir.file("final.h5"));
   ASSERT_FALSE(failed);
-  EXPECT_NE(failed.message().find("rename '" + dir.file("a.tmp") + "' to '" +
-                                  dir.file("final.h5") + "'"),
-            std::string::npos)
+  EXPECT_NE(
+      failed.message().find("rename '" + dir.file("a.tmp") + "' to '" + dir.file("final.h5") + "'"),
+      std::string::npos)
       << failed.message();
   EXPECT_TRUE(disk.exists(dir.file("a.tmp")));
   EXPECT_FALSE(disk.exists(dir.file("final.h5")));
@@ -457,7 +460,7 @@ TEST(SimStoragePowerCut, TheDirectoryHoldsTheCrashImageAndEveryLaterOperationFai
     write(*fresh.value(), 0, pattern(6000, 2));  // write #1
     ASSERT_TRUE(fresh.value()->fsync());
     oracle.fsync(dir.file("new.bin"));
-    write(*fresh.value(), 6000, pattern(5000, 3));    // #2
+    write(*fresh.value(), 6000, pattern(5000, 3));     // #2
     write(*old_file.value(), 3000, pattern(5000, 4));  // #3
     auto temporary = storage.open(dir.file("tmp.bin"), OpenMode::kCreateTruncate);
     ASSERT_TRUE(temporary);
@@ -572,8 +575,8 @@ TEST_F(SimStorageTest, TheTraceRecordsMutationsInOrderAndReplaysToTheDisk) {
   ASSERT_TRUE(storage.sync_directory(dir.path()));  // nor directory syncs
   storage.inject(Fault::short_write(1));
   EXPECT_FALSE(fresh->pwrite(pattern(2048, 4), 5000));  // its 1024-byte prefix is traced
-  storage.inject(Fault::failing(FaultOp::kWrite, 1));  // counts from now: the next write fails
-  EXPECT_FALSE(fresh->pwrite(pattern(10, 5), 0));      // not traced
+  storage.inject(Fault::failing(FaultOp::kWrite, 1));   // counts from now: the next write fails
+  EXPECT_FALSE(fresh->pwrite(pattern(10, 5), 0));       // not traced
   ASSERT_TRUE(storage.rename(dir.file("new"), dir.file("final")));
   auto temporary = open("tmp", OpenMode::kCreateTruncate);
   temporary.reset();
@@ -581,10 +584,10 @@ TEST_F(SimStorageTest, TheTraceRecordsMutationsInOrderAndReplaysToTheDisk) {
 
   const std::vector<TraceOp>& trace = storage.trace();
   const std::vector<TraceOp::Kind> kinds{
-      TraceOp::kCreate,  TraceOp::kWrite, TraceOp::kMark,     TraceOp::kFsync,  // new
-      TraceOp::kCreate,  TraceOp::kWrite, TraceOp::kTruncate,                   // old
+      TraceOp::kCreate, TraceOp::kWrite,  TraceOp::kMark,     TraceOp::kFsync,  // new
+      TraceOp::kCreate, TraceOp::kWrite,  TraceOp::kTruncate,                   // old
       TraceOp::kWrite,                                                          // short write
-      TraceOp::kRename,  TraceOp::kCreate, TraceOp::kUnlink};
+      TraceOp::kRename, TraceOp::kCreate, TraceOp::kUnlink};
   ASSERT_EQ(trace.size(), kinds.size());
   for (size_t i = 0; i < kinds.size(); ++i) EXPECT_EQ(trace[i].kind, kinds[i]) << "op " << i;
   EXPECT_EQ(trace[0].path, dir.file("new"));

@@ -36,7 +36,7 @@ TEST(TimeStepCheck, ThirdsOfASecondRoundedToTheNanosecondAreOnSchedule) {
 TEST(TimeStepCheck, OrderAndOffScheduleStepsAreProblemsNamingRows) {
   FileReport report;
   TimeStepCheck check("g/time", 1000);
-  const std::vector<int64_t> t{kT0, kT0 + 1'000'000, kT0 + 1'000'000, kT0 + 2'500'000,
+  const std::vector<int64_t> t{kT0,         kT0 + 1'000'000,    kT0 + 1'000'000, kT0 + 2'500'000,
                                kT0 + 1'000, kT0 + 3'500'000 - 3};
   check.feed(t, 100, report);
   ASSERT_EQ(report.problems.size(), 2u);

@@ -91,17 +91,19 @@ constexpr double kCheckpointIntervalS = 0.25;
 constexpr double kSegmentDurationS = 1.0;
 
 std::string config_text(const std::string& dir) {
-  std::string text = "device_id = \"cut\"\noutput_dir = \"" + dir +
-                     "\"\ncheckpoint_interval = " + std::to_string(kCheckpointIntervalS) +
-                     "\nstatus_interval = 0.5\nsegment_duration = " +
-                     std::to_string(kSegmentDurationS) + "\nring_seconds = 4.0\n";
+  std::string text =
+      "device_id = \"cut\"\noutput_dir = \"" + dir +
+      "\"\ncheckpoint_interval = " + std::to_string(kCheckpointIntervalS) +
+      "\nstatus_interval = 0.5\nsegment_duration = " + std::to_string(kSegmentDurationS) +
+      "\nring_seconds = 4.0\n";
   for (const GroupSpec& g : recording_groups()) {
     text += "\n[[group]]\nname = \"" + std::string(g.name) +
             "\"\nrate_hz = " + std::to_string(g.rate_hz) + "\n";
     for (const ChannelSpec& c : g.channels) {
       text += "  [[group.channel]]\n  name = \"" + std::string(c.name) +
-              "\"\n  sensor = \"counter\"\n  dtype = \"" + c.dtype + "\"\n  params = { start = " +
-              std::to_string(c.start) + ", step = " + std::to_string(c.step) + " }\n";
+              "\"\n  sensor = \"counter\"\n  dtype = \"" + c.dtype +
+              "\"\n  params = { start = " + std::to_string(c.start) +
+              ", step = " + std::to_string(c.step) + " }\n";
       if (c.components > 1) text += "  shape = [" + std::to_string(c.components) + "]\n";
     }
   }
@@ -119,8 +121,8 @@ std::string spec_json(int64_t t0_ns) {
       const ChannelSpec& ch = groups[g].channels[c];
       spec += std::string(c ? ", " : "") + "{\"name\": \"" + ch.name + "\", \"dtype\": \"" +
               ch.dtype + "\", \"components\": " + std::to_string(ch.components) +
-              ", \"start\": " + std::to_string(ch.start) + ", \"step\": " +
-              std::to_string(ch.step) + "}";
+              ", \"start\": " + std::to_string(ch.start) +
+              ", \"step\": " + std::to_string(ch.step) + "}";
     }
     spec += "]}";
   }
@@ -265,13 +267,20 @@ uint64_t fingerprint(const std::vector<TraceOp>& trace) {
 
 const char* kind_name(TraceOp::Kind kind) {
   switch (kind) {
-    case TraceOp::kCreate: return "create";
-    case TraceOp::kWrite: return "write";
-    case TraceOp::kTruncate: return "truncate";
-    case TraceOp::kFsync: return "fsync";
-    case TraceOp::kRename: return "rename";
-    case TraceOp::kUnlink: return "unlink";
-    case TraceOp::kMark: return "mark";
+    case TraceOp::kCreate:
+      return "create";
+    case TraceOp::kWrite:
+      return "write";
+    case TraceOp::kTruncate:
+      return "truncate";
+    case TraceOp::kFsync:
+      return "fsync";
+    case TraceOp::kRename:
+      return "rename";
+    case TraceOp::kUnlink:
+      return "unlink";
+    case TraceOp::kMark:
+      return "mark";
   }
   return "?";
 }
@@ -297,7 +306,8 @@ bool write_image(const std::map<std::string, std::vector<std::byte>>& image,
     }
     const std::string to = to_dir + path.substr(from_dir.size());
     std::ofstream out(to, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     if (!out) {
       std::printf("power_cut_sweep: FAIL: cannot write '%s'\n", to.c_str());
       return false;
@@ -351,8 +361,8 @@ class Batches {
     std::fclose(manifest_);
     manifest_ = nullptr;
     wait_verifier();
-    const std::string command = options_.python + " '" + options_.verifier + "' '" + spec_ +
-                                "' '" + manifest_path_ + "'";
+    const std::string command =
+        options_.python + " '" + options_.verifier + "' '" + spec_ + "' '" + manifest_path_ + "'";
     verifier_ = std::thread([this, command, dir = dir_, keep = !options_.keep.empty()] {
       const int rc = run_command(command);
       if (rc != 0) {
@@ -426,10 +436,10 @@ struct Totals {
 int run(const Options& options) {
   const auto started = std::chrono::steady_clock::now();
   const std::string root = make_temp_root();
-  std::printf("power_cut_sweep: %s sweep (H5REC_FULL_POWER_CUT_SWEEP=%d): %.2f s recording, %" PRIu64
-              " variants per cut (tearing mixes lose/tear:",
-              options.full ? "full" : "default", options.full ? 1 : 0, options.seconds,
-              options.variants);
+  std::printf(
+      "power_cut_sweep: %s sweep (H5REC_FULL_POWER_CUT_SWEEP=%d): %.2f s recording, %" PRIu64
+      " variants per cut (tearing mixes lose/tear:",
+      options.full ? "full" : "default", options.full ? 1 : 0, options.seconds, options.variants);
   for (size_t t = 0; t < kTearingCount && t < options.variants; ++t) {
     std::printf(" %.1f/%.1f", kTearings[t].lose, kTearings[t].tear);
   }
@@ -437,7 +447,8 @@ int run(const Options& options) {
               root.c_str());
 
   // 1. The traced recording (or a saved one).
-  auto got = options.trace.empty() ? record_trace(options, root + "/rec") : load_trace(options.trace);
+  auto got =
+      options.trace.empty() ? record_trace(options, root + "/rec") : load_trace(options.trace);
   if (!got) {
     std::printf("power_cut_sweep: FAIL: %s\n", got.message().c_str());
     return 1;
@@ -461,16 +472,18 @@ int run(const Options& options) {
   for (const auto& [kind, count] : kinds) {
     kind_counts += (kind_counts.empty() ? "" : ", ") + std::to_string(count) + " " + kind;
   }
-  std::printf("power_cut_sweep: %s %zu segments, %zu checkpoints, rows %s; trace of %zu "
-              "operations (%s), fingerprint %016" PRIx64 " (%.1f s)\n",
-              options.trace.empty() ? "recorded" : "loaded a trace of", segments.size(),
-              mark_rows.size(), mark_rows.empty() ? "[]" : rows_json(mark_rows.back()).c_str(),
-              trace.size(), kind_counts.c_str(), fingerprint(trace), seconds_since(started));
+  std::printf(
+      "power_cut_sweep: %s %zu segments, %zu checkpoints, rows %s; trace of %zu "
+      "operations (%s), fingerprint %016" PRIx64 " (%.1f s)\n",
+      options.trace.empty() ? "recorded" : "loaded a trace of", segments.size(), mark_rows.size(),
+      mark_rows.empty() ? "[]" : rows_json(mark_rows.back()).c_str(), trace.size(),
+      kind_counts.c_str(), fingerprint(trace), seconds_since(started));
   bool marks_ok = mark_rows.size() >= 4;
   for (const auto& rows : mark_rows) marks_ok = marks_ok && rows.size() == columns;
   if (segments.size() < 2 || !marks_ok) {
-    std::printf("power_cut_sweep: FAIL: the recording needs a rotation and several checkpoints, "
-                "each marked with the rows of every group and /_status\n");
+    std::printf(
+        "power_cut_sweep: FAIL: the recording needs a rotation and several checkpoints, "
+        "each marked with the rows of every group and /_status\n");
     return 1;
   }
   const std::vector<uint64_t>& final_rows = mark_rows.back();
@@ -481,11 +494,12 @@ int run(const Options& options) {
       std::printf("power_cut_sweep: %s\n", s.message().c_str());
       return;
     }
-    std::printf("power_cut_sweep: trace saved; rebuild a failing image with: power_cut_sweep "
-                "--python %s --verifier %s --trace %s --seed %" PRIu64 " --variants %" PRIu64
-                " --only IMAGE --keep DIR\n",
-                options.python.c_str(), options.verifier.c_str(), path.c_str(), options.seed,
-                options.variants);
+    std::printf(
+        "power_cut_sweep: trace saved; rebuild a failing image with: power_cut_sweep "
+        "--python %s --verifier %s --trace %s --seed %" PRIu64 " --variants %" PRIu64
+        " --only IMAGE --keep DIR\n",
+        options.python.c_str(), options.verifier.c_str(), path.c_str(), options.seed,
+        options.variants);
   };
 
   const std::string spec_path = root + "/spec.json";
@@ -501,7 +515,8 @@ int run(const Options& options) {
     (void)batches.next_image_dir("reference");
     batches.add("{\"image\": \"reference\", \"dir\": \"" + rec_dir +
                 "\", \"cut\": \"none (the finished recording)\", \"variant\": 0, \"seed\": 0, "
-                "\"lo\": " + rows_json(final_rows) + ", \"hi\": " + rows_json(final_rows) + "}");
+                "\"lo\": " +
+                rows_json(final_rows) + ", \"hi\": " + rows_json(final_rows) + "}");
   }
   uint64_t write_index = 0;
   uint64_t other_index = 0;  // truncates, fsyncs, renames and unlinks
@@ -516,8 +531,8 @@ int run(const Options& options) {
     const uint64_t index = is_write ? ++write_index : writes + ++other_index;
     const std::string cut = std::string("after ") + kind_name(op.kind) + " #" +
                             std::to_string(is_write ? write_index : other_index) + " (operation " +
-                            std::to_string(i + 1) + " of " + std::to_string(trace.size()) +
-                            ", " + fs::path(op.path).filename().string() + ")";
+                            std::to_string(i + 1) + " of " + std::to_string(trace.size()) + ", " +
+                            fs::path(op.path).filename().string() + ")";
     // At least the last marked checkpoint; at most the next (committed, not yet marked).
     const std::vector<uint64_t>& lo = marks_passed ? mark_rows[marks_passed - 1] : no_rows;
     const std::vector<uint64_t>& hi =
@@ -549,9 +564,15 @@ int run(const Options& options) {
       for (const journal::RecoveryReport& r : reports.value()) {
         const std::string file = fs::path(r.path).filename().string();
         switch (r.outcome) {
-          case journal::RecoveryOutcome::kRecovered: ++totals.recovered; break;
-          case journal::RecoveryOutcome::kClean: ++totals.clean; break;
-          case journal::RecoveryOutcome::kDiscarded: ++totals.discarded; break;
+          case journal::RecoveryOutcome::kRecovered:
+            ++totals.recovered;
+            break;
+          case journal::RecoveryOutcome::kClean:
+            ++totals.clean;
+            break;
+          case journal::RecoveryOutcome::kDiscarded:
+            ++totals.discarded;
+            break;
           case journal::RecoveryOutcome::kLive:
           case journal::RecoveryOutcome::kUnrecoverable:
             ++totals.failures;
@@ -559,8 +580,8 @@ int run(const Options& options) {
                         journal::describe(r.outcome), r.detail.c_str());
             break;
         }
-        outcomes += (outcomes.empty() ? "\"" : ", \"") + file + ": " +
-                    journal::describe(r.outcome) + "\"";
+        outcomes +=
+            (outcomes.empty() ? "\"" : ", \"") + file + ": " + journal::describe(r.outcome) + "\"";
       }
       batches.add("{\"image\": \"" + std::string(name) + "\", \"dir\": \"" + image_dir +
                   "\", \"cut\": \"" + cut + "\", \"variant\": " + std::to_string(v) +
@@ -570,7 +591,8 @@ int run(const Options& options) {
   }
   const double made_s = seconds_since(started);
   const uint64_t failed_batches = batches.finish();
-  std::printf("power_cut_sweep: %" PRIu64 " images made and recovered in %.1f s; verified at "
+  std::printf("power_cut_sweep: %" PRIu64
+              " images made and recovered in %.1f s; verified at "
               "%.1f s (%.1f s of it waiting for the verifier)\n",
               totals.images, made_s, seconds_since(started), batches.verifier_wait_s());
 
@@ -583,7 +605,8 @@ int run(const Options& options) {
     std::printf("power_cut_sweep: files left in %s\n", root.c_str());
   }
   if (!ok) {
-    std::printf("power_cut_sweep: FAILED: %" PRIu64 " unrecoverable files or recovery errors, "
+    std::printf("power_cut_sweep: FAILED: %" PRIu64
+                " unrecoverable files or recovery errors, "
                 "%" PRIu64 " batches failed verification (base seed %" PRIu64 ", %" PRIu64
                 " variants%s)\n",
                 totals.failures, failed_batches, options.seed, options.variants,
@@ -600,8 +623,8 @@ int run(const Options& options) {
               ") (seed %" PRIu64 "): %" PRIu64 " recovered, %" PRIu64 " clean, %" PRIu64
               " discarded, 0 unrecoverable segment files; every checkpointed row present and "
               "bit-exact\n",
-              totals.images, writes, options.variants, other_index, options.variants,
-              options.seed, totals.recovered, totals.clean, totals.discarded);
+              totals.images, writes, options.variants, other_index, options.variants, options.seed,
+              totals.recovered, totals.clean, totals.discarded);
   return 0;
 }
 

@@ -155,9 +155,8 @@ class FaultRecording {
   RecordingSummary record(double seconds) {
     std::stable_sort(script_.begin(), script_.end(),
                      [](const Step& a, const Step& b) { return a.t_ns < b.t_ns; });
-    auto recorder =
-        Recorder::create(parse_or_die(config_text(dir_.path(), setup_)), sim_.clock, sim_.storage,
-                         board::sensor_factory());
+    auto recorder = Recorder::create(parse_or_die(config_text(dir_.path(), setup_)), sim_.clock,
+                                     sim_.storage, board::sensor_factory());
     if (!recorder) {
       ADD_FAILURE() << recorder.message();
       return {};
@@ -465,7 +464,8 @@ TEST(StorageFaults, AStallLongerThanTheRingDropsRowsCountedExactly) {
   EXPECT_LE(fast.rows_dropped, 2 * stall_rows);
   EXPECT_EQ(summary.writer.segments_given_up, 0u);
   rec.expect_closed_segments_unchanged();
-  EXPECT_EQ(rec.verify(summary, seconds, "--min-dropped fast=1 --min-segments 3 --status-gapless"), 0);
+  EXPECT_EQ(rec.verify(summary, seconds, "--min-dropped fast=1 --min-segments 3 --status-gapless"),
+            0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -658,7 +658,9 @@ TEST(StorageFaults, RetentionNeverTouchesAnotherDevicesSegments) {
   const std::string other_bytes(200'000, 'o');
   const std::string crashed_bytes(1'000, 'c');
   const std::vector<std::pair<fs::path, std::string>> foreign{
-      {other, other_bytes}, {crashed, crashed_bytes}, {crashed.string() + "-journal", crashed_bytes}};
+      {other, other_bytes},
+      {crashed, crashed_bytes},
+      {crashed.string() + "-journal", crashed_bytes}};
   for (const auto& [path, bytes] : foreign) std::ofstream(path, std::ios::binary) << bytes;
   const double seconds = 12.0;
   const RecordingSummary summary = rec.record(seconds);

@@ -35,11 +35,11 @@
 #include <string>
 #include <vector>
 
+#include "../support/scratch_dir.hpp"
 #include "journal_seed.hpp"
 #include "platform/posix/posix_storage.hpp"
 #include "recorder/journal/recovery.hpp"
 #include "recorder/journal/rollback_journal.hpp"
-#include "../support/scratch_dir.hpp"
 #include "tools/recording_reader.hpp"
 
 namespace {
@@ -196,7 +196,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* input, size_t size) {
       case 0:
         if (!journal.empty()) journal[pos / 8 % journal.size()] ^= char(1 << (pos % 8));
         break;
-      case 1: journal.resize(pos % (journal.size() + 1)); break;
+      case 1:
+        journal.resize(pos % (journal.size() + 1));
+        break;
       case 2:
         if (!journal.empty()) {
           const size_t from = pos % journal.size() / kSector * kSector;
@@ -206,7 +208,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* input, size_t size) {
       case 3:
         if (!journal.empty()) journal[pos % journal.size()] = char(value);
         break;
-      case 4: has_journal = false; break;
+      case 4:
+        has_journal = false;
+        break;
       case 5:
         if (!state.legal.empty()) {
           const uint64_t byte = state.legal[pos / 8 % state.legal.size()];
@@ -250,19 +254,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* input, size_t size) {
   const bool refused_untouched =
       got.outcome == RecoveryOutcome::kUnrecoverable && got.exists && got.data == data;
   if (refused_untouched) return 0;  // (c)
-  if (journal_damaged) {  // (b): never worse than the same file without its journal
+  if (journal_damaged) {            // (b): never worse than the same file without its journal
     const Outcome without = recover(data, nullptr);
     if (without.outcome == got.outcome && without.exists == got.exists &&
         without.data == got.data) {
       return 0;
     }
     fail(std::string("with a damaged journal recovery left the file ") +
-         h5rec::journal::describe(got.outcome) + " (" + got.detail + "; rows: " +
-         (rows.empty() ? "intact" : rows) + "), without the journal " +
+         h5rec::journal::describe(got.outcome) + " (" + got.detail +
+         "; rows: " + (rows.empty() ? "intact" : rows) + "), without the journal " +
          h5rec::journal::describe(without.outcome) + " (" + without.detail + ")");
   }
   fail(std::string("damage inside the failure model, recovery said ") +
-       h5rec::journal::describe(got.outcome) + " (" + got.detail + "), checkpointed rows: " +
-       (rows.empty() ? "intact" : rows) +
+       h5rec::journal::describe(got.outcome) + " (" + got.detail +
+       "), checkpointed rows: " + (rows.empty() ? "intact" : rows) +
        (got.outcome == RecoveryOutcome::kUnrecoverable ? ", and the file was changed" : ""));
 }

@@ -15,7 +15,9 @@ inline constexpr uint64_t kRowsPerCheckpoint = 20;  // not a whole chunk: partia
 inline constexpr uint64_t kCheckpoints = 3;         // completed before the crash
 inline constexpr uint64_t kCheckpointedRows = kRowsPerCheckpoint * kCheckpoints;
 
-inline int64_t time_of(uint64_t row) { return 1'800'000'000'000'000'000 + int64_t(row) * 10'000'000; }
+inline int64_t time_of(uint64_t row) {
+  return 1'800'000'000'000'000'000 + int64_t(row) * 10'000'000;
+}
 inline int64_t counter_of(uint64_t row) { return int64_t(row) * 7 - 3; }
 
 }  // namespace h5rec::fuzz::journal_seed

@@ -139,8 +139,8 @@ void checkpoint(RecordingFile& file, uint64_t written, uint64_t end) {
         const uint64_t row = chunk * kChunkRows + i;
         values[i] = column == 0 ? time_of(row) : counter_of(row);
       }
-      if (Status s = datasets[column]->write_chunk(chunk, std::as_bytes(std::span(values)),
-                                                   written, end);
+      if (Status s =
+              datasets[column]->write_chunk(chunk, std::as_bytes(std::span(values)), written, end);
           !s) {
         die(s.message());
       }
@@ -176,7 +176,8 @@ int run(const std::string& out_dir, uint64_t before_overwrite) {
   std::printf("the cut checkpoint overwrote checkpointed bytes %llu times; %s\n",
               static_cast<unsigned long long>(storage.overwrites_in_last_active()),
               storage.cut_done() ? ("cut before overwrite " + std::to_string(before_overwrite) +
-                                    " into " + out_dir).c_str()
+                                    " into " + out_dir)
+                                       .c_str()
                                  : "no cut made");
   (void)file.value().close();
   return storage.cut_done() ? 0 : 1;

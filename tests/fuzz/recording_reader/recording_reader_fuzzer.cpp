@@ -35,8 +35,8 @@ void read_everything(const std::string& path) {
   auto reader = h5rec::tools::RecordingReader::open(path);
   if (!reader) return;
   (void)reader->state();
-  for (const char* name : {"h5rec_format", "h5rec_version", "device_id", "start_time_utc",
-                           "config", "segment", "previous_segment", "checkpoint_interval_s"}) {
+  for (const char* name : {"h5rec_format", "h5rec_version", "device_id", "start_time_utc", "config",
+                           "segment", "previous_segment", "checkpoint_interval_s"}) {
     (void)reader->root_attribute(name);
   }
   for (size_t g = 0; g < reader->groups().size(); ++g) {

@@ -15,7 +15,9 @@ class MemoryFile final : public platform::File {
  public:
   MemoryFile(std::string path, const std::string& bytes) : path_(std::move(path)), bytes_(bytes) {}
 
-  Status pwrite(std::span<const std::byte>, uint64_t) override { return read_only("pwrite", path_); }
+  Status pwrite(std::span<const std::byte>, uint64_t) override {
+    return read_only("pwrite", path_);
+  }
   Result<size_t> pread(std::span<std::byte> out, uint64_t offset) override {
     if (offset >= bytes_.size()) return size_t{0};
     const size_t n = std::min<uint64_t>(out.size(), bytes_.size() - offset);

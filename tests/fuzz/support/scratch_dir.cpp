@@ -9,7 +9,7 @@ namespace h5rec::fuzz {
 
 std::string make_scratch_dir(const std::string& name) {
   const char* tmp = std::getenv("TMPDIR");
-  const std::string base = tmp != nullptr                                  ? tmp
+  const std::string base = tmp != nullptr                              ? tmp
                            : std::filesystem::is_directory("/dev/shm") ? "/dev/shm"
                                                                        : "/tmp";
   static testing::TempDirectory scratch("h5rec-fuzz-" + name, base);  // removed at exit

@@ -1,7 +1,6 @@
 // Logs 1000 rows of "value" (row i holds i * 0.5) to the file named on the command line.
-#include <h5rec/logger.hpp>
-
 #include <cstdio>
+#include <h5rec/logger.hpp>
 
 int main(int argc, char** argv) {
   if (argc != 2) return 64;
