@@ -252,7 +252,8 @@ uint64_t resident_bytes() {
 TEST(FixedMemory, ResidentMemoryStaysFlatOverTheThirdSimulatedHour) {
   TempDirectory dir;
   SimPlatform sim;
-  auto recorder = Recorder::create(parse_or_die(config_text(dir.path())), sim.clock, sim.storage);
+  auto recorder = Recorder::create(parse_or_die(config_text(dir.path())), sim.clock, sim.storage,
+                                   board::sensor_factory());
   ASSERT_TRUE(recorder) << recorder.message();
   constexpr int64_t kHour = 3600 * platform::kNsPerSecond;
   uint64_t rss_second_hour = 0, rss_third_hour = 0;
