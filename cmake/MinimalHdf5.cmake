@@ -105,7 +105,7 @@ else()
 endif()
 # Rebuilt when the source, the compiler or any of these options change (or this file's recipe:
 # bump the 1).
-set(_h5m_stamp "recipe=1;source=${H5REC_HDF5_SOURCE};compiler=${CMAKE_C_COMPILER_VERSION};${_h5m_args}")
+set(_h5m_stamp "recipe=2;source=${H5REC_HDF5_SOURCE};compiler=${CMAKE_C_COMPILER_VERSION};${_h5m_args}")
 set(_h5m_stamp_file ${_h5m_prefix}/h5rec-minimal-hdf5.stamp)
 set(_h5m_built "")
 if(EXISTS ${_h5m_stamp_file})
@@ -121,6 +121,15 @@ if(NOT _h5m_built STREQUAL _h5m_stamp)
   set(_h5m_cwd ${_h5m_root}/build)
   _h5m_run("configuring HDF5" ${CMAKE_COMMAND} ${_h5m_args} ${_h5m_src})
   _h5m_run("building HDF5" ${CMAKE_COMMAND} --build . --config MinSizeRel --target install)
+  # HDF5 1.10's hdf5.pc lists its library after the ones it needs (Libs.private: -lm -ldl
+  # -lhdf5): a static link of a C program then misses libm (lround, H5Zscaleoffset.c). Ours first.
+  file(GLOB _h5m_pcs ${_h5m_prefix}/lib/pkgconfig/hdf5*.pc)
+  foreach(_h5m_pc IN LISTS _h5m_pcs)
+    file(READ ${_h5m_pc} _h5m_text)
+    string(REGEX REPLACE "Libs.private:([^\n]*) -lhdf5" "Libs.private: -lhdf5\\1" _h5m_text
+           "${_h5m_text}")
+    file(WRITE ${_h5m_pc} "${_h5m_text}")
+  endforeach()
   file(WRITE ${_h5m_stamp_file} "${_h5m_stamp}")
   file(REMOVE_RECURSE ${_h5m_root}/build ${_h5m_root}/src)
 endif()
