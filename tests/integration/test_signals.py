@@ -17,7 +17,7 @@ import unittest
 import h5py
 
 from h5rec_test import recordings, verify_recording
-from h5rec_test.h5rec_binary import EXIT_OK, EXIT_ROWS_NOT_STORED, h5rec_command
+from h5rec_test.h5rec_binary import h5rec_command, record_exit
 from h5rec_test.recorder_config import write_config
 from h5rec_test.temp_dir import ScratchDir
 
@@ -88,7 +88,7 @@ class SignalStop(unittest.TestCase):
                 if not dropped:
                     self.assertEqual(int(f["fast/c"][-1]), rows - 1)
             # Rows not stored make the exit code 3 (and are counted); none: a clean 0.
-            self.assertEqual(proc.returncode, EXIT_ROWS_NOT_STORED if dropped else EXIT_OK,
+            self.assertEqual(proc.returncode, record_exit(dropped),
                              stdout + stderr)
             self.assertIn(f"group fast: {rows} rows stored, {dropped} dropped, {due} due", stdout)
             check = subprocess.run([sys.executable, VERIFY, files[0], "--due", f"fast={due}",

@@ -169,8 +169,7 @@ class GpsRecordTest(TempDirTestCase):
         gps = lib.parse_record_summary(stdout)["groups"]["gps"]
         rows = gps["stored"]
         self.assertEqual(rows + gps["dropped"], gps["due"], stdout)
-        self.assertEqual(proc.returncode, lib.EXIT_ROWS_NOT_STORED if gps["dropped"] else
-                         lib.EXIT_OK, stdout + stderr)
+        self.assertEqual(proc.returncode, lib.record_exit(gps["dropped"]), stdout + stderr)
 
         names = [c["name"] for c in channels]
         with lib.open_recording(lib.find_recording(self.tmp / "out")) as f:

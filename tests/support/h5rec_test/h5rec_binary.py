@@ -23,6 +23,12 @@ EXIT_BAD_INPUT = 2
 EXIT_ROWS_NOT_STORED = 3
 EXIT_USAGE = 64
 
+
+def record_exit(dropped):
+    """`record`'s exit code for a run that dropped `dropped` rows: 3 when any row due was not
+    stored (tools/exit_code.hpp), else 0."""
+    return EXIT_ROWS_NOT_STORED if dropped else EXIT_OK
+
 # --virtual-clock recordings start at 2026-01-01T00:00:00Z (SimClock::kDefaultEpochNs).
 VIRTUAL_EPOCH_NS = 1_767_225_600 * 1_000_000_000
 VIRTUAL_EPOCH_ISO = "2026-01-01T00:00:00.000000000Z"
@@ -39,8 +45,6 @@ def child_env():
     env = dict(os.environ)
     env["HDF5_USE_FILE_LOCKING"] = "FALSE"
     return env
-
-
 
 
 def run_h5rec(*args, timeout=DEFAULT_TIMEOUT_S, cwd=None):
