@@ -20,30 +20,50 @@ stage() {
 }
 stage "install dependencies"
 scripts/install-deps.sh --cross
-configure=(-DH5REC_BUILD_TESTS=ON -DCMAKE_COMPILE_WARNING_AS_ERROR=ON)
-# The arm64 sysroot for aarch64-debian is mostly downloading (~45 s, little CPU): it is made in
-# the background while the host presets build, and waited for before that stage.
-mkdir -p build
-toolchains/debian-sysroot.sh arm64 build/sysroot-arm64 > build/sysroot-arm64.log 2>&1 &
-sysroot_pid=$!
+# Every preset is configured and built by scripts/build-presets.sh, one after another in the
+# background at the lowest priority, while this script runs the tests of those already built: a
+# test stage leaves much of the CPU idle (tests wait on clocks, storage and children), and the next
+# build takes it. The tests run as they would on a busy board, and must pass so.
+builds=build/presets
+rm -rf "$builds"
+setsid nice -n 19 scripts/build-presets.sh "$builds" host host-sanitize host-tsan aarch64 \
+  armhf:h5rec amd64 aarch64-debian:h5rec fuzz &
+builder_pid=$!
 finish() {
   local status=$?
-  kill "$sysroot_pid" 2> /dev/null || true
+  kill -- "-$builder_pid" 2> /dev/null || true
   stage ""
-  printf '\nMinutes per stage (%s):\n%s%6.1f min  total\n' \
+  printf '\nMinutes per stage (%s; builds overlap the tests before them):\n%s%6.1f min  total\n' \
     "$([ "$status" -eq 0 ] && echo passed || echo "failed in the last one")" "$stage_log" \
     "$((SECONDS * 10 / 60))e-1"
+  for f in "$builds"/*.status; do
+    [ -e "$f" ] || continue
+    read -r rc seconds < "$f"
+    printf '%6.1f min  build of %s (exit %s)\n' "$((seconds * 10 / 60))e-1" "$(basename "$f" .status)" "$rc"
+  done
 }
 trap finish EXIT
+# Waits until the builder is done with PRESET and shows its output; fails if the build did.
+built() {
+  local status=$builds/$1.status
+  stage "$1: build (the part the tests before it did not hide)"
+  while [ ! -e "$status" ]; do
+    if ! kill -0 "$builder_pid" 2> /dev/null; then
+      echo "scripts/build-presets.sh ended before building $1" >&2
+      return 1
+    fi
+    sleep 2
+  done
+  cat "$builds/$1.log"
+  [ "$(cut -d' ' -f1 "$status")" -eq 0 ] || { echo "building preset $1 failed" >&2; return 1; }
+}
 # Tests run side by side, two per core: many wait on a real clock, on storage or on a child.
-# (Not ctest's --test-load: it starts no test at all while the load average, still high from the
-# build, is above its bound less one.)
+# (Not ctest's --test-load: it starts no test at all while the load average, high from the
+# builds, is above its bound less one.)
 jobs=(--parallel "$((2 * $(nproc)))")
 
 for preset in host host-sanitize host-tsan aarch64; do
-  stage "$preset: build"
-  cmake --preset "$preset" "${configure[@]}"
-  cmake --build --preset "$preset"
+  built "$preset"
   stage "$preset: tests"
   ctest --preset "$preset" "${jobs[@]}"
 done
@@ -55,11 +75,9 @@ cpack --preset aarch64
 # The binary's tests only (Python, run h5rec under qemu-arm) and the static-binary check: the
 # rest of the suite is the same code as on aarch64, and linking every test program for a second
 # ARM target would double the time.
-binary_tests='^(integration|fault\.storage)\.test_|^release\.'
-stage "preset armhf (tests of the h5rec binary)"
-cmake --preset armhf "${configure[@]}"
-cmake --build --preset armhf --target h5rec
-ctest --preset armhf -R "$binary_tests" "${jobs[@]}"
+built armhf
+stage "armhf: tests of the h5rec binary, Debian package"
+ctest --preset armhf -R '^(integration|fault\.storage)\.test_|^release\.' "${jobs[@]}"
 rm -rf build/armhf/packages
 cpack --preset armhf
 
@@ -67,29 +85,21 @@ cpack --preset armhf
 # no tests). packaging/test-deb.sh checks all three packages (control fields, conffile, unit, a
 # static binary of the right machine) and installs this machine's for real: dpkg -i, apt-get
 # install ./DEB, the service's user recording, systemd-analyze verify, removal and purge.
-stage "preset amd64 (Debian packages: amd64 built, all three checked, amd64 installed)"
-cmake --preset amd64 -DCMAKE_COMPILE_WARNING_AS_ERROR=ON
-cmake --build --preset amd64
+built amd64
+stage "amd64: Debian packages (amd64 built, all three checked, amd64 installed)"
 rm -rf build/amd64/packages
 cpack --preset amd64
 packaging/test-deb.sh build/amd64/packages/h5rec_*_amd64.deb build/aarch64/packages/h5rec_*_arm64.deb \
   build/armhf/packages/h5rec_*_armhf.deb
 
-stage "preset aarch64-debian (Debian's libhdf5-dev:arm64, end-to-end tests of the binary)"
-sysroot_ok=0
-wait "$sysroot_pid" || sysroot_ok=$?
-cat build/sysroot-arm64.log
-if [ "$sysroot_ok" -ne 0 ]; then
-  echo "toolchains/debian-sysroot.sh arm64 failed (exit $sysroot_ok)" >&2
-  exit 1
-fi
-cmake --preset aarch64-debian "${configure[@]}"
-cmake --build --preset aarch64-debian --target h5rec
+# Debian's libhdf5-dev:arm64 in a multiarch sysroot (toolchains/debian-sysroot.sh): end-to-end
+# tests of the binary.
+built aarch64-debian
+stage "aarch64-debian: tests"
 ctest --preset aarch64-debian "${jobs[@]}"
 
 # libFuzzer harnesses (tests/fuzz): each over its seed corpus, then fuzzed for 20 s; a finding in
 # h5rec's code fails, one inside HDF5 is listed (tests/fuzz/run_fuzzers.sh).
-stage "preset fuzz (libFuzzer harnesses)"
-cmake --preset fuzz -DCMAKE_COMPILE_WARNING_AS_ERROR=ON
-cmake --build --preset fuzz
+built fuzz
+stage "fuzz: libFuzzer harnesses"
 tests/fuzz/run_fuzzers.sh build/fuzz 20

@@ -137,6 +137,16 @@ std::string link_moved_on(const std::string& link, const std::string& current) {
   return target && target.value() != current ? target.value() : std::string();
 }
 
+// Once its writer has closed the file: opens it afresh, which reads the final metadata whatever
+// the SWMR view still holds (under load, a refresh after the close was once seen to end 13 rows
+// short). The old view is closed first: HDF5 would hand back the same one.
+Status reopen(Result<RecordingReader>& reader) {
+  const std::string path = reader->path();
+  reader = Error{"reopening " + path};
+  reader = RecordingReader::open(path);
+  return reader ? Status{} : Status{Error{reader.message()}};
+}
+
 // The newest segment of a chain that holds rows (a recording may end with an empty one), else
 // its newest.
 std::string newest_with_rows(const RecordingChain& chain) {
@@ -180,14 +190,16 @@ int tail_file(const std::string& path, const TailOptions& options,
   const bool through_link = storage.is_symlink(path);
   const auto poll_ns = static_cast<int64_t>(options.poll_s * 1e9);
   while (!interrupt.load()) {
-    RecordingReader& r = opened.value();
     // Read the state before the rows: rows made visible by the final close (or left by a writer
     // that is gone) are still printed.
-    const FileState state = r.state();
-    if (Status st = r.refresh(); !st) {
+    const FileState state = opened->state();
+    if (Status st = state == FileState::kClosed ? reopen(opened) : opened->refresh(); !st) {
+      // A refresh that raced the writer's close: read the closed file afresh.
+      if (state == FileState::kLive && opened->state() == FileState::kClosed) continue;
       std::fprintf(stderr, "h5rec tail: %s\n", st.message().c_str());
       return kExitRuntime;
     }
+    RecordingReader& r = opened.value();
     if (!print_new_rows(r, selection.value(), printed, single)) return kExitRuntime;
     if (state == FileState::kLive) {
       clock.sleep_until(clock.monotonic_ns() + poll_ns);

@@ -39,28 +39,27 @@ where() {
   case $frame in *libhdf5*) echo hdf5 ;; *) echo ours ;; esac
 }
 
-failed_harnesses=0
-for h in "${harnesses[@]}"; do
-  bin=$build/tests/fuzz/${h}_fuzzer
-  corpus=$source_dir/$h/corpus
-  dir=$out/$h
+# One harness: its seed corpus, then fuzzing; exit 1 on a seed that fails or a finding of ours.
+fuzz_one() {
+  local h=$1
+  local bin=$build/tests/fuzz/${h}_fuzzer corpus=$source_dir/$h/corpus dir=$out/$h
   rm -rf "$dir"
   mkdir -p "$dir/work" "$dir/artifacts"
   echo "== fuzz $h: $(find "$corpus" -type f | wc -l) seed inputs, then ${seconds} s"
   if ! "$bin" "${limits[@]}" "$corpus"/* > "$dir/corpus.log" 2>&1; then
     echo "fuzz $h: a seed input fails (log: $dir/corpus.log)"
     tail -n 30 "$dir/corpus.log"
-    failed_harnesses=$((failed_harnesses + 1))
-    continue
+    return 1
   fi
-  start=$SECONDS
+  local start=$SECONDS
   "$bin" "${limits[@]}" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
          -max_total_time="$seconds" -close_fd_mask=3 -artifact_prefix="$dir/artifacts/" \
          "$dir/work" "$corpus" > "$dir/fuzz.log" 2>&1 || true
+  local runs
   runs=$(grep -oE '^#[0-9]+' "$dir/fuzz.log" | tail -n 1 || true)
   echo "fuzz $h: ${runs#\#} runs in $((SECONDS - start)) s," \
        "$(find "$dir/work" -type f | wc -l) inputs in the working corpus"
-  ours=0
+  local ours=0 artifact
   for artifact in "$dir"/artifacts/*; do
     [ -e "$artifact" ] || continue
     "$bin" "${limits[@]}" "$artifact" > "$artifact.log" 2>&1 || true
@@ -72,7 +71,21 @@ for h in "${harnesses[@]}"; do
       ours=1
     fi
   done
-  failed_harnesses=$((failed_harnesses + ours))
+  return "$ours"
+}
+
+# The harnesses run side by side (each is one process and -fork=1 worker); their reports are
+# printed one after another.
+pids=()
+for h in "${harnesses[@]}"; do
+  mkdir -p "$out"
+  fuzz_one "$h" > "$out/$h.report" 2>&1 &
+  pids+=($!)
+done
+failed_harnesses=0
+for i in "${!harnesses[@]}"; do
+  wait "${pids[$i]}" || failed_harnesses=$((failed_harnesses + 1))
+  cat "$out/${harnesses[$i]}.report"
 done
 echo "fuzz: $((${#harnesses[@]} - failed_harnesses)) passed, $failed_harnesses failed"
 [ "$failed_harnesses" -eq 0 ]

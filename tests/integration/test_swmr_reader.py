@@ -345,7 +345,8 @@ class SwmrReaderTest(lib.RecorderTestCase):
             dropped_want={"fast": fast["dropped"]}, log=lambda line: None)["fast"]["indices"]
         values = [int(line.split()[1]) for line in tail_stdout.splitlines()]
         self.assertEqual(values, stored.tolist(),
-                         "tail lost, repeated or reordered rows across segments")
+                         "tail lost, repeated or reordered rows across segments; its stderr: "
+                         + tail_stderr)
         paths = summary["paths"]
         self.assertGreaterEqual(len(paths), segments, rec_stdout)
         opened = []
