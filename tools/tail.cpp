@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 #include <vector>
 
@@ -115,14 +116,33 @@ bool print_new_rows(RecordingReader& r, const std::vector<Selection>& selection,
   return true;
 }
 
+// The segment after `closed` in the chain of its directory (segments are named by their start
+// time), or "" when it is the newest.
+std::string successor(const std::string& closed) {
+  platform::PosixStorage storage;
+  const std::filesystem::path path(closed);
+  auto chains = chains_in_directory(storage, path.parent_path().empty() ? "." : path.parent_path());
+  if (!chains) return {};
+  for (const RecordingChain& chain : chains.value()) {
+    for (size_t i = 0; i + 1 < chain.segments.size(); ++i) {
+      if (std::filesystem::path(chain.segments[i]).filename() == path.filename()) {
+        return chain.segments[i + 1];
+      }
+    }
+  }
+  return {};
+}
+
 // After the followed segment closed: the segment the live link points to next, once the
-// recorder has made it; empty when the recorder has stopped (link removed) or none came.
+// recorder has made it. When the link is gone (the recorder stopped), the segment after the
+// closed one if there is one: a rotation just before the stop leaves a last segment the link
+// may have pointed to only briefly. Else empty.
 std::string next_segment(const std::string& link, const std::string& closed,
                          platform::PosixClock& clock, const std::atomic<bool>& interrupt) {
   platform::PosixStorage storage;
   const int64_t give_up = clock.monotonic_ns() + kRotationWaitNs;
   while (!interrupt.load() && clock.monotonic_ns() < give_up) {
-    if (!storage.is_symlink(link)) return {};
+    if (!storage.is_symlink(link)) return successor(closed);
     auto target = storage.resolve(link);
     if (target && target.value() != closed) return target.value();
     clock.sleep_until(clock.monotonic_ns() + 50 * platform::kNsPerMs);
@@ -135,16 +155,6 @@ std::string link_moved_on(const std::string& link, const std::string& current) {
   platform::PosixStorage storage;
   auto target = storage.resolve(link);
   return target && target.value() != current ? target.value() : std::string();
-}
-
-// Once its writer has closed the file: opens it afresh, which reads the final metadata whatever
-// the SWMR view still holds (under load, a refresh after the close was once seen to end 13 rows
-// short). The old view is closed first: HDF5 would hand back the same one.
-Status reopen(Result<RecordingReader>& reader) {
-  const std::string path = reader->path();
-  reader = Error{"reopening " + path};
-  reader = RecordingReader::open(path);
-  return reader ? Status{} : Status{Error{reader.message()}};
 }
 
 // The newest segment of a chain that holds rows (a recording may end with an empty one), else
@@ -190,16 +200,14 @@ int tail_file(const std::string& path, const TailOptions& options,
   const bool through_link = storage.is_symlink(path);
   const auto poll_ns = static_cast<int64_t>(options.poll_s * 1e9);
   while (!interrupt.load()) {
+    RecordingReader& r = opened.value();
     // Read the state before the rows: rows made visible by the final close (or left by a writer
     // that is gone) are still printed.
-    const FileState state = opened->state();
-    if (Status st = state == FileState::kClosed ? reopen(opened) : opened->refresh(); !st) {
-      // A refresh that raced the writer's close: read the closed file afresh.
-      if (state == FileState::kLive && opened->state() == FileState::kClosed) continue;
+    const FileState state = r.state();
+    if (Status st = r.refresh(); !st) {
       std::fprintf(stderr, "h5rec tail: %s\n", st.message().c_str());
       return kExitRuntime;
     }
-    RecordingReader& r = opened.value();
     if (!print_new_rows(r, selection.value(), printed, single)) return kExitRuntime;
     if (state == FileState::kLive) {
       clock.sleep_until(clock.monotonic_ns() + poll_ns);

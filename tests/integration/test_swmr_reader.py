@@ -363,6 +363,36 @@ class SwmrReaderTest(lib.RecorderTestCase):
                 self.assertEqual(lib.attr_text(f.attrs["previous_segment"]), previous)
             previous = pathlib.Path(path).name
 
+    def test_tail_follows_a_last_segment_the_link_left_before_tail_saw_it(self):
+        """A rotation just before the recorder stops makes a last segment that the live link may
+        point to too briefly for `tail --follow` to see: once the link is gone, tail goes on with
+        the segment after the one it finished (in the directory's chain), then exits. Made
+        deterministic: two closed segments of a virtual-clock recording, a link to the first that
+        is removed while tail waits for the next."""
+        out = self.tmp / "out"
+        config = lib.write_config(self.tmp, [lib.counter_group("fast", rate_hz=100)],
+                                  output_dir=str(out), checkpoint_interval=0.5,
+                                  segment_duration=2.0, device_id="brief")
+        lib.record(config, duration=4.0, cwd=self.tmp)
+        segments = sorted(p for p in out.glob("brief_*.h5"))
+        self.assertEqual(len(segments), 2, segments)
+        link = out / "brief_live.h5"
+        link.symlink_to(segments[0].name)
+        tail = subprocess.Popen(
+            lib.h5rec_command("tail", link, "--channel", "c0", "--follow", "-n", "100000"),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=self.tmp,
+            env=lib.child_env())
+        self.addCleanup(lambda: tail.poll() is None and tail.kill())
+        time.sleep(1.0)  # tail has printed the first segment and waits for the link to move
+        link.unlink()
+        try:
+            stdout, stderr = tail.communicate(timeout=HANG_S)
+        except subprocess.TimeoutExpired:
+            self.fail("tail --follow did not exit once the link was gone")
+        self.assertEqual(tail.returncode, 0, stderr)
+        values = [int(line.split()[1]) for line in stdout.splitlines()]
+        self.assertEqual(values, list(range(400)), "tail did not print both segments, in order")
+
 
 if __name__ == "__main__":
     unittest.main()
