@@ -7,18 +7,21 @@
 #
 # Per preset, STATUS_DIR/PRESET.log gets the configure and build output and, when it is done,
 # STATUS_DIR/PRESET.status holds "EXIT_CODE SECONDS". The first preset that fails ends the run
-# (the presets after it get no status). A preset "aarch64-debian" first waits for the arm64
-# sysroot (toolchains/debian-sysroot.sh), made in the background from the start: it is mostly
-# downloading.
+# (the presets after it get no status). With a preset "aarch64-debian" among them, the arm64
+# sysroot it needs (toolchains/debian-sysroot.sh) is made in the background from the start (it is
+# mostly downloading) and waited for before that preset.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status_dir=$1
 shift
 mkdir -p "$status_dir"
 sysroot=build/sysroot-arm64
-toolchains/debian-sysroot.sh arm64 "$sysroot" > "$status_dir/sysroot-arm64.log" 2>&1 &
-sysroot_pid=$!
-trap 'kill "$sysroot_pid" 2> /dev/null' EXIT
+sysroot_pid=""
+if [[ " $* " == *" aarch64-debian"* ]]; then
+  toolchains/debian-sysroot.sh arm64 "$sysroot" > "$status_dir/sysroot-arm64.log" 2>&1 &
+  sysroot_pid=$!
+  trap 'kill "$sysroot_pid" 2> /dev/null' EXIT
+fi
 
 for item in "$@"; do
   preset=${item%%:*}

@@ -20,18 +20,21 @@ stage() {
 }
 stage "install dependencies"
 scripts/install-deps.sh --cross
-# Every preset is configured and built by scripts/build-presets.sh, one after another in the
-# background at the lowest priority, while this script runs the tests of those already built: a
-# test stage leaves much of the CPU idle (tests wait on clocks, storage and children), and the next
-# build takes it. The tests run as they would on a busy board, and must pass so.
+# Every preset is configured and built by scripts/build-presets.sh, one after another, in the
+# background at low priority, while this script runs the tests of those already built: a test
+# stage leaves much of the CPU idle (tests wait on clocks, storage and children), and the builds
+# take it. Two builders: the presets tested first at nice 10, the others at nice 19, which gets
+# the CPU the first leaves in its single-threaded steps (configuring, HDF5's configure checks
+# under qemu, links). Every suite thus runs beside busy compilers, and must pass so.
 builds=build/presets
 rm -rf "$builds"
-setsid nice -n 19 scripts/build-presets.sh "$builds" host host-sanitize host-tsan aarch64 \
-  armhf:h5rec amd64 aarch64-debian:h5rec fuzz &
-builder_pid=$!
+setsid nice -n 10 scripts/build-presets.sh "$builds" host host-sanitize host-tsan aarch64 &
+builders=($!)
+setsid nice -n 19 scripts/build-presets.sh "$builds" armhf:h5rec amd64 aarch64-debian:h5rec fuzz &
+builders+=($!)
 finish() {
-  local status=$?
-  kill -- "-$builder_pid" 2> /dev/null || true
+  local status=$? pid
+  for pid in "${builders[@]}"; do kill -- "-$pid" 2> /dev/null || true; done
   stage ""
   printf '\nMinutes per stage (%s; builds overlap the tests before them):\n%s%6.1f min  total\n' \
     "$([ "$status" -eq 0 ] && echo passed || echo "failed in the last one")" "$stage_log" \
@@ -43,12 +46,13 @@ finish() {
   done
 }
 trap finish EXIT
-# Waits until the builder is done with PRESET and shows its output; fails if the build did.
+# Waits until PRESET is built and shows its output; fails if the build did. (Each builder stops
+# at its first failure, which leaves a status: this is awaited in the order the builders build.)
 built() {
   local status=$builds/$1.status
   stage "$1: build (the part the tests before it did not hide)"
   while [ ! -e "$status" ]; do
-    if ! kill -0 "$builder_pid" 2> /dev/null; then
+    if ! kill -0 "${builders[@]}" 2> /dev/null; then
       echo "scripts/build-presets.sh ended before building $1" >&2
       return 1
     fi
