@@ -76,9 +76,9 @@ fuzz_one() {
 
 # The harnesses run side by side (each is one process and -fork=1 worker); their reports are
 # printed one after another.
+mkdir -p "$out"
 pids=()
 for h in "${harnesses[@]}"; do
-  mkdir -p "$out"
   fuzz_one "$h" > "$out/$h.report" 2>&1 &
   pids+=($!)
 done
